@@ -1,0 +1,142 @@
+"""Types of the operation catalog: one `Operation` per Make module, as data."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "ids"]
+Location = Literal["path", "query"]
+# How a search parameter filters: `in` an id/number list, `eq` exact, `contains` (case-insensitive),
+# `from` inclusive lower bound, `to` exclusive upper bound, `since` changed since a timestamp.
+Match = Literal["in", "eq", "contains", "from", "to", "since"]
+
+# Query parameters every search shares; the paginator owns from/count.
+PAGING_PARAMS = ("from", "count")
+SHAPING_PARAMS = ("sorting", "fields")
+
+
+class Kind(StrEnum):
+    """What an operation does, in Make's words."""
+
+    GET = "get"
+    SEARCH = "search"
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    ACTION = "action"
+    UPLOAD = "upload"
+    API_CALL = "api_call"
+
+
+def snake_case(name: str) -> str:
+    """Turn an API name (`customerName`, `from`) into a Python identifier (`customer_name`, `from_`)."""
+    snake = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
+    snake = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", snake).lower()
+    snake = re.sub(r"\W", "_", snake)
+    return snake + "_" if keyword.iskeyword(snake) else snake
+
+
+def kebab_case(name: str) -> str:
+    """Turn an API name into a CLI option name (`customerName` -> `customer-name`)."""
+    return snake_case(name).rstrip("_").replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Param:
+    """A path or query parameter of an operation."""
+
+    name: str
+    type: ParamType = "string"
+    location: Location = "query"
+    required: bool = False
+    help: str = ""
+    enum: tuple[str, ...] = ()
+    default: Any = None
+    field: str | None = None
+    match: Match | None = None
+
+    @property
+    def python_name(self) -> str:
+        """The keyword argument name in the SDK."""
+        return snake_case(self.name)
+
+    @property
+    def cli_name(self) -> str:
+        """The option name in the CLI, without dashes."""
+        return kebab_case(self.name)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One catalog entry: a Make module mapped to an HTTP operation of the Tripletex API."""
+
+    key: str
+    group: str
+    title: str
+    kind: Kind
+    method: str
+    path: str
+    resource: str
+    name: str
+    summary: str
+    params: tuple[Param, ...] = ()
+    body: str | None = None
+    response: str | None = None
+    envelope: Literal["value", "list", "none", "binary"] = "value"
+    body_is_list: bool = False
+    beta: bool = False
+    batch: bool = False
+    make_module: bool = True
+    exposed: bool = True
+    note: str = ""
+    examples: tuple[str, ...] = field(default=())
+
+    @property
+    def paged(self) -> bool:
+        """True when the operation answers a list envelope paged by from/count."""
+        return self.envelope == "list"
+
+    @property
+    def path_params(self) -> tuple[Param, ...]:
+        """Parameters that fill `{placeholders}` in the path, in path order."""
+        return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def query_params(self) -> tuple[Param, ...]:
+        """Query parameters the caller sets (paging parameters excluded for paged operations)."""
+        hidden = PAGING_PARAMS if self.paged else ()
+        return tuple(p for p in self.params if p.location == "query" and p.name not in hidden)
+
+    def param(self, name: str) -> Param | None:
+        """Find a parameter by its API name or Python name."""
+        for p in self.params:
+            if name in (p.name, p.python_name):
+                return p
+        return None
+
+    @property
+    def sdk_call(self) -> str:
+        """How to call this operation from the SDK, for docs and `ttx modules`."""
+        if self.kind is Kind.API_CALL:
+            return "tx.request(method, path, params={...}, json={...})"
+        args = [p.python_name for p in self.path_params]
+        if self.body is not None:
+            args.append("[...]" if self.body_is_list else "{...}")
+        args += [f"{p.python_name}=..." for p in self.query_params if p.required]
+        return f"tx.{self.resource}.{self.name}({', '.join(args)})"
+
+    @property
+    def cli_call(self) -> str:
+        """How to call this operation from the CLI, for docs and `ttx modules`."""
+        if self.kind is Kind.API_CALL:
+            return "ttx api METHOD PATH [-q key=value ...] [-d JSON|@file]"
+        parts = ["ttx", self.resource.replace("_", "-"), self.name.replace("_", "-")]
+        parts += [p.cli_name.upper() for p in self.path_params]
+        parts += [f"--{p.cli_name} ..." for p in self.query_params if p.required]
+        if self.body is not None:
+            parts.append("--data @body.json")
+        return " ".join(parts)
