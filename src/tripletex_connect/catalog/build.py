@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .types import Kind, Match, Operation, Param
+from .types import Kind, Match, Operation, Param, ParamType
 
 FIELDS = Param("fields", help="Fields filter pattern, e.g. `id,name` or `*,category1(name)`")
 SORTING = Param("sorting", help="Sorting pattern: comma list, `-` for descending")
@@ -97,6 +97,9 @@ def crud(
     summaries: dict[Kind, str] | None = None,
     titles: dict[Kind, str] | None = None,
     beta: Iterable[Kind] = (),
+    extra_params: dict[Kind, tuple[Param, ...]] | None = None,
+    make_module: bool = True,
+    search_count: Param = COUNT,
 ) -> list[Operation]:
     """The standard create/update/get/search/delete operations of one resource."""
     summaries = summaries or {}
@@ -111,7 +114,7 @@ def crud(
         ),
         Kind.GET: ("GET", item, (path_id(), FIELDS), None, f"Get {a} {noun}", f"Get {a} {noun.lower()} by id."),
         Kind.SEARCH: (
-            "GET", path, (*search_params, *PAGED), None, f"Search {plural}",
+            "GET", path, (*search_params, FROM, search_count, SORTING, FIELDS), None, f"Search {plural}",
             f"Find {plural.lower()} matching the given filters.",
         ),
         Kind.DELETE: ("DELETE", item, (path_id(),), None, f"Delete {a} {noun}", f"Delete {a} {noun.lower()} by id."),
@@ -120,6 +123,7 @@ def crud(
     ops = []
     for kind in kinds:
         method, op_path, params, body, title, summary = shapes[kind]
+        params = (*params, *(extra_params or {}).get(kind, ()))
         ops.append(
             Operation(
                 key=f"{key}.{kind.value}",
@@ -136,6 +140,65 @@ def crud(
                 response=None if kind is Kind.DELETE else model,
                 envelope={Kind.SEARCH: "list", Kind.DELETE: "none"}.get(kind, "value"),  # type: ignore[arg-type]
                 beta=kind in beta_kinds,
+                make_module=make_module,
             )
         )
     return ops
+
+
+def number_range(name: str, field: str, *, upper: bool, kind: ParamType = "number") -> Param:
+    """A numeric bound: `...From` filters `field` inclusively, `...To` exclusively."""
+    help = "To and excluding" if upper else "From and including"
+    return Param(name, kind, help=help, field=field, match="to" if upper else "from")
+
+
+def equals_id(name: str, help: str = "Element ID for filtering", *, field: str | None = None) -> Param:
+    """An integer query parameter that filters a reference (`accountId` -> `account.id`) by equality."""
+    return Param(name, "integer", help=help, field=field or _id_field(name), match="eq")
+
+
+def singleton(
+    *, key: str, resource: str, group: str, path: str, model: str, noun: str, titles: dict[Kind, str] | None = None,
+) -> list[Operation]:
+    """Get (and update) of a per-company singleton such as the logistics settings: no id in the path."""
+    ops = [
+        Operation(
+            key=f"{key}.get", group=group, title=(titles or {}).get(Kind.GET, f"Get {noun}"), kind=Kind.GET,
+            method="GET", path=path, resource=resource, name="get",
+            summary=f"Get the {noun.lower()} of the logged-in company.", params=(FIELDS,), response=model,
+        ),
+        Operation(
+            key=f"{key}.update", group=group, title=(titles or {}).get(Kind.UPDATE, f"Update {noun}"),
+            kind=Kind.UPDATE, method="PUT", path=path, resource=resource, name="update",
+            summary=f"Update the {noun.lower()} of the logged-in company.", body=model, response=model,
+        ),
+    ]
+    return ops
+
+
+def action(
+    *,
+    key: str,
+    resource: str,
+    name: str,
+    group: str,
+    title: str,
+    method: str,
+    path: str,
+    summary: str,
+    params: Iterable[Param] = (),
+    body: str | None = None,
+    response: str | None = None,
+    envelope: str = "value",
+    make_module: bool = False,
+    kind: Kind = Kind.ACTION,
+    beta: bool = False,
+    batch: bool = False,
+) -> Operation:
+    """One operation outside the CRUD shape: a `:command`, a query-only create, a PDF download."""
+    return Operation(
+        key=key, group=group, title=title, kind=kind, method=method, path=path, resource=resource, name=name,
+        summary=summary, params=tuple(params), body=body, response=response,
+        envelope=envelope,  # type: ignore[arg-type]
+        make_module=make_module, beta=beta, batch=batch, body_is_list=batch,
+    )

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
 
-ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "ids"]
+# `ids` is a comma list in one value (`id=1,2,3`); `strings` a list sent as repeated values (`a=x&a=y`).
+ParamType = Literal["string", "integer", "number", "boolean", "date", "datetime", "ids", "strings"]
 Location = Literal["path", "query"]
 # How a search parameter filters: `in` an id/number list, `eq` exact, `contains` (case-insensitive),
 # `from` inclusive lower bound, `to` exclusive upper bound, `since` changed since a timestamp.
-Match = Literal["in", "eq", "contains", "from", "to", "since"]
+# `rule` marks a parameter whose meaning is domain behaviour (e.g. `showOnlyLastPrice`), handled by
+# the sandbox's rules for that area rather than by the generic filter.
+Match = Literal["in", "eq", "contains", "from", "to", "since", "rule"]
 
 # Query parameters every search shares; the paginator owns from/count.
 PAGING_PARAMS = ("from", "count")

@@ -46,6 +46,10 @@ class ParameterError(TripletexError, TypeError):
     """An operation was called with an unknown, missing or malformed parameter; nothing was sent."""
 
 
+class InvalidResponseError(TripletexError):
+    """The server answered 2xx with something that is not what the API promises (not JSON, no envelope)."""
+
+
 class TransportError(TripletexError):
     """The request did not get an HTTP answer: connection refused, reset, or timed out."""
 

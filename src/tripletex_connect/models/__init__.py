@@ -1,0 +1,68 @@
+"""Pydantic models of Tripletex objects, generated from the official spec, and helpers to move between
+models and the API's JSON shape."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+
+from . import _generated
+from ._generated import *  # noqa: F403
+from ._generated import SCHEMA_FIELDS, SPEC_VERSION
+from .base import FieldSpec, TripletexModel
+
+__all__ = [
+    "SCHEMA_FIELDS",
+    "SPEC_VERSION",
+    "FieldSpec",
+    "TripletexModel",
+    "field_names",
+    "field_types",
+    "model_for",
+    "parse",
+    "to_api_dict",
+    *_generated.__all__,
+]
+
+
+def model_for(name: str) -> type[TripletexModel]:
+    """The generated model class of the spec schema `name` (KeyError if there is none)."""
+    model = getattr(_generated, name, None) if name in SCHEMA_FIELDS else None
+    if not (isinstance(model, type) and issubclass(model, TripletexModel)):
+        raise KeyError(f"no generated model named {name!r} (regenerate with `make generate` if the catalog grew)")
+    return model
+
+
+def field_types(name: str) -> dict[str, FieldSpec]:
+    """The fields of schema `name` by API name, with kind, referenced model, enum and read-only flag."""
+    try:
+        return SCHEMA_FIELDS[name]
+    except KeyError:
+        raise KeyError(f"no generated model named {name!r}") from None
+
+
+@cache
+def field_names(name: str) -> dict[str, str]:
+    """API field name -> Python attribute name for schema `name`."""
+    return {api: spec.python for api, spec in field_types(name).items()}
+
+
+def parse(name: str, data: Any) -> TripletexModel:
+    """A response value as the model `name`; unknown fields are kept, nulls are treated as absent."""
+    return model_for(name).model_validate(data)
+
+
+def to_api_dict(obj: TripletexModel | Mapping[str, Any]) -> dict[str, Any]:
+    """The API's JSON shape (camelCase) of a model or mapping: only fields that were set, unknown ones kept."""
+    if isinstance(obj, TripletexModel):
+        return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return {str(k): _plain(v) for k, v in obj.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, TripletexModel | Mapping):
+        return to_api_dict(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value

@@ -1,0 +1,93 @@
+"""The tripletex-connect demo: a short, realistic flow against the local sandbox (what `make demo` runs).
+
+It starts the sandbox with demo data on a free port, connects with the SDK exactly as a user would
+connect to Tripletex, works with customers and categories, and stops the sandbox cleanly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from tripletex_connect import APIError, Tripletex
+from tripletex_connect.sandbox import Sandbox
+
+console = Console()
+
+
+def customers_table(title: str, customers: list) -> Table:  # type: ignore[type-arg]
+    """A table of customers as the demo shows them."""
+    table = Table(title=title, title_justify="left")
+    for column in ("id", "number", "name", "org. number", "email", "city", "version"):
+        table.add_column(column)
+    for c in customers:
+        city = c.postal_address.city if c.postal_address else ""
+        table.add_row(str(c.id), str(c.customer_number or ""), c.name or "", c.organization_number or "",
+                      c.email or "", city or "", str(c.version))
+    return table
+
+
+def run(tx: Tripletex) -> None:
+    """The flow itself: who am I, create, find, update, show, categories, a refused write."""
+    me = tx.session.whoami(fields="*,company(name),employee(firstName,lastName)")
+    company = me.company.name if me.company else "?"
+    who = f"{me.employee.first_name} {me.employee.last_name}" if me.employee else f"employee {me.employee_id}"
+    console.print(f"[bold]Connected[/] as {who} of [bold]{company}[/] (company {me.company_id})")
+
+    shown = "id,customerNumber,name,organizationNumber,email,postalAddress(city),version"
+    existing = list(tx.customers.search(fields=shown, limit=5))
+    console.print(customers_table("Some of the customers already in the books (limit 5)", existing))
+
+    created = tx.customers.create({
+        "name": "Fjordkraft Demo AS",
+        "organizationNumber": "987654321",
+        "email": "post@fjordkraft-demo.no",
+        "invoiceEmail": "faktura@fjordkraft-demo.no",
+        "postalAddress": {"addressLine1": "Strandkaien 10", "postalCode": "5013", "city": "Bergen"},
+    })
+    console.print(f"\n[green]Created[/] customer {created.id} '{created.name}', number {created.customer_number}, "
+                  f"version {created.version}")
+
+    found = tx.customers.search(customer_name="fjordkraft", limit=1).first()
+    assert found is not None and found.id == created.id
+    console.print(f"[green]Found[/] it again by searching 'fjordkraft': id {found.id}")
+
+    updated = tx.customers.update(created.id, {"version": created.version, "phoneNumber": "+47 55 00 00 00",
+                                               "email": "kunde@fjordkraft-demo.no"})
+    console.print(f"[green]Updated[/] email and phone: version {created.version} -> {updated.version}")
+    fresh = tx.customers.get(created.id, fields="*,postalAddress(city)")
+    console.print(customers_table("The customer after the update", [fresh]))
+
+    categories = Table(title="Customer categories", title_justify="left")
+    for column in ("id", "number", "name", "type"):
+        categories.add_column(column)
+    for cat in tx.customer_categories.search():
+        categories.add_row(str(cat.id), cat.number or "", cat.name or "", str(cat.type))
+    console.print(categories)
+
+    try:
+        tx.customers.update(created.id, {"version": created.version, "email": "stale@example.no"})
+    except APIError as err:
+        console.print("\n[yellow]As expected, a write with a stale version is refused:[/]")
+        console.print(str(err), markup=False)
+
+
+def main() -> int:
+    """Start the sandbox, run the flow, stop the sandbox."""
+    sandbox = Sandbox(seed="demo")
+    with console.status("Starting the local Tripletex sandbox with demo data..."):
+        sandbox.start()
+    try:
+        console.print(f"Sandbox running at [bold]{sandbox.base_url}[/]")
+        with sandbox.client() as tx:
+            run(tx)
+    finally:
+        sandbox.stop()
+    console.print("\nSandbox stopped. Try it yourself: [bold]ttx sandbox serve --seed demo[/]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

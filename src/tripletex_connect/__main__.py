@@ -1,0 +1,5 @@
+"""`python -m tripletex_connect`: the `ttx` command line."""
+
+from .cli.main import run
+
+run()

@@ -1,0 +1,281 @@
+"""Tripletex and AsyncTripletex: the SDK clients; resources come from the catalog, `request()` is the raw call."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+
+from . import catalog
+from .core.config import ConnectionSettings, resolve_settings
+from .core.errors import InvalidResponseError, ParameterError
+from .core.invoke import Call, decode, decode_page, prepare, suggest
+from .core.paging import AsyncPaginator, Page, Paginator
+from .core.paths import split_api_path
+from .core.ratelimit import RateLimit
+from .core.transport import AsyncTransport, Transport
+from .resources._generated import AsyncResources, SyncResources
+
+Self = TypeVar("Self", bound="_ClientBase")
+_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
+
+def _operation(key: str) -> catalog.Operation:
+    try:
+        return catalog.get(key)
+    except KeyError:
+        keys = [op.key for op in catalog.all_operations() if op.exposed]
+        raise ParameterError(f"unknown operation {key!r}{suggest(key, keys)}") from None
+
+
+def body_of(response: httpx.Response) -> Any:
+    """The decoded answer: JSON as Python values, other content as bytes, nothing as None."""
+    if response.status_code in (204, 304) or not response.content:
+        return None
+    content_type = response.headers.get("content-type", "")
+    if "json" in content_type:
+        try:
+            return response.json()
+        except ValueError:
+            raise InvalidResponseError(
+                f"{response.request.method} {response.request.url.path}: the server sent invalid JSON"
+            ) from None
+    if content_type.startswith("text/"):
+        return response.text
+    return response.content
+
+
+class _ClientBase:
+    """Everything the two clients share: settings, argument checking and answer decoding."""
+
+    def __init__(
+        self,
+        consumer_token: str | None = None,
+        employee_token: str | None = None,
+        *,
+        company_id: int | None = None,
+        env: str | None = None,
+        base_url: str | None = None,
+        profile: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        settings: ConnectionSettings | None = None,
+    ) -> None:
+        options: dict[str, Any] = {
+            k: v for k, v in (("timeout", timeout), ("max_retries", max_retries)) if v is not None
+        }
+        self.settings = settings or resolve_settings(
+            consumer_token=consumer_token,
+            employee_token=employee_token,
+            company_id=company_id,
+            env=env,
+            base_url=base_url,
+            profile=profile,
+            **options,
+        )
+
+    def __repr__(self) -> str:
+        s = self.settings
+        return f"{type(self).__name__}(base_url={s.base_url!r}, company_id={s.company_id})"
+
+    @staticmethod
+    def _prepare(
+        key: str, args: Mapping[str, Any] | None, body: Any, extra_params: Mapping[str, Any] | None
+    ) -> Call:
+        return prepare(_operation(key), args, body=body, extra_params=extra_params)
+
+    @staticmethod
+    def _raw(method: str, path: str, params: Mapping[str, Any] | None) -> tuple[str, str, dict[str, Any]]:
+        verb = method.upper()
+        if verb not in _METHODS:
+            raise ParameterError(f"unknown HTTP method {method!r}; use one of {', '.join(_METHODS)}")
+        clean, query = split_api_path(path)
+        merged: dict[str, Any] = dict(query)
+        merged.update({k: v for k, v in (params or {}).items() if v is not None})
+        return verb, clean, merged
+
+
+class Tripletex(SyncResources, _ClientBase):
+    """The synchronous client: `Tripletex(...).customers.search(customer_name="Acme")`."""
+
+    def __init__(
+        self,
+        consumer_token: str | None = None,
+        employee_token: str | None = None,
+        *,
+        company_id: int | None = None,
+        env: str | None = None,
+        base_url: str | None = None,
+        profile: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        settings: ConnectionSettings | None = None,
+        http_client: httpx.Client | None = None,
+        **transport_options: Any,
+    ) -> None:
+        _ClientBase.__init__(
+            self, consumer_token, employee_token, company_id=company_id, env=env, base_url=base_url,
+            profile=profile, timeout=timeout, max_retries=max_retries, settings=settings,
+        )
+        self._transport = Transport(self.settings, http_client=http_client, **transport_options)
+        self._init_resources()
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit state from the last response (limit, remaining, reset)."""
+        return self._transport.rate_limit
+
+    def invoke(
+        self,
+        key: str,
+        args: Mapping[str, Any] | None = None,
+        *,
+        body: Any = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Run the catalog operation `key` with arguments by API or Python name; searches return a Paginator."""
+        call = self._prepare(key, args, body, extra_params)
+        if call.op.paged:
+            return Paginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+        return decode(call.op, self._send(call, call.params))
+
+    def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
+        response = self._transport.send(
+            call.method, call.path, params=params, json=call.json, idempotent=call.idempotent
+        )
+        return body_of(response)
+
+    def _page(self, call: Call, start: int, count: int) -> Page[Any]:
+        return decode_page(call.op, self._send(call, {**call.params, "from": start, "count": count}), start)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        files: Any = None,
+        raw: bool = False,
+    ) -> Any:
+        """Make an API call: any method on a path under the base URL; JSON, bytes, or the raw httpx response."""
+        verb, clean, merged = self._raw(method, path, params)
+        response = self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
+        return response if raw else body_of(response)
+
+    def whoami(self) -> Any:
+        """Who the session is: employee, company and language (`GET /token/session/>whoAmI`)."""
+        return self.session.whoami()
+
+    def with_company(self, company_id: int) -> Tripletex:
+        """A new client acting for another company (an accountant's client), with the same tokens."""
+        return Tripletex(settings=self.settings.with_company(company_id))
+
+    def close(self) -> None:
+        """Close the connection pool (only if the client created it)."""
+        self._transport.close()
+
+    def __enter__(self) -> Tripletex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncTripletex(AsyncResources, _ClientBase):
+    """The asynchronous client: `await AsyncTripletex(...).customers.get(1)`."""
+
+    def __init__(
+        self,
+        consumer_token: str | None = None,
+        employee_token: str | None = None,
+        *,
+        company_id: int | None = None,
+        env: str | None = None,
+        base_url: str | None = None,
+        profile: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        settings: ConnectionSettings | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        **transport_options: Any,
+    ) -> None:
+        _ClientBase.__init__(
+            self, consumer_token, employee_token, company_id=company_id, env=env, base_url=base_url,
+            profile=profile, timeout=timeout, max_retries=max_retries, settings=settings,
+        )
+        self._transport = AsyncTransport(self.settings, http_client=http_client, **transport_options)
+        self._init_resources()
+
+    @property
+    def rate_limit(self) -> RateLimit | None:
+        """The rate-limit state from the last response (limit, remaining, reset)."""
+        return self._transport.rate_limit
+
+    def invoke(
+        self,
+        key: str,
+        args: Mapping[str, Any] | None = None,
+        *,
+        body: Any = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        extra_params: Mapping[str, Any] | None = None,
+    ) -> Any:
+        """Run the catalog operation `key`: an awaitable, or an AsyncPaginator for searches."""
+        call = self._prepare(key, args, body, extra_params)
+        if call.op.paged:
+            return AsyncPaginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+        return self._decoded(call)
+
+    async def _decoded(self, call: Call) -> Any:
+        return decode(call.op, await self._send(call, call.params))
+
+    async def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
+        response = await self._transport.send(
+            call.method, call.path, params=params, json=call.json, idempotent=call.idempotent
+        )
+        return body_of(response)
+
+    async def _page(self, call: Call, start: int, count: int) -> Page[Any]:
+        payload = await self._send(call, {**call.params, "from": start, "count": count})
+        return decode_page(call.op, payload, start)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        files: Any = None,
+        raw: bool = False,
+    ) -> Any:
+        """Make an API call: any method on a path under the base URL; JSON, bytes, or the raw httpx response."""
+        verb, clean, merged = self._raw(method, path, params)
+        response = await self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
+        return response if raw else body_of(response)
+
+    async def whoami(self) -> Any:
+        """Who the session is: employee, company and language (`GET /token/session/>whoAmI`)."""
+        return await self.session.whoami()
+
+    def with_company(self, company_id: int) -> AsyncTripletex:
+        """A new client acting for another company (an accountant's client), with the same tokens."""
+        return AsyncTripletex(settings=self.settings.with_company(company_id))
+
+    async def aclose(self) -> None:
+        """Close the connection pool (only if the client created it)."""
+        await self._transport.aclose()
+
+    async def __aenter__(self) -> AsyncTripletex:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()

@@ -1,0 +1,235 @@
+"""Turn a catalog operation plus arguments into a checked HTTP call, and its answer into values.
+
+Everything here is pure (no I/O), shared by the sync and async clients, the CLI and scenarios.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from ..catalog import Kind, Operation, Param
+from .errors import InvalidResponseError, ParameterError
+from .paging import Page
+
+# Arguments the SDK adds to operations; never sent as query parameters.
+CONTROL_ARGS = ("limit", "page_size", "body", "self", "extra_params")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Call:
+    """A checked request ready for the transport."""
+
+    op: Operation
+    method: str
+    path: str
+    params: dict[str, str | list[str]] = field(default_factory=dict)
+    json: Any = None
+    idempotent: bool = True
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' hint for a misspelt name, or ''."""
+    options = list(candidates)
+    matches = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {c.replace("_", "").lower(): c for c in options}
+        hit = lowered.get(name.replace("_", "").lower())
+        matches = [hit] if hit else []
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
+
+
+def _fail(op: Operation, param: Param, problem: str) -> ParameterError:
+    return ParameterError(f"{op.key}: parameter {param.python_name!r} ({param.name}) {problem}")
+
+
+def _as_int(op: Operation, param: Param, value: Any) -> str:
+    if isinstance(value, bool):
+        raise _fail(op, param, f"must be a whole number, got {value!r}")
+    try:
+        return str(int(str(value).strip()))
+    except ValueError:
+        raise _fail(op, param, f"must be a whole number, got {value!r}") from None
+
+
+def _as_bool(op: Operation, param: Param, value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes"):
+        return "true"
+    if text in ("false", "0", "no"):
+        return "false"
+    raise _fail(op, param, f"must be true or false, got {value!r}")
+
+
+def _as_date(op: Operation, param: Param, value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if _DATE.match(text):
+            dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise _fail(op, param, f"must be a date as YYYY-MM-DD, got {value!r}")
+
+
+def _as_ids(op: Operation, param: Param, value: Any) -> str:
+    items: Sequence[Any]
+    if isinstance(value, str):
+        items = [v for v in value.split(",") if v.strip()]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        items = [value]
+    elif isinstance(value, Iterable):
+        items = list(value)
+    else:
+        raise _fail(op, param, f"must be an id or a list of ids, got {value!r}")
+    return ",".join(_as_int(op, param, item) for item in items)
+
+
+def _as_strings(op: Operation, param: Param, value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
+        return [str(v) for v in value]
+    raise _fail(op, param, f"must be a text or a list of texts, got {value!r}")
+
+
+def coerce(op: Operation, param: Param, value: Any) -> str:
+    """The query-string form of a parameter value, checked against the parameter's type and enum."""
+    if param.type == "strings":
+        return ",".join(_as_strings(op, param, value))
+    if param.type == "integer":
+        text = _as_int(op, param, value)
+    elif param.type == "number":
+        try:
+            text = repr(float(value)) if not isinstance(value, bool) else ""
+        except (TypeError, ValueError):
+            text = ""
+        if not text:
+            raise _fail(op, param, f"must be a number, got {value!r}")
+    elif param.type == "boolean":
+        text = _as_bool(op, param, value)
+    elif param.type == "date":
+        text = _as_date(op, param, value)
+    elif param.type == "ids":
+        text = _as_ids(op, param, value)
+    elif isinstance(value, dt.datetime | dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if param.enum and text not in param.enum:
+        raise _fail(op, param, f"must be one of {', '.join(param.enum)}; got {value!r}")
+    return text
+
+
+def _resolve_args(op: Operation, args: Mapping[str, Any]) -> dict[Param, Any]:
+    resolved: dict[Param, Any] = {}
+    for name, value in args.items():
+        if name in CONTROL_ARGS or value is None:
+            continue
+        param = op.param(name)
+        if param is None or (op.paged and param.name in ("from", "count")):
+            known = [p.python_name for p in (*op.path_params, *op.query_params)]
+            raise ParameterError(
+                f"{op.key} has no parameter {name!r}{suggest(name, known)}; "
+                f"known parameters: {', '.join(known) or 'none'}"
+            )
+        resolved[param] = value
+    return resolved
+
+
+def prepare(
+    op: Operation,
+    args: Mapping[str, Any] | None = None,
+    *,
+    body: Any = None,
+    extra_params: Mapping[str, Any] | None = None,
+) -> Call:
+    """Check the arguments of an operation and build its call; raises ParameterError before any I/O."""
+    resolved = _resolve_args(op, args or {})
+    path = op.path
+    for param in op.path_params:
+        if param not in resolved:
+            raise _fail(op, param, "is required")
+        value = coerce(op, param, resolved[param])
+        path = path.replace("{" + param.name + "}", quote(value, safe=""))
+    params: dict[str, str | list[str]] = {}
+    for param in op.query_params:
+        if param.type == "strings" and param in resolved:
+            params[param.name] = _as_strings(op, param, resolved[param])
+        elif param in resolved:
+            params[param.name] = coerce(op, param, resolved[param])
+        elif param.required:
+            raise _fail(op, param, "is required")
+    for name, value in (extra_params or {}).items():
+        if value is not None:
+            params[name] = str(value)
+    payload = None
+    if op.body is not None:
+        payload = prepare_body(op, body)
+    elif body is not None:
+        raise ParameterError(f"{op.key} takes no body")
+    return Call(op, op.method, path, params, payload, idempotent=is_idempotent(op))
+
+
+def is_idempotent(op: Operation) -> bool:
+    """True when repeating the operation cannot create a duplicate (reads, updates, deletes)."""
+    return op.kind in (Kind.GET, Kind.SEARCH, Kind.UPDATE, Kind.DELETE)
+
+
+def prepare_body(op: Operation, body: Any) -> Any:
+    """The JSON body of a create/update: a model or mapping (a list for batch operations), checked."""
+    if body is None:
+        raise ParameterError(f"{op.key} needs a body: a {op.body} as a dict or model")
+    if op.body_is_list:
+        if isinstance(body, Mapping | str | bytes) or not isinstance(body, Iterable):
+            raise ParameterError(f"{op.key} needs a list of {op.body} objects")
+        return [_one_body(op, item) for item in body]
+    return _one_body(op, body)
+
+
+def _one_body(op: Operation, body: Any) -> dict[str, Any]:
+    from ..models.check import check_body
+
+    assert op.body is not None
+    return check_body(op.body, body, where=op.key)
+
+
+def decode(op: Operation, payload: Any) -> Any:
+    """The value of a `{"value": ...}` envelope as the operation's model (None for empty answers)."""
+    if op.envelope == "none" or payload is None:
+        return None
+    from .. import models
+
+    if not isinstance(payload, Mapping) or "value" not in payload:
+        return payload
+    value = payload["value"]
+    return models.parse(op.response, value) if op.response and isinstance(value, Mapping) else value
+
+
+def decode_page(op: Operation, payload: Any, start: int) -> Page[Any]:
+    """A list envelope as a Page of the operation's model."""
+    from .. import models
+
+    if not isinstance(payload, Mapping):
+        raise InvalidResponseError(f"{op.key}: expected a list envelope, got {type(payload).__name__}")
+    values = payload.get("values") or []
+    parsed = [models.parse(op.response, v) if op.response and isinstance(v, Mapping) else v for v in values]
+    size = payload.get("fullResultSize")
+    return Page(
+        parsed,
+        start=int(payload.get("from") or start),
+        full_result_size=int(size) if isinstance(size, int) else None,
+        version_digest=payload.get("versionDigest"),
+    )

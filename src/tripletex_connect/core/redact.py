@@ -1,0 +1,90 @@
+"""Keep secrets out of logs, messages and reprs: a scrubber that knows a connection's secret values."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import weakref
+
+MASK = "***"
+# Query values and headers that carry secrets whatever their value.
+_SECRET_QUERY = re.compile(r"(?i)\b(consumerToken|employeeToken|token|sessionToken)=([^&\s\"']+)")
+_AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+")
+_MIN_SECRET = 4
+
+
+class Redactor:
+    """Replace every known secret (and secret-looking query values) in a text with `***`."""
+
+    def __init__(self) -> None:
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, *secrets: str | None) -> None:
+        """Remember secret values to hide (tokens, session tokens, their Basic-auth forms)."""
+        with self._lock:
+            self._secrets.update(s for s in secrets if s and len(s) >= _MIN_SECRET)
+
+    def scrub(self, text: str) -> str:
+        """The text with every secret replaced by `***`."""
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if secret in text:
+                text = text.replace(secret, MASK)
+        text = _SECRET_QUERY.sub(lambda m: f"{m.group(1)}={MASK}", text)
+        return _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)} {MASK}", text)
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that scrubs every record with all live Redactors (installed on httpx's loggers)."""
+
+    def __init__(self) -> None:
+        super().__init__("tripletex_connect.redact")
+        self._redactors: weakref.WeakSet[Redactor] = weakref.WeakSet()
+
+    def register(self, redactor: Redactor) -> None:
+        """Scrub with this redactor too, as long as it lives."""
+        self._redactors.add(redactor)
+
+    def scrub(self, text: str) -> str:
+        """The text scrubbed by every registered redactor (and the generic patterns)."""
+        redactors = list(self._redactors) or [Redactor()]
+        for redactor in redactors:
+            text = redactor.scrub(text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with secrets hidden; never drops a record."""
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string is the logger's problem, not ours
+            return True
+        record.msg, record.args = self.scrub(message), None
+        return True
+
+
+_FILTER = RedactingFilter()
+# httpx logs request URLs (with the session :create query) at INFO/DEBUG; httpcore logs at DEBUG.
+_GUARDED = ("httpx", "httpcore", "tripletex_connect")
+_installed = False
+_install_lock = threading.Lock()
+
+
+def guard(redactor: Redactor) -> None:
+    """Make every log record of httpx, httpcore and tripletex_connect pass through `redactor`."""
+    global _installed
+    _FILTER.register(redactor)
+    with _install_lock:
+        if _installed:
+            return
+        for name in _GUARDED:
+            logger = logging.getLogger(name)
+            logger.addFilter(_FILTER)
+            for child in ("", ".http", "._client", ".connection", ".http11", ".http2"):
+                logging.getLogger(name + child).addFilter(_FILTER)
+        _installed = True
+
+
+def scrub(text: str) -> str:
+    """Scrub a text with every live redactor (for messages built far from a connection)."""
+    return _FILTER.scrub(text)

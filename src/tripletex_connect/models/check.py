@@ -1,0 +1,55 @@
+"""Check a request body against its model before sending: unknown fields and wrong types fail early."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pydantic
+from pydantic_core import to_jsonable_python
+
+from ..core.errors import ParameterError
+from ..core.invoke import suggest
+
+
+def _plain(value: Any) -> Any:
+    from . import TripletexModel, to_api_dict
+
+    if isinstance(value, TripletexModel):
+        return to_api_dict(value)
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return to_jsonable_python(value)
+
+
+def _describe(error: Mapping[str, Any]) -> str:
+    where = ".".join(str(part) for part in error.get("loc", ()))
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
+
+
+def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
+    """The body as a JSON-ready dict with API field names; ParameterError for unknown fields or wrong types."""
+    from . import TripletexModel, field_names, model_for, to_api_dict
+
+    if isinstance(body, TripletexModel):
+        return to_api_dict(body)
+    if not isinstance(body, Mapping):
+        raise ParameterError(f"{where}: the body must be a {name} (a model or a dict), got {type(body).__name__}")
+    api_to_python = field_names(name)
+    python_to_api = {py: api for api, py in api_to_python.items()}
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        api = key if key in api_to_python else python_to_api.get(str(key))
+        if api is None:
+            raise ParameterError(
+                f"{where}: {name} has no field {key!r}{suggest(str(key), api_to_python)}; nothing was sent"
+            )
+        out[api] = _plain(value)
+    try:
+        model_for(name).model_validate(out)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(_describe(e) for e in exc.errors())
+        raise ParameterError(f"{where}: invalid {name}: {problems}; nothing was sent") from None
+    return out

@@ -1,0 +1,89 @@
+"""Base classes of the generated resources and the decorator that checks keyword arguments."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from ..core.errors import ParameterError
+from ..core.invoke import suggest
+
+if TYPE_CHECKING:
+    from ..client import AsyncTripletex, Tripletex
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+IdList: TypeAlias = int | str | Sequence[int | str]
+"""One id, a comma list `"1,2,3"`, or a sequence of ids."""
+StrList: TypeAlias = str | Sequence[str]
+"""One text or a sequence of texts (sent as repeated query values)."""
+DateLike: TypeAlias = datetime.date | str
+"""A date, or a string `YYYY-MM-DD`."""
+DateTimeLike: TypeAlias = datetime.datetime | str
+"""A datetime, or an ISO 8601 string."""
+
+
+def operation(key: str) -> Callable[[F], F]:
+    """Mark a resource method as the catalog operation `key`; unknown keywords get a did-you-mean error."""
+
+    def decorate(fn: F) -> F:
+        accepted = [name for name in inspect.signature(fn).parameters if name != "self"]
+
+        def check(kwargs: dict[str, Any]) -> None:
+            unknown = [name for name in kwargs if name not in accepted]
+            if unknown:
+                name = unknown[0]
+                raise ParameterError(
+                    f"{key} has no parameter {name!r}{suggest(name, accepted)}; "
+                    f"known parameters: {', '.join(accepted) or 'none'}"
+                )
+
+        wrapper: Callable[..., Any]
+        if inspect.iscoroutinefunction(fn):
+
+            @functools.wraps(fn)
+            async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+                check(kwargs)
+                return await fn(self, *args, **kwargs)
+        else:
+
+            @functools.wraps(fn)
+            def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+                check(kwargs)
+                return fn(self, *args, **kwargs)
+
+        wrapper.__dict__["operation_key"] = key
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def _split(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    args = {k: v for k, v in args.items() if k != "self"}
+    control = {k: args.pop(k, None) for k in ("body", "limit", "page_size", "extra_params")}
+    return args, control
+
+
+class SyncResource:
+    """A group of operations on the sync client (`tx.customers`)."""
+
+    def __init__(self, client: Tripletex) -> None:
+        self._client = client
+
+    def _call(self, key: str, args: dict[str, Any]) -> Any:
+        params, control = _split(args)
+        return self._client.invoke(key, params, **control)
+
+
+class AsyncResource:
+    """A group of operations on the async client (`atx.customers`)."""
+
+    def __init__(self, client: AsyncTripletex) -> None:
+        self._client = client
+
+    def _call(self, key: str, args: dict[str, Any]) -> Any:
+        params, control = _split(args)
+        return self._client.invoke(key, params, **control)

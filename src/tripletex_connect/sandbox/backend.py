@@ -1,0 +1,261 @@
+"""The sandbox without HTTP: a request (method, path, query, headers, body) in, a reply out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Kind, Operation
+from . import defaults, routes
+from .context import Ctx
+from .engine import Engine, model_of
+from .errors import SandboxError, invalid, not_found
+from .query import check_param_types
+from .ratelimit import RateLimiter
+from .render import parse_fields
+from .setup import new_company
+from .store import Store, Tx
+from .tenancy import OSLO, CompanyInfo, Tenancy
+
+LOG = logging.getLogger("tripletex_connect.sandbox")
+Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], Mapping[str, str], Any], Any]
+ACTIONS: dict[str, Action] = {}
+
+
+@dataclass
+class Reply:
+    """What the sandbox answers: status, JSON body (or raw bytes) and headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes | None = None
+
+
+@dataclass
+class Request:
+    """A request as the backend sees it; `path` is relative to /v2."""
+
+    method: str
+    path: str
+    query: Sequence[tuple[str, str]] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def params(self) -> dict[str, str]:
+        """Query parameters, the last value of each name."""
+        return dict(self.query)
+
+    def lists(self) -> dict[str, list[str]]:
+        """Query parameters with every value of each name."""
+        out: dict[str, list[str]] = {}
+        for k, v in self.query:
+            out.setdefault(k, []).append(v)
+        return out
+
+
+def oslo_now() -> dt.datetime:
+    """The default clock of the sandbox."""
+    return dt.datetime.now(OSLO)
+
+
+class Backend:
+    """The whole sandbox behind one `handle` call; the clock is injectable."""
+
+    def __init__(
+        self, store: Store, *, base_url: str = "http://127.0.0.1/v2", consumer_token: str = defaults.CONSUMER_TOKEN,
+        clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int = defaults.RATE_LIMIT,
+        rate_period: float = defaults.RATE_PERIOD, monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.store = store
+        self.engine = Engine(store, base_url)
+        self.tenancy = Tenancy(consumer_token, clock)
+        self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL objects' `url`s point to."""
+        return self.engine.base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self.engine.base_url = value
+
+    def new_company(self, *, employee_token: str | None = None, seed: str | None = None) -> CompanyInfo:
+        """A fresh company with reference data (and a client company), opened by its own employee token."""
+        with self.store.transaction() as tx:
+            return new_company(tx, self.tenancy, employee_token=employee_token, seed=seed)
+
+    def handle(self, request: Request) -> Reply:
+        """Answer one request; every reply carries a request id and the rate-limit headers."""
+        request_id = uuid.uuid4().hex
+        allowed, limits = self.limiter.hit(request.headers.get("authorization", "anonymous"))
+        try:
+            if not allowed:
+                raise SandboxError(429, 429, "For mange forespørsler. Vent til neste periode.")
+            reply = self._dispatch(request)
+        except SandboxError as error:
+            reply = Reply(error.status, error.envelope(request_id), dict(error.headers))
+        except Exception:
+            LOG.exception("sandbox failure on %s %s (request id %s)", request.method, request.path, request_id)
+            reply = Reply(500, SandboxError(500, 1000, "Intern feil i sandkassen.").envelope(request_id))
+        reply.headers.update(limits)
+        reply.headers["x-tlx-request-id"] = request_id
+        return reply
+
+    def _dispatch(self, request: Request) -> Reply:
+        found = routes.match(request.method, request.path)
+        if found is None:
+            raise SandboxError(404, 6000, f"Fant ikke {request.path}.")
+        if found is False:
+            raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {request.path}.")
+        assert not isinstance(found, bool)
+        op, values = found
+        with self.store.transaction() as tx:
+            if op.key == "session.create":
+                params = request.params()
+                value = self.tenancy.create_session(
+                    tx, params.get("consumerToken"), params.get("employeeToken"), params.get("expirationDate")
+                )
+                return Reply(200, {"value": value})
+            ctx = self.tenancy.authenticate(tx, request.headers.get("authorization"))
+            return self._operation(tx, ctx, op, values, request)
+
+    def _operation(self, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str], request: Request) -> Reply:
+        params = request.params()
+        ids = _path_ints(op, values)
+        tree = parse_fields(params.get("fields"))
+        handler = SPECIAL.get(op.key)
+        if handler is not None:
+            return handler(self, tx, ctx, values, params, tree)
+        if op.kind is Kind.SEARCH:
+            envelope = self.engine.search(tx, ctx, op, params, request.lists(), tree)
+            if envelope["versionDigest"] and request.headers.get("if-none-match") == envelope["versionDigest"]:
+                return Reply(304)
+            return Reply(200, envelope)
+        check_param_types(op, params)
+        if op.key in ACTIONS:
+            return Reply(200, {"value": ACTIONS[op.key](self, tx, ctx, op, values, params, _json(request, op))})
+        model = model_of(op)
+        if op.kind is Kind.GET:
+            return Reply(200, {"value": self._get(tx, ctx, model, ids, tree)})
+        if op.kind is Kind.DELETE and "id" in ids:
+            self.engine.delete(tx, ctx, model, ids["id"])
+            return Reply(204)
+        if op.kind is Kind.CREATE and op.body:
+            return self._create(tx, ctx, op, model, _json(request, op))
+        if op.kind is Kind.UPDATE and op.body:
+            return self._update(tx, ctx, op, model, ids, _json(request, op))
+        raise SandboxError(501, 1000, f"{op.method} {op.path} is not supported by the local sandbox yet.")
+
+    def _get(self, tx: Tx, ctx: Ctx, model: str, ids: dict[str, int], tree: Any) -> dict[str, Any]:
+        if "id" in ids:
+            return self.engine.get(tx, ctx, model, ids["id"], tree)
+        return self.engine.renderer(tx, ctx).render(model, self._singleton(tx, ctx, model).full(), tree)
+
+    def _singleton(self, tx: Tx, ctx: Ctx, model: str) -> Any:
+        _, _, rows = tx.search(ctx.company_id, model, [], [], [], 0, 1)
+        return rows[0] if rows else tx.insert(ctx.company_id, model, {}, ctx.now)
+
+    def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any) -> Reply:
+        render = self.engine.renderer(tx, ctx).render
+        if op.body_is_list:
+            if not isinstance(body, list):
+                raise invalid([(None, "Forventet en liste.")], code=16000)
+            rows = [self.engine.create(tx, ctx, model, item) for item in body]
+            values = [render(model, r.full(), None) for r in rows]
+            return Reply(201, {"fullResultSize": len(values), "from": 0, "count": len(values),
+                               "versionDigest": None, "values": values})
+        row = self.engine.create(tx, ctx, model, body)
+        return Reply(201, {"value": render(model, row.full(), None)})
+
+    def _update(self, tx: Tx, ctx: Ctx, op: Operation, model: str, ids: dict[str, int], body: Any) -> Reply:
+        render = self.engine.renderer(tx, ctx).render
+        if op.body_is_list:
+            if not isinstance(body, list):
+                raise invalid([(None, "Forventet en liste.")], code=16000)
+            rows = [self.engine.update(tx, ctx, model, _body_id(item), item) for item in body]
+            values = [render(model, r.full(), None) for r in rows]
+            return Reply(200, {"fullResultSize": len(values), "from": 0, "count": len(values),
+                               "versionDigest": None, "values": values})
+        if "id" in ids:
+            target = ids["id"]
+        elif isinstance(body, dict) and "id" in body:
+            target = _body_id(body)
+        else:
+            target = self._singleton(tx, ctx, model).id
+        row = self.engine.update(tx, ctx, model, target, body)
+        return Reply(200, {"value": render(model, row.full(), None)})
+
+
+def _body_id(body: Any) -> int:
+    value = body.get("id") if isinstance(body, dict) else None
+    if not isinstance(value, int):
+        raise invalid([("id", "Kan ikke være null.")])
+    return value
+
+
+def _path_ints(op: Operation, values: dict[str, str]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for param in op.path_params:
+        if param.type != "integer":
+            continue
+        try:
+            out["id" if param.name in ("id", "invoiceId") else param.name] = int(values[param.name])
+        except ValueError:
+            raise not_found() from None
+    return out
+
+
+def _json(request: Request, op: Operation) -> Any:
+    if op.body is None:
+        return None
+    if not request.body.strip():
+        raise invalid([(None, "Forespørselen mangler innhold.")])
+    try:
+        return json.loads(request.body)
+    except ValueError as error:
+        raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message=str(error)) from None
+
+
+def _whoami(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
+    render = backend.engine.renderer(tx, ctx)
+    employee = tx.get(ctx.own_company_id, "Employee", ctx.employee_id)
+    company = tx.get(ctx.company_id, "Company", ctx.company_id)
+    value = {
+        "employeeId": ctx.employee_id, "actualEmployeeId": ctx.employee_id, "companyId": ctx.company_id,
+        "language": "no", "loggedInWithConnect": False, "employeeIsProxy": False,
+        "employee": employee.full() if employee else None,
+        "company": company.full() if company else None,
+    }
+    return Reply(200, {"value": render.render("LoggedInUserInfo", value, tree)})
+
+
+def _delete_session(
+    backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any
+) -> Reply:
+    backend.tenancy.delete_session(tx, ctx, values["token"])
+    return Reply(204)
+
+
+def _login_access(
+    backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any
+) -> Reply:
+    render = backend.engine.renderer(tx, ctx)
+    values_out = []
+    for company_id in backend.tenancy.client_ids(tx, ctx.own_company_id):
+        row = tx.get(company_id, "Company", company_id)
+        if row is not None:
+            data = {k: v for k, v in row.full().items() if k in ("id", "version", "name", "organizationNumber", "type")}
+            values_out.append(render.render("Client", data, tree))
+    return Reply(200, {"fullResultSize": len(values_out), "from": 0, "count": len(values_out),
+                       "versionDigest": None, "values": values_out})
+
+
+SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access}

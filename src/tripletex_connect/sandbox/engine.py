@@ -1,0 +1,156 @@
+"""The generic engine: get, search, create, update and delete of any catalog resource, with the platform
+semantics every Tripletex resource shares (versions, partial updates, references, fields, paging)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import catalog
+from ..catalog import Kind, Operation
+from ..models import SCHEMA_FIELDS, field_types
+from .context import Ctx
+from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
+from .query import build_query
+from .render import Renderer, Tree
+from .rules import rules_for
+from .store import Row, Store, Tx
+from .validate import check, writable
+
+
+def model_of(op: Operation) -> str:
+    """The stored type of an operation's objects (its response or body model, or a sibling's on its path)."""
+    model = op.response or op.body or _SIBLING_MODELS.get(op.path)
+    if not model:
+        raise SandboxError(501, 1000, f"{op.key} is not supported by the local sandbox")
+    return model
+
+
+def _paths() -> dict[str, str]:
+    paths: dict[str, str] = {}
+    for op in catalog.all_operations():
+        if op.kind is Kind.GET and op.path.endswith("/{id}") and op.response:
+            paths.setdefault(op.response, op.path[: -len("/{id}")])
+    return paths
+
+
+MODEL_PATHS = _paths()
+_SIBLING_MODELS = {op.path: op.response for op in catalog.all_operations() if op.response and op.kind is Kind.GET}
+
+
+class Engine:
+    """Generic resource behaviour over the store."""
+
+    def __init__(self, store: Store, base_url: str) -> None:
+        self.store = store
+        self.base_url = base_url
+        store.index([p.field for op in catalog.all_operations() for p in op.params
+                     if p.field and p.match in ("in", "eq", "from", "to")])
+
+    def url_for(self, model: str, id: int) -> str:
+        """The API URL of an object."""
+        path = MODEL_PATHS.get(model) or "/" + model[0].lower() + model[1:]
+        return f"{self.base_url}{path}/{id}"
+
+    def renderer(self, tx: Tx, ctx: Ctx) -> Renderer:
+        """A renderer that resolves references inside this company."""
+
+        def resolve(model: str, id: int) -> dict[str, Any] | None:
+            row = tx.get(ctx.company_id, model, id)
+            return row.full() if row else None
+
+        return Renderer(resolve, self.url_for)
+
+    def get(self, tx: Tx, ctx: Ctx, model: str, id: int, tree: Tree) -> dict[str, Any]:
+        """One object rendered, or 404/6000."""
+        row = tx.get(ctx.company_id, model, id)
+        if row is None:
+            raise not_found()
+        return self.renderer(tx, ctx).render(model, row.full(), tree)
+
+    def search(
+        self, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]], tree: Tree
+    ) -> dict[str, Any]:
+        """The list envelope of a search."""
+        model = model_of(op)
+        q = build_query(op, params, lists)
+        total, digest, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit)
+        render = self.renderer(tx, ctx).render
+        values = [render(model, row.full(), tree) for row in rows]
+        return {"fullResultSize": total, "from": q.offset, "count": len(values), "versionDigest": digest,
+                "values": values}
+
+    def create(self, tx: Tx, ctx: Ctx, model: str, body: Any) -> Row:
+        """Validate, complete by the resource's rules, store nested new objects, and store the object."""
+        data = self._checked(tx, ctx, model, body, required=rules_for(model).required)
+        rules_for(model).on_create(tx, ctx, data)
+        return tx.insert(ctx.company_id, model, data, ctx.now)
+
+    def update(self, tx: Tx, ctx: Ctx, model: str, id: int, body: Any) -> Row:
+        """A partial update: absent fields keep their values; a stale version is 409/8000."""
+        row = tx.get(ctx.company_id, model, id)
+        if row is None:
+            raise not_found()
+        if isinstance(body, dict) and isinstance(body.get("version"), int) and body["version"] != row.version:
+            raise stale(body["version"], row.version)
+        data = {**row.data, **self._checked(tx, ctx, model, body)}
+        rules_for(model).on_update(tx, ctx, row, data)
+        return tx.replace(ctx.company_id, model, row, data, ctx.now)
+
+    def delete(self, tx: Tx, ctx: Ctx, model: str, id: int) -> None:
+        """Delete an object, or 404/6000; the resource's rules may refuse."""
+        row = tx.get(ctx.company_id, model, id)
+        if row is None:
+            raise not_found()
+        rules_for(model).on_delete(tx, ctx, row)
+        tx.delete(ctx.company_id, model, id)
+
+    def _checked(
+        self, tx: Tx, ctx: Ctx, model: str, body: Any, required: tuple[str, ...] = ()
+    ) -> dict[str, Any]:
+        if not isinstance(body, dict):
+            raise invalid([(None, f"Forventet et {model}-objekt.")], code=16000)
+        problems = [(f, REQUIRED) for f in required if body.get(f) in (None, "")] + check(model, body)
+        if problems:
+            raise invalid(problems, code=16000 if all(m == WRONG_TYPE for _, m in problems) else 15000)
+        data = writable(model, body)
+        self._references(tx, ctx, model, data, "")
+        return data
+
+    def _references(self, tx: Tx, ctx: Ctx, model: str, data: dict[str, Any], prefix: str) -> None:
+        """Check referenced objects exist; store inline new objects (addresses, lines) and refer to them."""
+        specs = field_types(model)
+        problems: list[tuple[str | None, str]] = []
+        for name, value in list(data.items()):
+            spec = specs[name]
+            if spec.kind == "ref" and spec.ref and isinstance(value, dict):
+                data[name] = self._reference(tx, ctx, spec.ref, value, prefix + name, problems)
+            elif spec.kind == "array" and spec.ref in SCHEMA_FIELDS and isinstance(value, list):
+                data[name] = [
+                    self._reference(tx, ctx, spec.ref, v, f"{prefix}{name}[{i}]", problems)
+                    if isinstance(v, dict) else v
+                    for i, v in enumerate(value)
+                ]
+        if problems:
+            raise invalid(problems)
+
+    def _reference(
+        self, tx: Tx, ctx: Ctx, model: str, value: dict[str, Any], where: str, problems: list[tuple[str | None, str]]
+    ) -> dict[str, Any]:
+        ref_id = value.get("id")
+        fields = writable(model, value)
+        fields.pop("id", None)
+        if isinstance(ref_id, int) and ref_id > 0:
+            row = tx.get(ctx.company_id, model, ref_id)
+            if row is None:
+                if model in MODEL_PATHS or tx.has_type(ctx.company_id, model):
+                    problems.append((where + ".id", f"Objektet med id {ref_id} finnes ikke."))
+                return {"id": ref_id}
+            if fields:  # an inline change of a referenced object (e.g. the customer's address)
+                self._references(tx, ctx, model, fields, where + ".")
+                tx.replace(ctx.company_id, model, row, {**row.data, **fields}, ctx.now)
+            return {"id": ref_id}
+        if not fields:
+            return {}
+        self._references(tx, ctx, model, fields, where + ".")
+        return {"id": tx.insert(ctx.company_id, model, fields, ctx.now).id}

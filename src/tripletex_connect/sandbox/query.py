@@ -1,0 +1,153 @@
+"""Search parameters, sorting and paging of a catalog operation turned into SQL over the JSON objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..catalog import Operation, Param
+from .errors import SandboxError, invalid
+from .store import json_path
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_SORT_FIELD = re.compile(r"^-?[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$")
+_INTEGER_LIKE = re.compile(r"^-?\d+$")
+
+
+def column(field: str) -> str:
+    """The SQL expression of a field: id and version are columns, the rest lives in the JSON."""
+    return field if field in ("id", "version") else f"json_extract(data, '{json_path(field)}')"
+
+
+@dataclass
+class Query:
+    """A search as SQL pieces plus paging."""
+
+    where: list[str] = field(default_factory=list)
+    args: list[Any] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    offset: int = 0
+    limit: int = 1000
+
+
+def _typed(param: Param, raw: str) -> Any:
+    """The query value as its type, or a 422 naming the parameter."""
+    text = raw.strip()
+    try:
+        if param.type == "integer":
+            return int(text)
+        if param.type == "number":
+            return float(text)
+        if param.type == "boolean":
+            if text.lower() not in ("true", "false"):
+                raise ValueError(text)
+            return text.lower() == "true"
+        if param.type == "date":
+            if not _DATE.match(text):
+                raise ValueError(text)
+            dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        raise invalid([(param.name, f"Ugyldig verdi: {raw!r}.")], code=21000) from None
+    if param.enum and text not in param.enum:
+        raise invalid([(param.name, f"Ugyldig verdi: {raw!r}. Gyldige verdier: {', '.join(param.enum)}.")])
+    return text
+
+
+def _scalar(text: str) -> Any:
+    return int(text) if _INTEGER_LIKE.match(text) else text
+
+
+def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
+    assert param.field is not None
+    expr = column(param.field)
+    match = param.match
+    if match == "in":
+        items = raw if isinstance(raw, list) else [v for v in raw.split(",") if v.strip()]
+        if param.type == "ids":
+            bad = [v for v in items if not _INTEGER_LIKE.match(v.strip())]
+            if bad:
+                raise invalid([(param.name, f"Ugyldig id: {bad[0]!r}.")], code=21000)
+        values = [_scalar(v.strip()) for v in items]
+        if values:
+            q.where.append(f"{expr} IN ({', '.join('?' * len(values))})")
+            q.args.extend(values)
+        return
+    value = _typed(param, raw if isinstance(raw, str) else ",".join(raw))
+    if match == "eq":
+        q.where.append(f"{expr} = ?")
+        q.args.append(value)
+    elif match == "contains":
+        q.where.append(f"lower({expr}) LIKE ? ESCAPE '\\'")
+        escaped = str(value).lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q.args.append(f"%{escaped}%")
+    elif match in ("from", "to"):
+        q.where.append(f"{expr} {'>=' if match == 'from' else '<'} ?")
+        q.args.append(value)
+    elif match == "since":
+        q.where.append("changed_at >= ?")
+        q.args.append(str(value))
+
+
+def _sorting(q: Query, sorting: str) -> None:
+    for part in (p.strip() for p in sorting.split(",")):
+        if not part:
+            continue
+        if not _SORT_FIELD.match(part):
+            raise invalid([("sorting", f"Ugyldig sortering: {part!r}.")], code=17000)
+        expr = column(part.lstrip("-"))
+        q.order.append(f"{expr} {'DESC' if part.startswith('-') else 'ASC'}")
+
+
+def _paging(params: Mapping[str, str]) -> tuple[int, int]:
+    values = []
+    for name, default in (("from", 0), ("count", 1000)):
+        raw = params.get(name)
+        try:
+            value = int(raw) if raw not in (None, "") else default
+        except ValueError:
+            raise invalid([(name, f"Ugyldig verdi: {raw!r}.")], code=21000) from None
+        if value < 0:
+            raise invalid([(name, "Verdien kan ikke være negativ.")], code=21000)
+        values.append(value)
+    return values[0], values[1]
+
+
+def build_query(op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]]) -> Query:
+    """The SQL of a search operation's filters, sorting and paging; 422 for bad values."""
+    q = Query()
+    missing = [p.name for p in op.query_params if p.required and not params.get(p.name)]
+    if missing:
+        raise invalid([(name, "Kan ikke være null.") for name in missing])
+    for param in op.query_params:
+        if not param.field or param.match in (None, "rule"):
+            continue
+        if param.type == "strings" and lists.get(param.name):
+            _filter(q, param, lists[param.name])
+        elif params.get(param.name, "") != "":
+            _filter(q, param, params[param.name])
+        elif param.default is not None and param.type == "boolean" and param.match == "eq":
+            _filter(q, param, str(param.default).lower())
+    _sorting(q, params.get("sorting", ""))
+    q.offset, q.limit = _paging(params)
+    return q
+
+
+def check_param_types(op: Operation, params: Mapping[str, str]) -> None:
+    """422 for a query parameter of a non-search operation that has the wrong form or is missing."""
+    problems: list[tuple[str | None, str]] = []
+    for param in op.query_params:
+        raw = params.get(param.name)
+        if raw in (None, ""):
+            if param.required:
+                problems.append((param.name, "Kan ikke være null."))
+            continue
+        try:
+            _typed(param, raw)
+        except SandboxError as error:
+            problems.extend(error.messages)
+    if problems:
+        raise invalid(problems)

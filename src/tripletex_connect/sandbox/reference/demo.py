@@ -1,0 +1,88 @@
+"""The demo data of `--seed demo`: customers, categories, products, projects and a registered bank account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .accounts import account_id
+from .vat import vat_ids
+
+BANK_ACCOUNT = "15030100007"  # passes the mod-11 check
+
+# name, organisation number, email, street, postal code, city, category id
+CUSTOMERS = (
+    ("Nordlys Eiendom AS", "918273645", "post@nordlys-eiendom.no", "Karl Johans gate 12", "0154", "Oslo", 1),
+    ("Bergen Bryggeri AS", "927364518", "faktura@bergenbryggeri.no", "Bryggen 4", "5003", "Bergen", 2),
+    ("Trondheim Tannklinikk AS", "936451827", "post@tktannklinikk.no", "Munkegata 20", "7011", "Trondheim", 3),
+    ("Stavanger Marine Service AS", "945182736", "service@stavmarine.no", "Strandkaien 30", "4005", "Stavanger", 2),
+    ("Tromsø Turistsenter AS", "954627381", "booking@tromsoturist.no", "Storgata 88", "9008", "Tromsø", 1),
+    ("Kristiansand Kafé og Bakeri AS", "963718254", "hei@krsbakeri.no", "Markens gate 5", "4611", "Kristiansand", 3),
+    ("Drammen Bygg og Anlegg AS", "972815463", "post@drammenbygg.no", "Bragernes torg 2", "3017", "Drammen", 1),
+    ("Ola Hansen", "", "ola.hansen@example.no", "Fjellveien 3", "1470", "Lørenskog", 3),
+)
+CATEGORIES = (("Nøkkelkunder", "1"), ("Bedriftskunder", "2"), ("Privatkunder", "3"))
+# number, name, price excluding VAT, VAT type number, unit id
+PRODUCTS = (
+    ("1001", "Konsulenttime", 1250.0, "3", 2),
+    ("1002", "Prosjektledelse, time", 1450.0, "3", 2),
+    ("1003", "Reisetid, time", 650.0, "3", 2),
+    ("2001", "Serveroppsett", 8900.0, "3", 1),
+    ("2002", "Programvarelisens, måned", 490.0, "3", 1),
+    ("3001", "Kaffe, 1 kg", 189.0, "31", 3),
+    ("3002", "Lunsjbuffet per person", 245.0, "31", 1),
+    ("4001", "Persontransport, tur", 420.0, "33", 1),
+    ("5001", "Kurs: Regnskap for ledere", 3900.0, "6", 8),
+    ("5002", "Lærebok regnskap", 599.0, "5", 1),
+)
+VAT_RATE = {"3": 25.0, "31": 15.0, "33": 12.0, "5": 0.0, "6": 0.0}
+
+
+def _customers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    addresses, customers = [], []
+    for i, (name, org, email, street, code, city, category) in enumerate(CUSTOMERS, start=1):
+        addresses.append({"id": i, "addressLine1": street, "postalCode": code, "city": city, "country": {"id": 1}})
+        customer: dict[str, Any] = {
+            "id": i, "name": name, "customerNumber": 10000 + i, "email": email, "invoiceEmail": email,
+            "isCustomer": True, "isInactive": False, "isPrivateIndividual": not org, "language": "NO",
+            "invoicesDueIn": 14, "invoicesDueInType": "DAYS", "invoiceSendMethod": "EMAIL",
+            "postalAddress": {"id": i}, "category1": {"id": category}, "currency": {"id": 1},
+        }
+        if org:
+            customer["organizationNumber"] = org
+        customers.append(customer)
+    return addresses, customers
+
+
+def _products() -> list[dict[str, Any]]:
+    ids = vat_ids()
+    return [
+        {"id": i, "number": number, "name": name, "priceExcludingVatCurrency": price,
+         "priceIncludingVatCurrency": round(price * (1 + VAT_RATE[vat] / 100), 2), "costExcludingVatCurrency": 0.0,
+         "vatType": {"id": ids[vat]}, "productUnit": {"id": unit}, "currency": {"id": 1}, "isInactive": False,
+         "isStockItem": False, "account": {"id": account_id(3000 if vat == "3" else 3100)}}
+        for i, (number, name, price, vat, unit) in enumerate(PRODUCTS, start=1)
+    ]
+
+
+def demo_seed() -> dict[str, list[dict[str, Any]]]:
+    """Realistic demo data in the API's shape; objects of the reference data (account 1920) are updated."""
+    addresses, customers = _customers()
+    return {
+        "Address": addresses,
+        "CustomerCategory": [
+            {"id": i, "name": name, "number": number, "type": 1, "description": f"Kategori {number}"}
+            for i, (name, number) in enumerate(CATEGORIES, start=1)
+        ],
+        "Customer": customers,
+        "Product": _products(),
+        "Project": [
+            {"id": 1, "name": "Nytt kontorbygg Bjørvika", "number": "1", "customer": {"id": 1},
+             "startDate": "2026-01-15", "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},
+            {"id": 2, "name": "Ølfestival 2026", "number": "2", "customer": {"id": 2},
+             "startDate": "2026-05-01", "endDate": "2026-09-30", "isClosed": False, "isFixedPrice": True,
+             "projectManager": {"id": 1}},
+            {"id": 3, "name": "Journalsystem", "number": "3", "customer": {"id": 3}, "startDate": "2026-03-01",
+             "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},
+        ],
+        "Account": [{"id": account_id(1920), "bankAccountNumber": BANK_ACCOUNT, "bankName": "DNB"}],
+    }

@@ -1,0 +1,102 @@
+"""The `fields` filter: parse `id,name,project(name,customer(*))` and render objects with it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..models import FieldSpec, field_types
+from .errors import invalid
+
+Tree = dict[str, "Tree | None"]
+ALL: Tree = {"*": None}
+# (model, id) -> the stored object with id and version, or None
+Resolve = Callable[[str, int], "dict[str, Any] | None"]
+UrlFor = Callable[[str, int], str]
+
+
+def parse_fields(text: str | None) -> Tree:
+    """The field tree of a `fields` pattern; `*` (all top-level fields) when empty."""
+    if not text or not text.strip():
+        return dict(ALL)
+    tree, rest = _parse(text.replace(" ", ""), 0)
+    if rest != len(text.replace(" ", "")):
+        raise invalid([("fields", f"Ugyldig feltfilter: {text!r}.")], code=11000)
+    return tree
+
+
+def _parse(text: str, pos: int) -> tuple[Tree, int]:
+    tree: Tree = {}
+    name = ""
+    while pos < len(text):
+        char = text[pos]
+        if char == "(":
+            if not name:
+                raise invalid([("fields", f"Ugyldig feltfilter: {text!r}.")], code=11000)
+            sub, pos = _parse(text, pos + 1)
+            if pos >= len(text) or text[pos] != ")":
+                raise invalid([("fields", f"Mangler ')' i feltfilteret {text!r}.")], code=11000)
+            tree[name], name = sub, ""
+            pos += 1
+            continue
+        if char == ")":
+            break
+        if char == ",":
+            if name:
+                tree.setdefault(name, None)
+            name = ""
+        else:
+            name += char
+        pos += 1
+    if name:
+        tree.setdefault(name, None)
+    return tree, pos
+
+
+def _model_ref(spec: FieldSpec | None) -> str | None:
+    """The model a field refers to (a reference or a list of references), if any."""
+    if spec and spec.kind in ("ref", "array") and spec.ref and spec.ref[0].isupper():
+        return spec.ref
+    return None
+
+
+class Renderer:
+    """Renders stored objects with a field tree: unexpanded references become `{"id", "url"}`."""
+
+    def __init__(self, resolve: Resolve, url_for: UrlFor) -> None:
+        self.resolve = resolve
+        self.url_for = url_for
+
+    def render(self, model: str, obj: dict[str, Any], tree: Tree | None) -> dict[str, Any]:
+        """The object as the API shows it for this field tree."""
+        tree = tree or ALL
+        specs = field_types(model)
+        names = [n for n in tree if n != "*"]
+        if "*" in tree:
+            names = [n for n in ("id", "version", "url", *obj) if n != "changes"] + names
+        out: dict[str, Any] = {}
+        for name in dict.fromkeys(names):
+            if name == "url" and "id" in obj:
+                out["url"] = self.url_for(model, obj["id"])
+            elif name == "changes" and "changes" in specs:
+                out["changes"] = []
+            elif name in obj:
+                ref = _model_ref(specs.get(name))
+                out[name] = self._value(ref, obj[name], tree.get(name)) if ref else obj[name]
+        return out
+
+    def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:
+        if isinstance(value, list):
+            return [self._one(ref, v, sub) for v in value]
+        return self._one(ref, value, sub)
+
+    def _one(self, ref: str, value: Any, sub: Tree | None) -> Any:
+        if not isinstance(value, dict):
+            return value
+        ref_id = value.get("id")
+        if sub is None:
+            if isinstance(ref_id, int):
+                return {"id": ref_id, "url": self.url_for(ref, ref_id)}
+            return self.render(ref, value, ALL)
+        target = self.resolve(ref, ref_id) if isinstance(ref_id, int) else None
+        return self.render(ref, target if target is not None else value, sub)

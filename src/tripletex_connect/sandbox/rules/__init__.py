@@ -1,0 +1,43 @@
+"""Domain rules per resource, applied by the generic engine around its writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import Ctx
+from ..errors import REQUIRED, invalid
+from ..store import Row, Tx
+
+
+class Rules:
+    """The rules of one resource; the base class has none beyond its required fields."""
+
+    required: tuple[str, ...] = ()
+
+    def check_required(self, data: dict[str, Any]) -> None:
+        """422 naming every required field that is missing or empty."""
+        missing = [f for f in self.required if data.get(f) in (None, "")]
+        if missing:
+            raise invalid([(f, REQUIRED) for f in missing])
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Complete and check a new object before it is stored."""
+        self.check_required(data)
+
+    def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
+        """Check the merged new state of an object before it is stored."""
+        self.check_required(data)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Refuse a delete that the real API refuses."""
+
+
+def rules_for(model: str) -> Rules:
+    """The rules of a model (the plain base rules when it has none of its own)."""
+    from . import customers
+
+    registry: dict[str, Rules] = {**customers.RULES}
+    return registry.get(model, _PLAIN)
+
+
+_PLAIN = Rules()

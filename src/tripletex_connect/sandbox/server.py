@@ -1,0 +1,157 @@
+"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port and hands out clients."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import uvicorn
+
+from . import defaults
+from .app import create_app
+from .backend import Backend
+from .store import Store
+
+if TYPE_CHECKING:
+    from ..client import AsyncTripletex, Tripletex
+
+
+def default_db_path() -> Path:
+    """The sandbox database file in the user data directory."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("tripletex-connect")) / "sandbox.sqlite3"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class SandboxCompany:
+    """One company of a running sandbox, with the tokens that open it and a ready client."""
+
+    base_url: str
+    consumer_token: str
+    employee_token: str
+    company_id: int
+    client_company_id: int | None
+    _client: Tripletex | None = None
+
+    @property
+    def client(self) -> Tripletex:
+        """A Tripletex client connected to this company (created on first use)."""
+        if self._client is None:
+            from ..client import Tripletex
+
+            self._client = Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
+        return self._client
+
+    def async_client(self) -> AsyncTripletex:
+        """A new AsyncTripletex connected to this company (close it with `await ...aclose()`)."""
+        from ..client import AsyncTripletex
+
+        return AsyncTripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
+
+    def close(self) -> None:
+        """Close the client, if one was made."""
+        if self._client is not None:
+            self._client.close()
+
+
+class Sandbox:
+    """A local Tripletex sandbox served by uvicorn in a background thread."""
+
+    def __init__(
+        self, *, seed: str | None = None, db: str | Path | None = None, memory: bool = True, host: str = "127.0.0.1",
+        port: int | None = None, consumer_token: str | None = None, employee_token: str | None = None,
+        rate_limit: int = defaults.RATE_LIMIT, **backend_options: Any,
+    ) -> None:
+        consumer, employee = defaults.local_tokens()
+        self.consumer_token = consumer_token or consumer
+        self.employee_token = employee_token or employee
+        self.host, self.port = host, port or free_port(host)
+        self.seed = seed
+        path = None if (memory and db is None) else str(db or default_db_path())
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self.store = Store(path)
+        self.backend = Backend(
+            self.store, base_url=self.base_url, consumer_token=self.consumer_token, rate_limit=rate_limit,
+            **backend_options,
+        )
+        self.app = create_app(self.backend)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.company = self._main_company()
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL (`http://127.0.0.1:PORT/v2`)."""
+        return f"http://{self.host}:{self.port}/v2"
+
+    def _main_company(self) -> SandboxCompany:
+        with self.store.transaction() as tx:
+            row = tx.conn.execute(
+                "SELECT id FROM companies WHERE employee_token = ?", (self.employee_token,)
+            ).fetchone()
+        if row is None:
+            info = self.backend.new_company(employee_token=self.employee_token, seed=self.seed)
+            return self._company(info.company_id, info.employee_token, info.client_company_id)
+        return self._company(row[0], self.employee_token, None)
+
+    def _company(self, company_id: int, token: str, client: int | None) -> SandboxCompany:
+        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client)
+
+    def new_company(self) -> SandboxCompany:
+        """A fresh company with its own employee token: data of one test never meets another's."""
+        info = self.backend.new_company()
+        return self._company(info.company_id, info.employee_token, info.client_company_id)
+
+    def client(self) -> Tripletex:
+        """A Tripletex client connected to the main company."""
+        from ..client import Tripletex
+
+        return Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
+
+    def async_client(self) -> AsyncTripletex:
+        """An AsyncTripletex connected to the main company."""
+        return self.company.async_client()
+
+    def start(self) -> Sandbox:
+        """Serve in a background thread; returns when the server accepts connections."""
+        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, name="tripletex-sandbox", daemon=True)
+        self._thread.start()
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise RuntimeError(f"the sandbox could not start on {self.host}:{self.port}")
+            self._thread.join(0.01)
+        return self
+
+    def _run(self) -> None:
+        assert self._server is not None
+        asyncio.run(self._server.serve())
+
+    def stop(self) -> None:
+        """Stop serving and close the database."""
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+            self._server = None
+        self.company.close()
+        self.store.close()
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,71 @@
+"""A new sandbox company as Tripletex sets one up: company, employee, reference data, a client company."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from typing import Any
+
+from .store import Tx
+from .tenancy import FIRST_COMPANY_ID, CompanyInfo, Tenancy
+
+CUSTOMER_NUMBER = "customerNumber"
+
+
+@cache
+def _reference(year: int) -> dict[str, list[dict[str, Any]]]:
+    from .reference import company_reference
+
+    return company_reference(year)
+
+
+def _load(tx: Tx, company_id: int, data: dict[str, list[dict[str, Any]]], now: str) -> None:
+    for model, objects in data.items():
+        tx.insert_many(company_id, model, objects, now)
+
+
+def _seed(tx: Tx, company_id: int, data: dict[str, list[dict[str, Any]]], now: str) -> None:
+    """Demo data: new objects are inserted, objects of the reference data (e.g. account 1920) updated."""
+    for model, objects in data.items():
+        for obj in objects:
+            row = tx.get(company_id, model, int(obj["id"])) if "id" in obj else None
+            if row is None:
+                tx.insert(company_id, model, obj, now, id=obj.get("id"))
+            else:
+                tx.replace(company_id, model, row, {**row.data, **obj}, now)
+
+
+def _company(tx: Tx, tenancy: Tenancy, name: str, org: str, year: int) -> tuple[int, int]:
+    now, _ = tenancy.context_time()
+    company_id = tx.next_value(0, "company", FIRST_COMPANY_ID)
+    tx.insert(company_id, "Company", {"name": name, "organizationNumber": org, "type": "AS",
+                                      "startDate": f"{year - 1}-01-01"}, now, id=company_id)
+    employee = tx.insert(company_id, "Employee", {
+        "firstName": "Ola", "lastName": "Nordmann", "email": "ola.nordmann@example.no", "employeeNumber": "1",
+        "userType": "EXTENDED", "companyId": company_id,
+    }, now)
+    _load(tx, company_id, _reference(year), now)
+    return company_id, employee.id
+
+
+def new_company(
+    tx: Tx, tenancy: Tenancy, *, employee_token: str | None = None, seed: str | None = None,
+    name: str = "Sandkasse Regnskap AS",
+) -> CompanyInfo:
+    """Create a company (and its client company) with the reference data of a new Tripletex company."""
+    now, today = tenancy.context_time()
+    year = int(today[:4])
+    token = employee_token or "sandbox-employee-" + secrets.token_hex(8)
+    company_id, employee_id = _company(tx, tenancy, name, "999888777", year)
+    tenancy.register(tx, company_id, employee_id, token, None)
+    client_id, client_employee = _company(tx, tenancy, "Fjellbakeriet AS (klient)", "912345678", year)
+    tenancy.register(tx, client_id, client_employee, None, company_id)
+    if seed == "demo":
+        from .reference import demo_seed
+
+        _seed(tx, company_id, demo_seed(), now)
+        numbers = [c.get(CUSTOMER_NUMBER) for c in demo_seed().get("Customer", [])]
+        tx.bump(company_id, CUSTOMER_NUMBER, max([n for n in numbers if isinstance(n, int)] or [9999]))
+    elif seed:
+        raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
+    return CompanyInfo(company_id, employee_id, token, client_id)

@@ -1,0 +1,215 @@
+"""SQLite storage of the sandbox: generic JSON objects per company and type, sessions and companies.
+
+One connection guarded by a lock; every request runs in one transaction (BEGIN IMMEDIATE), so a
+version check and the write it guards can never interleave with another writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS objects (
+    company_id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    changed_at TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (company_id, type, id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS objects_changed ON objects (company_id, type, changed_at);
+CREATE TABLE IF NOT EXISTS sequences (
+    company_id INTEGER NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (company_id, name)
+);
+CREATE TABLE IF NOT EXISTS companies (
+    id INTEGER PRIMARY KEY, owner_id INTEGER, employee_id INTEGER, employee_token TEXT UNIQUE
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token TEXT PRIMARY KEY, id INTEGER NOT NULL, company_id INTEGER NOT NULL, employee_id INTEGER NOT NULL,
+    employee_token TEXT NOT NULL, expires_at TEXT NOT NULL, expiration_date TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One stored object."""
+
+    id: int
+    version: int
+    changed_at: str
+    data: dict[str, Any]
+
+    def full(self) -> dict[str, Any]:
+        """The object with its id and version."""
+        return {**self.data, "id": self.id, "version": self.version}
+
+
+def json_path(field: str) -> str:
+    """The SQLite JSON path of a dotted field (`customer.id` -> `$.customer.id`)."""
+    return "$." + ".".join(f'"{part}"' if not part.isidentifier() else part for part in field.split("."))
+
+
+class Store:
+    """The sandbox database (a file with WAL, or in memory)."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self.path = path or ":memory:"
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.RLock()
+        if self.path != ":memory:":
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(SCHEMA)
+        self._indexed: set[str] = set()
+
+    def index(self, fields: Sequence[str]) -> None:
+        """Expression indexes so that filters on these fields use an index, not a scan."""
+        with self._lock:
+            for field in fields:
+                if field in self._indexed:
+                    continue
+                name = "objects_" + hashlib.sha1(field.encode()).hexdigest()[:12]
+                self._conn.execute(
+                    f"CREATE INDEX IF NOT EXISTS {name} ON objects "
+                    f"(company_id, type, json_extract(data, '{json_path(field)}'))"
+                )
+                self._indexed.add(field)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """One serialised transaction: committed when the block ends, rolled back on an exception."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the database."""
+        with self._lock:
+            self._conn.close()
+
+
+class Tx:
+    """Operations inside one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def next_value(self, company_id: int, name: str, start: int = 1) -> int:
+        """The next value of a per-company sequence (ids, customer numbers, invoice numbers)."""
+        row = self.conn.execute(
+            "SELECT value FROM sequences WHERE company_id = ? AND name = ?", (company_id, name)
+        ).fetchone()
+        value = max(start, row[0] + 1) if row else start
+        self.conn.execute(
+            "INSERT INTO sequences (company_id, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (company_id, name) DO UPDATE SET value = excluded.value",
+            (company_id, name, value),
+        )
+        return value
+
+    def bump(self, company_id: int, name: str, at_least: int) -> None:
+        """Make sure a sequence continues after `at_least` (after inserting explicit ids)."""
+        self.conn.execute(
+            "INSERT INTO sequences (company_id, name, value) VALUES (?, ?, ?) "
+            "ON CONFLICT (company_id, name) DO UPDATE SET value = max(value, excluded.value)",
+            (company_id, name, at_least),
+        )
+
+    def insert(self, company_id: int, type: str, data: dict[str, Any], now: str, id: int | None = None) -> Row:
+        """Store a new object (version 0) and return it."""
+        clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
+        if id is None:
+            id = self.next_value(company_id, f"id:{type}")
+        else:
+            self.bump(company_id, f"id:{type}", id)
+        self.conn.execute(
+            "INSERT INTO objects (company_id, type, id, version, changed_at, data) VALUES (?, ?, ?, 0, ?, ?)",
+            (company_id, type, id, now, json.dumps(clean, ensure_ascii=False)),
+        )
+        return Row(id, 0, now, clean)
+
+    def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
+        """Store many objects with their own ids at once (reference data of a new company)."""
+        rows = [
+            (company_id, type, int(o["id"]), now, json.dumps({k: v for k, v in o.items() if k != "id"}))
+            for o in objects
+        ]
+        self.conn.executemany(
+            "INSERT INTO objects (company_id, type, id, version, changed_at, data) VALUES (?, ?, ?, 0, ?, ?)", rows
+        )
+        if rows:
+            self.bump(company_id, f"id:{type}", max(r[2] for r in rows))
+
+    def get(self, company_id: int, type: str, id: int) -> Row | None:
+        """One object, or None."""
+        row = self.conn.execute(
+            "SELECT id, version, changed_at, data FROM objects WHERE company_id = ? AND type = ? AND id = ?",
+            (company_id, type, id),
+        ).fetchone()
+        return Row(row[0], row[1], row[2], json.loads(row[3])) if row else None
+
+    def replace(self, company_id: int, type: str, row: Row, data: dict[str, Any], now: str) -> Row:
+        """Write a new state of an object with version + 1 (the caller checked the version)."""
+        clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
+        self.conn.execute(
+            "UPDATE objects SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND type = ? AND id = ?",
+            (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, type, row.id),
+        )
+        return Row(row.id, row.version + 1, now, clean)
+
+    def delete(self, company_id: int, type: str, id: int) -> bool:
+        """Delete an object; False when there was none."""
+        cursor = self.conn.execute(
+            "DELETE FROM objects WHERE company_id = ? AND type = ? AND id = ?", (company_id, type, id)
+        )
+        return cursor.rowcount > 0
+
+    def search(
+        self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
+        offset: int, limit: int,
+    ) -> tuple[int, str | None, list[Row]]:
+        """(full result size, version digest, the page of rows) for filters already turned into SQL."""
+        clause = " AND ".join(["company_id = ?", "type = ?", *where])
+        base = (company_id, type, *args)
+        total, digest_src = self.conn.execute(
+            f"SELECT COUNT(*), COUNT(*) || ':' || IFNULL(SUM(id), 0) || ':' || IFNULL(SUM(version), 0) || ':' "
+            f"|| IFNULL(MAX(changed_at), '') FROM objects WHERE {clause}",
+            base,
+        ).fetchone()
+        digest = hashlib.sha256(digest_src.encode()).hexdigest()[:32] if total else None
+        order_by = ", ".join([*order, "id"])
+        rows = self.conn.execute(
+            f"SELECT id, version, changed_at, data FROM objects WHERE {clause} ORDER BY {order_by} LIMIT ? OFFSET ?",
+            (*base, limit, offset),
+        ).fetchall()
+        return total, digest, [Row(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+
+    def has_type(self, company_id: int, type: str) -> bool:
+        """Whether the company has any object of this type (reference data loaded for it)."""
+        row = self.conn.execute(
+            "SELECT 1 FROM objects WHERE company_id = ? AND type = ? LIMIT 1", (company_id, type)
+        ).fetchone()
+        return row is not None
+
+    def find(self, company_id: int, type: str, field: str, value: Any) -> list[Row]:
+        """Objects whose field equals a value (uniqueness checks, usage checks)."""
+        rows = self.conn.execute(
+            "SELECT id, version, changed_at, data FROM objects WHERE company_id = ? AND type = ? "
+            f"AND json_extract(data, '{json_path(field)}') = ?",
+            (company_id, type, value),
+        ).fetchall()
+        return [Row(r[0], r[1], r[2], json.loads(r[3])) for r in rows]

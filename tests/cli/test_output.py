@@ -1,0 +1,95 @@
+"""Rendering: flattening for CSV, table cells, streaming page by page, and the CSV header rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tripletex_connect.cli.output import Writer, flatten, table_cell, to_data
+
+
+def test_flatten_turns_nested_objects_into_dotted_keys_and_keeps_lists_whole() -> None:
+    data = {"id": 1, "postalAddress": {"city": "Oslo", "country": {"id": 161}}, "tags": [1, 2], "empty": {}}
+    assert flatten(data) == {
+        "id": 1,
+        "postalAddress.city": "Oslo",
+        "postalAddress.country.id": 161,
+        "tags": [1, 2],
+        "empty": {},
+    }
+
+
+def test_table_cells_show_references_by_name_or_id() -> None:
+    assert table_cell({"id": 3, "url": "http://x/3"}) == "3"
+    assert table_cell({"id": 3, "name": "VIP"}) == "VIP"
+    assert table_cell([{"id": 1, "url": "u"}, {"id": 2, "url": "u"}]) == "1, 2"
+    assert table_cell(None) == "" and table_cell(False) == "false"
+
+
+def test_to_data_makes_dates_and_decimals_json_ready() -> None:
+    data = {"date": dt.date(2024, 5, 1), "amount": Decimal("12.50"), "lines": ({"at": dt.datetime(2024, 5, 1, 8)},)}
+    assert to_data(data) == {"date": "2024-05-01", "amount": 12.5, "lines": [{"at": "2024-05-01T08:00:00"}]}
+
+
+def test_to_data_shows_models_with_their_api_names() -> None:
+    from tripletex_connect import models
+
+    if not hasattr(models, "parse"):
+        pytest.skip("the generated models are not there yet")
+    customer = models.parse("Customer", {"id": 1, "name": "Acme", "customerNumber": 10001})
+    assert to_data(customer) == {"id": 1, "name": "Acme", "customerNumber": 10001}
+
+
+def _pages(log: list[str], *pages: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for number, page in enumerate(pages):
+        log.append(f"fetch {number}")
+        yield page
+
+
+def test_jsonl_is_written_page_by_page_not_after_collecting_everything() -> None:
+    log: list[str] = []
+
+    class Out(io.StringIO):
+        def write(self, text: str) -> int:
+            log.append("write")
+            return super().write(text)
+
+    writer = Writer("jsonl", Out(), io.StringIO())
+    writer.many(_pages(log, [{"id": 1}], [{"id": 2}]))
+    assert log == ["fetch 0", "write", "fetch 1", "write"]
+
+
+def test_a_streamed_json_list_is_the_same_as_dumping_the_whole_list() -> None:
+    out = io.StringIO()
+    count = Writer("json", out, io.StringIO()).many(iter([[{"id": 1, "a": {"b": [1]}}], [], [{"id": 2}]]))
+    assert count == 2
+    assert out.getvalue() == json.dumps([{"id": 1, "a": {"b": [1]}}, {"id": 2}], indent=2) + "\n"
+
+
+def test_csv_takes_its_header_from_the_first_page_and_reports_later_columns() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    Writer("csv", out, err).many(iter([[{"id": 1, "name": "A"}, {"id": 2, "email": "b@c.no"}], [{"id": 3, "late": 1}]]))
+    assert out.getvalue().splitlines() == ["id,name,email", "1,A,", "2,,b@c.no", "3,,"]
+    assert "late" in err.getvalue() and "--fields" in err.getvalue()
+
+
+def test_a_single_object_as_a_table_lists_its_filled_fields() -> None:
+    out = io.StringIO()
+    record = {"id": 5, "name": "Acme", "email": None, "category1": {"id": 3, "url": "u"}}
+    Writer("table", out, io.StringIO()).one(record)
+    text = out.getvalue()
+    assert "Acme" in text and "category1.id" in text and "email" not in text and "category1.url" not in text
+
+
+def test_a_wide_table_hides_the_columns_that_do_not_fit_and_says_so() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    row = {"id": 1, "name": "Acme", **{f"field{i}": i for i in range(30)}}
+    Writer("table", out, err).many([[row]])
+    assert "Acme" in out.getvalue() and "field29" not in out.getvalue()
+    assert "columns" in err.getvalue()

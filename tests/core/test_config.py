@@ -1,0 +1,129 @@
+"""Connection settings come from arguments, environment variables or a 0600 profiles file."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tripletex_connect.core.config import ENVIRONMENTS, Secret, check_base_url, resolve_settings
+from tripletex_connect.core.errors import ConfigurationError
+from tripletex_connect.core.profiles import Profile, ProfileStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ProfileStore:
+    return ProfileStore(tmp_path / "cfg" / "config.toml")
+
+
+def test_environments_have_the_official_base_urls() -> None:
+    assert ENVIRONMENTS["production"] == "https://tripletex.no/v2"
+    assert ENVIRONMENTS["sandbox"] == "https://api-test.tripletex.tech/v2"
+    assert ENVIRONMENTS["local"].startswith("http://127.0.0.1:")
+
+
+def test_arguments_win_over_environment_variables_which_win_over_the_profile(store: ProfileStore) -> None:
+    store.save(Profile("main", env="sandbox", consumer_token="p-c", employee_token="p-e", company_id=5))
+    environ = {"TRIPLETEX_EMPLOYEE_TOKEN": "env-e", "TRIPLETEX_COMPANY_ID": "7", "TRIPLETEX_PROFILE": "main"}
+    s = resolve_settings(consumer_token="arg-c", environ=environ, store=store)
+    assert s.consumer_token.reveal() == "arg-c"
+    assert s.employee_token.reveal() == "env-e"
+    assert s.company_id == 7
+    assert s.base_url == ENVIRONMENTS["sandbox"]
+    assert s.profile == "main"
+
+
+def test_the_default_profile_is_used_when_nothing_else_is_given(store: ProfileStore) -> None:
+    store.save(Profile("first", env="sandbox", consumer_token="c", employee_token="e"))
+    store.save(Profile("second", env="production", consumer_token="c2", employee_token="e2"))
+    s = resolve_settings(environ={}, store=store)
+    assert s.profile == "first" and s.environment == "sandbox"
+
+
+def test_environment_variables_alone_configure_a_connection(store: ProfileStore) -> None:
+    environ = {"TRIPLETEX_CONSUMER_TOKEN": "c", "TRIPLETEX_EMPLOYEE_TOKEN": "e", "TRIPLETEX_ENV": "test"}
+    s = resolve_settings(environ=environ, store=store)
+    assert s.environment == "sandbox" and s.base_url == ENVIRONMENTS["sandbox"]
+    assert s.company_id == 0
+
+
+def test_any_base_url_can_be_given(store: ProfileStore) -> None:
+    s = resolve_settings(base_url="http://127.0.0.1:8123/v2/", environ={}, store=store)
+    assert s.base_url == "http://127.0.0.1:8123/v2" and s.environment == "custom"
+
+
+@pytest.mark.parametrize("url", ["http://tripletex.no/v2", "http://10.0.0.5/v2", "ftp://x/v2", "tripletex.no/v2"])
+def test_plain_http_is_refused_except_to_loopback_hosts(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        check_base_url(url)
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000/v2", "http://127.0.0.1/v2", "http://[::1]:80/v2"])
+def test_plain_http_to_loopback_is_allowed(url: str) -> None:
+    assert check_base_url(url) == url
+
+
+def test_unknown_environment_is_a_clear_error(store: ProfileStore) -> None:
+    with pytest.raises(ConfigurationError, match="production, sandbox, local"):
+        resolve_settings(env="staging", environ={}, store=store)
+
+
+def test_a_company_id_that_is_not_a_number_is_a_clear_error(store: ProfileStore) -> None:
+    with pytest.raises(ConfigurationError, match="whole number"):
+        resolve_settings(environ={"TRIPLETEX_COMPANY_ID": "abc"}, store=store)
+
+
+def test_missing_tokens_are_reported_with_the_variables_to_set(store: ProfileStore) -> None:
+    s = resolve_settings(environ={}, store=store)
+    with pytest.raises(ConfigurationError, match="TRIPLETEX_CONSUMER_TOKEN and TRIPLETEX_EMPLOYEE_TOKEN"):
+        s.require_tokens()
+
+
+def test_secrets_never_show_in_repr_or_str() -> None:
+    secret = Secret("test-abcdef123456")
+    assert "abcdef" not in repr(secret) and "abcdef" not in str(secret)
+    assert secret.reveal() == "test-abcdef123456"
+    s = resolve_settings(consumer_token="c-SECRET-1", employee_token="e-SECRET-2", environ={},
+                         store=ProfileStore(Path("/nonexistent/x.toml")))
+    assert "SECRET" not in repr(s)
+
+
+def test_profiles_file_is_created_with_mode_0600(store: ProfileStore) -> None:
+    store.save(Profile("main", env="sandbox", consumer_token="c", employee_token="e"))
+    mode = stat.S_IMODE(os.stat(store.path).st_mode)
+    assert mode == 0o600
+
+
+def test_profiles_round_trip_and_removal_moves_the_default(store: ProfileStore) -> None:
+    store.save(Profile("a", env="sandbox", consumer_token='we"ird\\', employee_token="e", company_id=3))
+    store.save(Profile("b", base_url="http://127.0.0.1:8000/v2", consumer_token="c", employee_token="e"))
+    assert store.get("a").consumer_token == 'we"ird\\' and store.get("a").company_id == 3
+    assert [p.name for p in store.list()] == ["a", "b"] and store.default_name() == "a"
+    store.remove("a")
+    assert store.default_name() == "b"
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+
+
+def test_profile_repr_hides_tokens() -> None:
+    text = repr(Profile("p", consumer_token="c-XYZZY-1", employee_token="e-XYZZY-2"))
+    assert "XYZZY" not in text
+
+
+def test_unknown_profile_lists_the_known_ones(store: ProfileStore) -> None:
+    store.save(Profile("main", consumer_token="c", employee_token="e"))
+    with pytest.raises(ConfigurationError, match="main"):
+        store.get("mian")
+
+
+def test_a_corrupt_profiles_file_is_a_clear_error(store: ProfileStore) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("[profiles.x\nbroken", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="cannot read profiles file"):
+        store.list()
+
+
+def test_profile_names_are_restricted_to_safe_characters(store: ProfileStore) -> None:
+    with pytest.raises(ConfigurationError):
+        store.save(Profile("bad name]", consumer_token="c", employee_token="e"))

@@ -1,0 +1,340 @@
+"""The transport against a mocked Tripletex on 127.0.0.1: sessions, retry rules, rate limits, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import respx
+
+from tripletex_connect.core.config import ConnectionSettings, Secret
+from tripletex_connect.core.errors import (
+    APIError,
+    AuthenticationError,
+    ConnectError,
+    RateLimitError,
+    ServerError,
+    TimeoutError,
+)
+from tripletex_connect.core.session import OSLO
+from tripletex_connect.core.transport import AsyncTransport, Transport
+
+BASE = "http://127.0.0.1:9/v2"
+NOW = dt.datetime(2026, 11, 25, 14, 0, tzinfo=OSLO)
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+def settings(**overrides: object) -> ConnectionSettings:
+    values: dict[str, object] = {
+        "base_url": BASE, "environment": "custom", "consumer_token": Secret("consumer-secret-1"),
+        "employee_token": Secret("employee-secret-2"), "max_retries": 3, "max_retry_time": 60.0,
+    }
+    values.update(overrides)
+    return ConnectionSettings(**values)  # type: ignore[arg-type]
+
+
+def session_answer(token: str, expiration: str) -> httpx.Response:
+    return httpx.Response(200, json={"value": {"id": 1, "version": 1, "token": token, "expirationDate": expiration}})
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE, assert_all_called=False) as router:
+        router.put("/token/session/:create").mock(
+            side_effect=[session_answer(f"session-tok-{i}", "2026-11-27") for i in range(1, 10)]
+        )
+        yield router
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def transport(sleeps: list[float], clock: Clock) -> Iterator[Transport]:
+    t = Transport(settings(), clock=clock, sleep=sleeps.append, random=lambda: 0.5)
+    yield t
+    t.close()
+
+
+def auth_of(request: httpx.Request) -> str:
+    return request.headers["Authorization"]
+
+
+def basic(token: str, company: int = 0) -> str:
+    import base64
+
+    return "Basic " + base64.b64encode(f"{company}:{token}".encode()).decode()
+
+
+# Sessions
+
+
+def test_session_is_created_lazily_once_and_reused(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.get("/customer/1").respond(200, json={"value": {"id": 1}})
+    assert api.routes[0].call_count == 0
+    transport.send("GET", "/customer/1")
+    transport.send("GET", "/customer/1")
+    assert api.routes[0].call_count == 1
+    assert all(auth_of(call.request) == basic("session-tok-1") for call in route.calls)
+
+
+def test_session_is_asked_for_two_days_ahead_in_oslo_time(api: respx.MockRouter, transport: Transport) -> None:
+    api.get("/customer/1").respond(200, json={"value": {}})
+    transport.send("GET", "/customer/1")
+    create = api.routes[0].calls.last.request
+    params = dict(create.url.params)
+    assert params == {
+        "consumerToken": "consumer-secret-1", "employeeToken": "employee-secret-2", "expirationDate": "2026-11-27",
+    }
+    assert "Authorization" not in create.headers
+
+
+def test_session_is_renewed_shortly_before_the_oslo_midnight_it_ends(
+    api: respx.MockRouter, transport: Transport, clock: Clock
+) -> None:
+    route = api.get("/customer/1").respond(200, json={"value": {}})
+    transport.send("GET", "/customer/1")
+    clock.now = dt.datetime(2026, 11, 26, 23, 50, tzinfo=OSLO)  # 10 minutes before the session ends
+    transport.send("GET", "/customer/1")
+    assert api.routes[0].call_count == 1
+    clock.now = dt.datetime(2026, 11, 26, 23, 56, tzinfo=OSLO)  # inside the 5-minute margin
+    transport.send("GET", "/customer/1")
+    assert api.routes[0].call_count == 2
+    assert auth_of(route.calls.last.request) == basic("session-tok-2")
+
+
+def test_a_401_renews_the_session_once_and_replays(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.post("/customer").mock(
+        side_effect=[httpx.Response(401, json={"status": 401, "code": 3000}), httpx.Response(201, json={"value": {}})]
+    )
+    transport.send("POST", "/customer", json={"name": "A"})
+    assert [auth_of(c.request) for c in route.calls] == [basic("session-tok-1"), basic("session-tok-2")]
+    assert route.calls.last.request.content == b'{"name":"A"}'
+
+
+def test_a_second_401_is_an_authentication_error(api: respx.MockRouter, transport: Transport) -> None:
+    answer = {"status": 401, "code": 3000, "message": "Unauthorized", "requestId": "r1"}
+    api.get("/customer/1").respond(401, json=answer)
+    with pytest.raises(AuthenticationError) as caught:
+        transport.send("GET", "/customer/1")
+    assert caught.value.code == 3000 and caught.value.request_id == "r1"
+    assert api.routes[0].call_count == 2
+
+
+def test_a_refused_consumer_token_names_the_field_and_the_environment_hint(
+    api: respx.MockRouter, transport: Transport
+) -> None:
+    api.routes[0].side_effect = None
+    api.routes[0].return_value = httpx.Response(422, json={
+        "status": 422, "code": 18000, "message": "Validering feilet.", "requestId": "r-422",
+        "validationMessages": [{"field": "arg:consumerToken", "message": "Ugyldig token."}],
+    })
+    with pytest.raises(AuthenticationError) as caught:
+        transport.send("GET", "/customer/1")
+    error = caught.value
+    assert error.code == 18000 and error.request_id == "r-422"
+    assert [m.field for m in error.validation_messages] == ["arg:consumerToken"]
+    assert "consumer token was refused" in str(error) and "environment" in str(error)
+    assert "consumer-secret-1" not in str(error)
+
+
+def test_missing_tokens_fail_before_any_request(api: respx.MockRouter) -> None:
+    from tripletex_connect.core.errors import ConfigurationError
+
+    t = Transport(settings(consumer_token=Secret("")))
+    with pytest.raises(ConfigurationError, match="TRIPLETEX_CONSUMER_TOKEN"):
+        t.send("GET", "/customer/1")
+    assert api.routes[0].call_count == 0
+
+
+# Retry rules
+
+
+def test_429_on_post_waits_the_reset_seconds_then_retries(
+    api: respx.MockRouter, transport: Transport, sleeps: list[float]
+) -> None:
+    route = api.post("/customer").mock(side_effect=[
+        httpx.Response(429, json={"status": 429}, headers={"X-Rate-Limit-Reset": "7"}),
+        httpx.Response(201, json={"value": {"id": 1}}),
+    ])
+    assert transport.send("POST", "/customer", json={"name": "A"}).status_code == 201
+    assert route.call_count == 2 and sleeps == [7.0]
+
+
+def test_429_falls_back_to_retry_after(api: respx.MockRouter, transport: Transport, sleeps: list[float]) -> None:
+    api.get("/customer").mock(side_effect=[
+        httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(200, json={"values": []}),
+    ])
+    transport.send("GET", "/customer")
+    assert sleeps == [3.0]
+
+
+def test_503_on_get_is_retried_with_backoff(api: respx.MockRouter, transport: Transport, sleeps: list[float]) -> None:
+    route = api.get("/customer/1").mock(side_effect=[
+        httpx.Response(503), httpx.Response(503), httpx.Response(200, json={"value": {}}),
+    ])
+    transport.send("GET", "/customer/1")
+    assert route.call_count == 3
+    assert sleeps == [0.25, 0.5]  # random 0.5 x (0.5 s, 1 s): exponential with full jitter
+
+
+def test_503_on_post_is_not_retried(api: respx.MockRouter, transport: Transport, sleeps: list[float]) -> None:
+    route = api.post("/customer").respond(503, json={"status": 503, "message": "busy"})
+    with pytest.raises(ServerError):
+        transport.send("POST", "/customer", json={"name": "A"})
+    assert route.call_count == 1 and sleeps == []
+
+
+def test_an_action_put_is_not_idempotent(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.put("/invoice/1/:send").respond(503)
+    with pytest.raises(ServerError):
+        transport.send("PUT", "/invoice/1/:send")
+    assert route.call_count == 1
+
+
+def test_a_put_to_a_resource_is_retried(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.put("/customer/1").mock(side_effect=[httpx.Response(502), httpx.Response(200, json={"value": {}})])
+    transport.send("PUT", "/customer/1", json={"version": 1})
+    assert route.call_count == 2
+
+
+def test_a_read_timeout_on_post_is_not_retried(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.post("/customer").mock(side_effect=httpx.ReadTimeout("slow"))
+    with pytest.raises(TimeoutError):
+        transport.send("POST", "/customer", json={"name": "A"})
+    assert route.call_count == 1
+
+
+def test_a_read_timeout_on_get_is_retried(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.get("/customer/1").mock(side_effect=[httpx.ReadTimeout("slow"), httpx.Response(200, json={})])
+    transport.send("GET", "/customer/1")
+    assert route.call_count == 2
+
+
+def test_a_connect_error_on_post_is_retried(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.post("/customer").mock(side_effect=[httpx.ConnectError("refused"), httpx.Response(201, json={})])
+    assert transport.send("POST", "/customer", json={"name": "A"}).status_code == 201
+    assert route.call_count == 2
+
+
+def test_attempts_are_bounded_by_max_retries(api: respx.MockRouter, transport: Transport) -> None:
+    route = api.get("/customer/1").respond(503)
+    with pytest.raises(ServerError):
+        transport.send("GET", "/customer/1")
+    assert route.call_count == 4  # the first attempt and max_retries=3 retries
+
+
+def test_a_429_longer_than_the_time_budget_is_raised_at_once(api: respx.MockRouter, sleeps: list[float]) -> None:
+    route = api.get("/customer").respond(429, headers={"X-Rate-Limit-Reset": "600"})
+    t = Transport(settings(max_retry_time=30.0), sleep=sleeps.append)
+    with pytest.raises(RateLimitError) as caught:
+        t.send("GET", "/customer")
+    assert route.call_count == 1 and sleeps == [] and caught.value.retry_after == 600
+
+
+def test_nothing_listening_is_a_connect_error_after_bounded_retries(sleeps: list[float]) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    t = Transport(settings(base_url=f"http://127.0.0.1:{port}/v2", max_retries=2), sleep=sleeps.append)
+    with pytest.raises(ConnectError) as caught:
+        t.send("POST", "/customer", json={})
+    assert len(sleeps) == 2 and "consumer-secret-1" not in str(caught.value)
+
+
+# Rate limit state
+
+
+def test_the_last_rate_limit_state_is_readable(api: respx.MockRouter, transport: Transport) -> None:
+    assert transport.rate_limit is None
+    api.get("/customer/1").respond(200, json={}, headers={
+        "X-Rate-Limit-Limit": "1000", "X-Rate-Limit-Remaining": "998", "X-Rate-Limit-Reset": "42",
+    })
+    transport.send("GET", "/customer/1")
+    state = transport.rate_limit
+    assert state is not None and (state.limit, state.remaining, state.reset) == (1000, 998, 42.0)
+
+
+# Async twin
+
+
+async def test_async_transport_shares_the_session_and_retry_rules(api: respx.MockRouter) -> None:
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+
+    route = api.post("/customer").mock(side_effect=[
+        httpx.Response(401), httpx.Response(429, headers={"X-Rate-Limit-Reset": "2"}), httpx.Response(201, json={}),
+    ])
+    get = api.get("/customer/1").respond(503)
+    t = AsyncTransport(settings(), clock=Clock(), sleep=sleep, random=lambda: 0.5)
+    assert (await t.send("POST", "/customer", json={"name": "A"})).status_code == 201
+    assert api.routes[0].call_count == 2 and route.call_count == 3 and waits == [2.0]
+    with pytest.raises(ServerError):
+        await t.send("GET", "/customer/1")
+    assert get.call_count == 4
+    await t.aclose()
+
+
+async def test_concurrent_async_first_requests_create_one_session(api: respx.MockRouter) -> None:
+    import asyncio
+
+    api.get("/customer/1").respond(200, json={})
+    t = AsyncTransport(settings(), clock=Clock())
+    await asyncio.gather(*(t.send("GET", "/customer/1") for _ in range(5)))
+    assert api.routes[0].call_count == 1
+    await t.aclose()
+
+
+def test_reprs_show_no_token(api: respx.MockRouter, transport: Transport) -> None:
+    api.get("/customer/1").respond(200, json={})
+    transport.send("GET", "/customer/1")
+    for text in (repr(transport), repr(transport.session)):
+        assert "session-tok" not in text and "secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "name"),
+    [
+        (400, 4000, "BadRequestError"), (401, 3000, "AuthenticationError"), (403, 9000, "PermissionDeniedError"),
+        (404, 6000, "NotFoundError"), (409, 7000, "ObjectExistsError"), (409, 8000, "StaleVersionError"),
+        (409, 10000, "LockedError"), (409, 14000, "DuplicateError"), (422, 15000, "ValidationError"),
+        (422, 16000, "ValidationError"), (422, 17000, "ValidationError"), (422, 18000, "ValidationError"),
+        (422, 21000, "ValidationError"), (422, 22000, "ValidationError"), (422, 23000, "ValidationError"),
+        (500, 1000, "ServerError"),
+    ],
+)
+def test_error_answers_raise_the_class_of_their_status_and_code(
+    api: respx.MockRouter, transport: Transport, status: int, code: int, name: str
+) -> None:
+    api.put("/customer/1").respond(status, json={
+        "status": status, "code": code, "message": "nope", "requestId": "req-9",
+        "validationMessages": [{"field": "name", "message": "Feltet må fylles ut."}],
+    })
+    with pytest.raises(APIError) as caught:
+        transport.send("PUT", "/customer/1", json={}, idempotent=False)
+    error = caught.value
+    assert type(error).__name__ == name
+    assert (error.status, error.code, error.request_id) == (status, code, "req-9")
+    assert error.validation_messages[0].field == "name"

@@ -1,0 +1,94 @@
+"""The generated models: parsing real payloads tolerantly, API <-> Python names, and the field table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tripletex_connect import catalog, models
+from tripletex_connect.models import Customer, CustomerCategory
+
+from ..helpers.shared import SPEC_PATH, spec
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAYLOAD = {
+    "id": 12,
+    "version": 3,
+    "url": "https://tripletex.no/v2/customer/12",
+    "name": "Fjord Consulting AS",
+    "organizationNumber": "987654321",
+    "email": "post@fjord.no",
+    "category1": {"id": 4, "url": "https://tripletex.no/v2/customer/category/4"},
+    "postalAddress": None,
+    "invoiceSendMethod": "CARRIER_PIGEON",
+    "someFieldFromANewerRelease": {"nested": True},
+}
+
+
+def test_generated_models_are_up_to_date_with_the_spec() -> None:
+    spec()  # skips with a message when ../shared is absent
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "generate_models.py"), "--check", "--spec", str(SPEC_PATH)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_customer_parses_refs_nulls_and_unknown_fields() -> None:
+    customer = models.parse("Customer", PAYLOAD)
+    assert isinstance(customer, Customer)
+    assert customer.organization_number == "987654321"
+    assert isinstance(customer.category1, CustomerCategory) and customer.category1.id == 4
+    assert customer.postal_address is None
+    assert customer["someFieldFromANewerRelease"] == {"nested": True}
+
+
+def test_enum_value_outside_the_spec_list_is_kept() -> None:
+    assert models.parse("Customer", PAYLOAD).invoice_send_method == "CARRIER_PIGEON"
+
+
+def test_to_api_dict_gives_camel_case_and_only_set_fields() -> None:
+    out = models.to_api_dict(models.parse("Customer", PAYLOAD))
+    assert out["organizationNumber"] == "987654321"
+    assert out["category1"] == {"id": 4, "url": "https://tripletex.no/v2/customer/category/4"}
+    assert "postalAddress" not in out and "phoneNumber" not in out
+    assert out["someFieldFromANewerRelease"] == {"nested": True}
+
+
+def test_models_built_with_python_or_api_names_serialize_alike() -> None:
+    by_python = Customer(name="A", organization_number="1", is_private_individual=True)
+    by_api = Customer.model_validate({"name": "A", "organizationNumber": "1", "isPrivateIndividual": True})
+    assert models.to_api_dict(by_python) == models.to_api_dict(by_api) == {
+        "name": "A",
+        "organizationNumber": "1",
+        "isPrivateIndividual": True,
+    }
+
+
+def test_to_api_dict_of_a_mapping_converts_nested_models() -> None:
+    body = {"name": "A", "category1": CustomerCategory(id=2)}
+    assert models.to_api_dict(body) == {"name": "A", "category1": {"id": 2}}
+
+
+def test_unknown_model_name_raises_key_error_naming_it() -> None:
+    with pytest.raises(KeyError, match="Nope"):
+        models.model_for("Nope")
+
+
+def test_field_table_describes_refs_enums_and_read_only_fields() -> None:
+    fields = models.field_types("Customer")
+    assert fields["category1"].kind == "ref" and fields["category1"].ref == "CustomerCategory"
+    assert "EMAIL" in fields["invoiceSendMethod"].enum
+    assert fields["changes"].read_only
+    assert models.field_names("Customer")["organizationNumber"] == "organization_number"
+
+
+def test_every_catalog_model_name_resolves() -> None:
+    for name in catalog.model_names():
+        if not name.startswith("multipart"):
+            assert models.model_for(name).__name__ == name
