@@ -31,7 +31,7 @@ def customers_table(title: str, customers: list) -> Table:  # type: ignore[type-
 
 def run(tx: Tripletex) -> None:
     """The flow itself: who am I, create, find, update, show, categories, a refused write."""
-    me = tx.session.whoami(fields="*,company(name),employee(firstName,lastName)")
+    me = tx.whoami()
     company = me.company.name if me.company else "?"
     who = f"{me.employee.first_name} {me.employee.last_name}" if me.employee else f"employee {me.employee_id}"
     console.print(f"[bold]Connected[/] as {who} of [bold]{company}[/] (company {me.company_id})")

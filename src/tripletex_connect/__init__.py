@@ -38,6 +38,7 @@ from .core.errors import (
 
 if TYPE_CHECKING:
     from .client import AsyncTripletex, Tripletex
+    from .core.batch import BatchError, ItemFailure
     from .core.paging import AsyncPaginator, Page, Paginator
 
 __version__ = "0.1.0"
@@ -48,11 +49,13 @@ __all__ = [
     "AsyncTripletex",
     "AuthenticationError",
     "BadRequestError",
+    "BatchError",
     "ConfigurationError",
     "ConflictError",
     "ConnectError",
     "DuplicateError",
     "InvalidResponseError",
+    "ItemFailure",
     "LockedError",
     "MethodNotAllowedError",
     "NotFoundError",
@@ -80,6 +83,8 @@ _LAZY = {
     "Paginator": "core.paging",
     "AsyncPaginator": "core.paging",
     "Page": "core.paging",
+    "BatchError": "core.batch",
+    "ItemFailure": "core.batch",
 }
 
 

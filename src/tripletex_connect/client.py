@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import Any, TypeVar, cast
 
 import httpx
 
 from . import catalog
+from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
-from .core.errors import InvalidResponseError, ParameterError
+from .core.errors import InvalidResponseError, ParameterError, TripletexError
 from .core.invoke import Call, decode, decode_page, prepare, suggest
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
@@ -47,8 +49,14 @@ def body_of(response: httpx.Response) -> Any:
     return response.content
 
 
+# whoAmI with the names people want to see, not bare {"id", "url"} references.
+WHOAMI_FIELDS = "*,employee(id,firstName,lastName,email),company(id,name,organizationNumber)"
+
 class _ClientBase:
     """Everything the two clients share: settings, argument checking and answer decoding."""
+
+    batch_size: int = CHUNK_SIZE
+    """Items per request of a batch write (`create_many`); the API accepts up to a few hundred."""
 
     def __init__(
         self,
@@ -139,9 +147,25 @@ class Tripletex(SyncResources, _ClientBase):
     ) -> Any:
         """Run the catalog operation `key` with arguments by API or Python name; searches return a Paginator."""
         call = self._prepare(key, args, body, extra_params)
+        if call.op.batch:
+            return self._batch(call)
         if call.op.paged:
             return Paginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
         return decode(call.op, self._send(call, call.params))
+
+    def _batch(self, call: Call) -> list[Any]:
+        flow = batch_flow(call.op, call.json, self.batch_size)
+        try:
+            chunk = next(flow)
+            while True:
+                try:
+                    payload = self._send(replace(call, json=chunk), call.params)
+                except TripletexError as error:
+                    chunk = flow.throw(error)
+                else:
+                    chunk = flow.send(payload)
+        except StopIteration as done:
+            return cast(list[Any], done.value)
 
     def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
         response = self._transport.send(
@@ -168,9 +192,9 @@ class Tripletex(SyncResources, _ClientBase):
         response = self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
         return response if raw else body_of(response)
 
-    def whoami(self) -> Any:
+    def whoami(self, fields: str = WHOAMI_FIELDS) -> Any:
         """Who the session is: employee, company and language (`GET /token/session/>whoAmI`)."""
-        return self.session.whoami()
+        return self.session.whoami(fields=fields)
 
     def with_company(self, company_id: int) -> Tripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
@@ -229,9 +253,25 @@ class AsyncTripletex(AsyncResources, _ClientBase):
     ) -> Any:
         """Run the catalog operation `key`: an awaitable, or an AsyncPaginator for searches."""
         call = self._prepare(key, args, body, extra_params)
+        if call.op.batch:
+            return self._batch(call)
         if call.op.paged:
             return AsyncPaginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
         return self._decoded(call)
+
+    async def _batch(self, call: Call) -> list[Any]:
+        flow = batch_flow(call.op, call.json, self.batch_size)
+        try:
+            chunk = next(flow)
+            while True:
+                try:
+                    payload = await self._send(replace(call, json=chunk), call.params)
+                except TripletexError as error:
+                    chunk = flow.throw(error)
+                else:
+                    chunk = flow.send(payload)
+        except StopIteration as done:
+            return cast(list[Any], done.value)
 
     async def _decoded(self, call: Call) -> Any:
         return decode(call.op, await self._send(call, call.params))
@@ -262,9 +302,9 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         response = await self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
         return response if raw else body_of(response)
 
-    async def whoami(self) -> Any:
+    async def whoami(self, fields: str = WHOAMI_FIELDS) -> Any:
         """Who the session is: employee, company and language (`GET /token/session/>whoAmI`)."""
-        return await self.session.whoami()
+        return await self.session.whoami(fields=fields)
 
     def with_company(self, company_id: int) -> AsyncTripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
