@@ -220,3 +220,14 @@ def test_concurrent_writers_never_lose_an_update(clock: Clock) -> None:
     final = backend.handle(Request("GET", f"/customer/{created['id']}", headers=auth)).body["value"]
     assert final["version"] == len(wins) == 80
     assert api_company.company_id
+
+
+def test_an_internal_failure_is_a_500_envelope_without_internals(api: Api, monkeypatch: Any) -> None:
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("secret stack detail")
+
+    monkeypatch.setattr(api.backend.engine, "get", explode)
+    answer = api.get("/customer/1")
+    body = answer.json()
+    assert (answer.status_code, body["code"]) == (500, 1000)
+    assert "secret" not in answer.text and body["requestId"] == answer.headers["x-tlx-request-id"]
