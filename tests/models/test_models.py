@@ -92,3 +92,10 @@ def test_every_catalog_model_name_resolves() -> None:
     for name in catalog.model_names():
         if not name.startswith("multipart"):
             assert models.model_for(name).__name__ == name
+
+
+def test_a_value_of_an_unexpected_type_is_kept_as_sent_instead_of_failing() -> None:
+    customer = models.parse("Customer", {**PAYLOAD, "customerNumber": {"surprise": 1}})
+    assert customer.customer_number == {"surprise": 1}
+    assert customer.name == "Fjord Consulting AS"
+    assert models.to_api_dict(customer)["customerNumber"] == {"surprise": 1}

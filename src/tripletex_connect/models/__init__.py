@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+import pydantic
+
 from . import _generated
 from ._generated import *  # noqa: F403
 from ._generated import SCHEMA_FIELDS, SPEC_VERSION
@@ -49,14 +51,31 @@ def field_names(name: str) -> dict[str, str]:
 
 
 def parse(name: str, data: Any) -> TripletexModel:
-    """A response value as the model `name`; unknown fields are kept, nulls are treated as absent."""
-    return model_for(name).model_validate(data)
+    """A response value as the model `name`; unknown fields are kept, nulls are treated as absent.
+
+    A tolerant reader: a field whose value does not fit the spec's type (the server is newer, or the
+    spec is wrong) is kept as sent instead of failing the whole answer.
+    """
+    model = model_for(name)
+    try:
+        return model.model_validate(data)
+    except pydantic.ValidationError as error:
+        if not isinstance(data, Mapping):
+            raise
+        bad = {str(e["loc"][0]) for e in error.errors() if e["loc"]}
+        parsed = model.model_validate({k: v for k, v in data.items() if k not in bad})
+        python = field_names(name)
+        for key in bad:
+            attribute = python.get(key, key)
+            parsed.__dict__[attribute] = data[key]
+            parsed.__pydantic_fields_set__.add(attribute)
+        return parsed
 
 
 def to_api_dict(obj: TripletexModel | Mapping[str, Any]) -> dict[str, Any]:
     """The API's JSON shape (camelCase) of a model or mapping: only fields that were set, unknown ones kept."""
     if isinstance(obj, TripletexModel):
-        return obj.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return obj.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
     return {str(k): _plain(v) for k, v in obj.items()}
 
 

@@ -17,7 +17,8 @@ METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 def _response(reply: Reply) -> Response:
     if reply.content is not None:
-        return Response(reply.content, reply.status, reply.headers, media_type="application/octet-stream")
+        media = reply.headers.pop("content-type", "application/octet-stream")
+        return Response(reply.content, reply.status, reply.headers, media_type=media)
     if reply.body is None:
         return Response(None, reply.status, reply.headers)
     text = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))

@@ -24,8 +24,13 @@ from .store import Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
-Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], Mapping[str, str], Any], Any]
-ACTIONS: dict[str, Action] = {}
+Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str], Any], Any]
+
+
+def _actions() -> dict[str, Action]:
+    from .rules.invoicing import ACTIONS as invoicing
+
+    return {**invoicing}
 
 
 @dataclass
@@ -77,6 +82,7 @@ class Backend:
         self.engine = Engine(store, base_url)
         self.tenancy = Tenancy(consumer_token, clock)
         self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
+        self.actions = _actions()
 
     @property
     def base_url(self) -> str:
@@ -140,8 +146,12 @@ class Backend:
                 return Reply(304)
             return Reply(200, envelope)
         check_param_types(op, params)
-        if op.key in ACTIONS:
-            return Reply(200, {"value": ACTIONS[op.key](self, tx, ctx, op, values, params, _json(request, op))})
+        action = self.actions.get(op.key)
+        if action is not None:
+            result = action(self, tx, ctx, op, values, params, _json(request, op))
+            if isinstance(result, bytes):
+                return Reply(200, content=result, headers={"content-type": "application/pdf"})
+            return Reply(204) if result is None else Reply(200, {"value": result})
         model = model_of(op)
         if op.kind is Kind.GET:
             return Reply(200, {"value": self._get(tx, ctx, model, ids, tree)})

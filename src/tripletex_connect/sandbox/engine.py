@@ -84,8 +84,11 @@ class Engine:
     def create(self, tx: Tx, ctx: Ctx, model: str, body: Any) -> Row:
         """Validate, complete by the resource's rules, store nested new objects, and store the object."""
         data = self._checked(tx, ctx, model, body, required=rules_for(model).required)
-        rules_for(model).on_create(tx, ctx, data)
-        return tx.insert(ctx.company_id, model, data, ctx.now)
+        rules = rules_for(model)
+        rules.on_create(tx, ctx, data)
+        row = tx.insert(ctx.company_id, model, data, ctx.now)
+        rules.after_create(tx, ctx, row)
+        return tx.get(ctx.company_id, model, row.id) or row
 
     def update(self, tx: Tx, ctx: Ctx, model: str, id: int, body: Any) -> Row:
         """A partial update: absent fields keep their values; a stale version is 409/8000."""

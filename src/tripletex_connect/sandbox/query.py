@@ -71,7 +71,8 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
             bad = [v for v in items if not _INTEGER_LIKE.match(v.strip())]
             if bad:
                 raise invalid([(param.name, f"Ugyldig id: {bad[0]!r}.")], code=21000)
-        values = [_scalar(v.strip()) for v in items]
+        # Numbers kept as text in the JSON ("number": "31" on VAT types) must match as well as real numbers.
+        values = [form for v in items for form in dict.fromkeys((_scalar(v.strip()), v.strip()))]
         if values:
             q.where.append(f"{expr} IN ({', '.join('?' * len(values))})")
             q.args.extend(values)

@@ -73,7 +73,7 @@ class Renderer:
         specs = field_types(model)
         names = [n for n in tree if n != "*"]
         if "*" in tree:
-            names = [n for n in ("id", "version", "url", *obj) if n != "changes"] + names
+            names = [n for n in ("id", "version", "url", *obj) if n != "changes" and not n.startswith("_")] + names
         out: dict[str, Any] = {}
         for name in dict.fromkeys(names):
             if name == "url" and "id" in obj:

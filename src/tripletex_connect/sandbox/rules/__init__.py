@@ -28,15 +28,18 @@ class Rules:
         """Check the merged new state of an object before it is stored."""
         self.check_required(data)
 
+    def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Work that needs the new object's id (e.g. linking the order lines created inline)."""
+
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
         """Refuse a delete that the real API refuses."""
 
 
 def rules_for(model: str) -> Rules:
     """The rules of a model (the plain base rules when it has none of its own)."""
-    from . import customers
+    from . import customers, ledger, sales
 
-    registry: dict[str, Rules] = {**customers.RULES}
+    registry: dict[str, Rules] = {**customers.RULES, **sales.RULES, **ledger.RULES}
     return registry.get(model, _PLAIN)
 
 

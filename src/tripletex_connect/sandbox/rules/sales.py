@@ -1,0 +1,140 @@
+"""Rules of products, orders and order lines: unique numbers, VAT-consistent prices, computed amounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import Ctx
+from ..errors import SandboxError, invalid
+from ..store import Row, Tx
+from . import Rules
+from .money import money
+
+DEFAULT_OUTPUT_VAT = "3"
+# Private marker on an invoiced order (keys starting with "_" are never rendered nor accepted).
+INVOICED = "_invoice"
+
+
+def vat_percentage(tx: Tx, ctx: Ctx, vat_ref: Any) -> float:
+    """The percentage of a referenced VAT type (0 when there is none)."""
+    row = tx.get(ctx.company_id, "VatType", vat_ref["id"]) if isinstance(vat_ref, dict) and "id" in vat_ref else None
+    return float(row.data.get("percentage", 0.0)) if row else 0.0
+
+
+def default_vat(tx: Tx, ctx: Ctx) -> dict[str, int]:
+    """A reference to VAT type 3 (outgoing, high rate), the default of sales."""
+    rows = tx.find(ctx.company_id, "VatType", "number", DEFAULT_OUTPUT_VAT)
+    return {"id": rows[0].id} if rows else {}
+
+
+class ProductRules(Rules):
+    """Name required, number unique, prices with and without VAT kept consistent, used products kept."""
+
+    required = ("name",)
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Check the number and settle the prices."""
+        super().on_create(tx, ctx, data)
+        data.setdefault("isInactive", False)
+        self._number(tx, ctx, data, None)
+        self._prices(tx, ctx, data, {})
+
+    def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
+        """Keep the number unique and the prices consistent with the (maybe new) VAT type."""
+        super().on_update(tx, ctx, old, data)
+        self._number(tx, ctx, data, old.id)
+        self._prices(tx, ctx, data, old.data)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """A product on an order line cannot be deleted."""
+        if tx.find(ctx.company_id, "OrderLine", "product.id", row.id):
+            raise invalid([(None, "Produktet er brukt på en ordrelinje og kan ikke slettes. Sett det inaktivt.")])
+
+    @staticmethod
+    def _number(tx: Tx, ctx: Ctx, data: dict[str, Any], own: int | None) -> None:
+        number = data.get("number")
+        if number and any(r.id != own for r in tx.find(ctx.company_id, "Product", "number", number)):
+            raise invalid([("number", f"Produktnummeret {number} er i bruk.")])
+
+    @staticmethod
+    def _prices(tx: Tx, ctx: Ctx, data: dict[str, Any], old: dict[str, Any]) -> None:
+        data.setdefault("vatType", default_vat(tx, ctx))
+        factor = 1 + vat_percentage(tx, ctx, data.get("vatType")) / 100
+        excl, incl = data.get("priceExcludingVatCurrency"), data.get("priceIncludingVatCurrency")
+        if excl is not None and (incl is None or excl != old.get("priceExcludingVatCurrency")):
+            data["priceIncludingVatCurrency"] = money(excl * factor)
+        elif incl is not None:
+            data["priceExcludingVatCurrency"] = money(incl / factor)
+
+
+def settle_line(tx: Tx, ctx: Ctx, line: dict[str, Any]) -> dict[str, Any]:
+    """Fill in an order line from its product and compute its amounts, rounded as money."""
+    product = tx.get(ctx.company_id, "Product", line["product"]["id"]) if line.get("product") else None
+    if product is None and not line.get("description"):
+        raise invalid([("product", "En ordrelinje må ha et produkt eller en beskrivelse.")])
+    if product is not None:
+        line.setdefault("description", product.data.get("name"))
+        line.setdefault("unitPriceExcludingVatCurrency", product.data.get("priceExcludingVatCurrency", 0.0))
+        line.setdefault("vatType", product.data.get("vatType") or default_vat(tx, ctx))
+    line.setdefault("vatType", default_vat(tx, ctx))
+    line.setdefault("count", 1.0)
+    line.setdefault("discount", 0.0)
+    line.setdefault("unitPriceExcludingVatCurrency", 0.0)
+    gross = line["count"] * line["unitPriceExcludingVatCurrency"] * (1 - line["discount"] / 100)
+    line["amountExcludingVatCurrency"] = money(gross)
+    rate = vat_percentage(tx, ctx, line["vatType"])
+    line["amountIncludingVatCurrency"] = money(line["amountExcludingVatCurrency"] * (1 + rate / 100))
+    line["unitPriceIncludingVatCurrency"] = money(line["unitPriceExcludingVatCurrency"] * (1 + rate / 100))
+    return line
+
+
+class OrderRules(Rules):
+    """Customer, order date and delivery date required; inline lines linked and computed."""
+
+    required = ("customer", "orderDate", "deliveryDate")
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Default currency and due terms."""
+        super().on_create(tx, ctx, data)
+        data.setdefault("currency", {"id": 1})
+        data.setdefault("isClosed", False)
+
+    def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
+        """An invoiced order is closed for changes."""
+        super().on_update(tx, ctx, old, data)
+        if old.data.get(INVOICED):
+            raise SandboxError(422, 15000, "Ordren er fakturert og kan ikke endres.")
+
+    def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Link the lines created with the order to it and compute them."""
+        for ref in row.data.get("orderLines") or []:
+            line = tx.get(ctx.company_id, "OrderLine", ref["id"])
+            if line is not None:
+                data = settle_line(tx, ctx, {**line.data, "order": {"id": row.id}})
+                tx.replace(ctx.company_id, "OrderLine", line, data, ctx.now)
+
+
+class OrderLineRules(Rules):
+    """A line belongs to an order; its amounts are computed by the server."""
+
+    required = ("order",)
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Compute the line."""
+        super().on_create(tx, ctx, data)
+        settle_line(tx, ctx, data)
+
+    def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
+        """Recompute the line."""
+        super().on_update(tx, ctx, old, data)
+        settle_line(tx, ctx, data)
+
+    def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Add the line to its order's list of lines."""
+        order = tx.get(ctx.company_id, "Order", row.data["order"]["id"])
+        if order is not None:
+            lines = [*(order.data.get("orderLines") or []), {"id": row.id}]
+            tx.replace(ctx.company_id, "Order", order, {**order.data, "orderLines": lines}, ctx.now)
+
+
+RULES: dict[str, Rules] = {"Product": ProductRules(), "Order": OrderRules(), "OrderLine": OrderLineRules()}
