@@ -79,3 +79,29 @@ def test_reference_data_searches_follow_the_spec(recorded: tuple[Tripletex, Reco
                      "product_unit_masters", "external_products"):
         list(getattr(tx, resource).search(limit=50))
     assert_all_valid(recorder)
+
+
+def test_sales_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTransport]) -> None:
+    from tripletex_connect.sandbox.reference import BANK_ACCOUNT
+
+    tx, recorder = recorded
+    bank = tx.ledger_accounts.search(number=[1920]).first()
+    assert bank is not None
+    tx.ledger_accounts.update(bank.id, {"version": bank.version, "bankAccountNumber": BANK_ACCOUNT})
+    product = tx.products.create({"name": "Kaffe", "number": "K1", "priceExcludingVatCurrency": 100.0})
+    tx.products.update(product.id, {"version": 0, "description": "Mørkbrent"})
+    list(tx.products.search(name="kaffe", product_number=["K1"], price_excluding_vat_currency_from=50))
+    customer = tx.customers.create({"name": "Kunde AS"})
+    order = tx.orders.create({"customer": {"id": customer.id}, "orderDate": "2026-11-20", "deliveryDate": "2026-11-20",
+                              "orderLines": [{"product": {"id": product.id}, "count": 2}]})
+    tx.order_lines.create({"order": {"id": order.id}, "description": "Frakt", "unitPriceExcludingVatCurrency": 99.0})
+    list(tx.orders.search(order_date_from="2026-11-01", order_date_to="2026-12-01", customer_id=[customer.id]))
+    invoice = tx.orders.invoice(order.id, invoice_date="2026-11-21")
+    tx.invoices.payment(invoice.id, payment_date="2026-11-22", payment_type_id=1, paid_amount=100.0)
+    tx.invoices.get(invoice.id)
+    list(tx.invoices.search(invoice_date_from="2026-11-01", invoice_date_to="2026-12-01"))
+    tx.invoices.credit_note(invoice.id, date="2026-11-23")
+    list(tx.postings.search(date_from="2026-11-01", date_to="2026-12-01"))
+    list(tx.product_units.search(name=["Stykk"]))
+    tx.logistics_settings.get()
+    assert_all_valid(recorder)
