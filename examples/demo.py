@@ -74,6 +74,43 @@ def run(tx: Tripletex) -> None:
         console.print(str(err), markup=False)
 
 
+def sell(tx: Tripletex) -> None:
+    """Products, an order with lines, the invoice, its PDF and the postings it booked."""
+    kaffe = tx.products.create({"name": "Kaffe, 1 kg (demo)", "number": "D-100", "priceExcludingVatCurrency": 189.0})
+    console.print(f"\n[green]Created[/] product '{kaffe.name}': {kaffe.price_excluding_vat_currency:.2f} excl. VAT, "
+                  f"{kaffe.price_including_vat_currency:.2f} incl. VAT")
+    customer = tx.customers.search(customer_name="bergen bryggeri", limit=1).first()
+    assert customer is not None
+    order = tx.orders.create({
+        "customer": {"id": customer.id}, "orderDate": "2026-11-25", "deliveryDate": "2026-11-25",
+        "orderLines": [{"product": {"id": kaffe.id}, "count": 12, "discount": 5},
+                       {"description": "Levering", "unitPriceExcludingVatCurrency": 350.0, "count": 1}],
+    })
+    lines = Table(title=f"Order {order.id} for {customer.name}", title_justify="left")
+    for column in ("description", "count", "unit price", "discount %", "excl. VAT", "incl. VAT"):
+        lines.add_column(column)
+    for ref in order.order_lines or []:
+        line = tx.order_lines.get(ref.id)
+        lines.add_row(line.description or "", f"{line.count:g}", f"{line.unit_price_excluding_vat_currency:.2f}",
+                      f"{line.discount:g}", f"{line.amount_excluding_vat_currency:.2f}",
+                      f"{line.amount_including_vat_currency:.2f}")
+    console.print(lines)
+    invoice = tx.orders.invoice(order.id, invoice_date="2026-11-25", send_to_customer=False)
+    console.print(f"[green]Invoiced[/]: invoice {invoice.invoice_number}, {invoice.amount:.2f} NOK due "
+                  f"{invoice.invoice_due_date}")
+    pdf = tx.invoices.pdf(invoice.id)
+    console.print(f"[green]Fetched[/] the invoice PDF: {len(pdf):,} bytes ({pdf[:8].decode()})")
+    booked = Table(title="What the invoice booked", title_justify="left")
+    for column in ("account", "name", "amount"):
+        booked.add_column(column)
+    for posting in tx.postings.search(date_from="2026-11-25", date_to="2026-11-26",
+                                      fields="account(number,name),amountGross"):
+        account = posting.account
+        booked.add_row(str(account.number if account else ""), account.name or "" if account else "",
+                       f"{posting.amount_gross:.2f}")
+    console.print(booked)
+
+
 def main() -> int:
     """Start the sandbox, run the flow, stop the sandbox."""
     sandbox = Sandbox(seed="demo")
@@ -83,6 +120,7 @@ def main() -> int:
         console.print(f"Sandbox running at [bold]{sandbox.base_url}[/]")
         with sandbox.client() as tx:
             run(tx)
+            sell(tx)
     finally:
         sandbox.stop()
     console.print("\nSandbox stopped. Try it yourself: [bold]ttx sandbox serve --seed demo[/]")

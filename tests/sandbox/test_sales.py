@@ -142,3 +142,29 @@ def test_the_invoice_pdf_is_a_pdf_and_sending_is_accepted(tx: Tripletex, tmp_pat
     pdf = tx.invoices.pdf(invoice.id)
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
     tx.invoices.send(invoice.id, send_type="EMAIL")
+
+
+def test_the_cli_invoices_an_order_and_writes_the_pdf(tripletex_sandbox: SandboxCompany, tmp_path: Any) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from tripletex_connect.cli.main import app
+
+    tx = tripletex_sandbox.client
+    register_bank_account(tx)
+    order = order_with_lines(tx, {"description": "Arbeid", "unitPriceExcludingVatCurrency": 100.0})
+    env = {"TRIPLETEX_CONSUMER_TOKEN": tripletex_sandbox.consumer_token,
+           "TRIPLETEX_EMPLOYEE_TOKEN": tripletex_sandbox.employee_token, "TRIPLETEX_CONFIG": str(tmp_path / "c.toml")}
+    base = ["--base-url", tripletex_sandbox.base_url, "-o", "json"]
+    invoiced = CliRunner().invoke(app, [*base, "orders", "invoice", str(order.id), "--invoice-date", "2026-11-21"],
+                                  env=env)
+    assert invoiced.exit_code == 0, invoiced.stderr
+    invoice_id = json.loads(invoiced.stdout)["id"]
+    target = tmp_path / "faktura.pdf"
+    pdf = CliRunner().invoke(app, [*base, "invoices", "pdf", str(invoice_id), "--out", str(target)], env=env)
+    assert pdf.exit_code == 0, pdf.stderr
+    assert target.read_bytes().startswith(b"%PDF-")
+    products = CliRunner().invoke(app, [*base, "products", "create", "--set", "name=Kaffe", "--set", "number=K9"],
+                                  env=env)
+    assert products.exit_code == 0 and json.loads(products.stdout)["number"] == "K9"

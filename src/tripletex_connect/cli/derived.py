@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
@@ -158,6 +159,8 @@ def command_spec(op: Operation) -> CommandSpec:
             _control("data", str, "--data", "-d", metavar="JSON|@FILE|-", help=data_help),
             _control("set_values", list[str], "--set", metavar="FIELD=VALUE", help=SET_HELP),
         ]
+    if op.envelope == "binary":
+        params.append(_control("out", Path, "--out", metavar="FILE", help="Write the document (e.g. the PDF) to FILE."))
     params.append(inspect.Parameter("output", kw, default=None, annotation=OutputOption))
     return CommandSpec(op, tuple(params), by_name)
 

@@ -48,6 +48,11 @@ def run_operation(
         writer.many(batches(result, limit=limit, progress_to=_progress_stream(writer.fmt)))
         return
     result = tx.invoke(op.key, args, body=body)
+    if isinstance(result, bytes):
+        from .api_cmd import write_answer
+
+        write_answer(result, writer, values.get("out"))
+        return
     if result is None:
         typer.echo(f"{op.title}: done.", err=True)
     else:
