@@ -6,6 +6,8 @@ Normalisations (quirks of the official spec, see DESIGN.md):
 - the real API sends null where the spec says a value: nulls are stripped from bodies before validating;
 - the servers entry is replaced by one neutral base (`http://tripletex.local/v2`): exchanges are validated
   by their path relative to /v2, whatever host and port they went to;
+- object schemas marked readOnly as a whole (ProductInventoryLocation, the body of its own POST) lose that
+  mark: only their properties' readOnly marks are meaningful;
 - only the paths the catalog uses are kept, so building the validator stays fast.
 Error answers: the spec declares only a `default` response (the success schema) per operation, so error
 bodies (status >= 400) are validated against the spec's `ApiError` schema instead.
@@ -55,7 +57,12 @@ def normalised_spec() -> dict[str, Any]:
     doc = {
         "openapi": raw["openapi"], "info": raw["info"], "servers": [{"url": HOST + "/v2"}],
         "paths": copy.deepcopy({p: item for p, item in raw["paths"].items() if p in wanted}),
-        "components": raw["components"],
+        "components": {**raw["components"], "schemas": {
+            # Some object schemas (ProductInventoryLocation) are marked readOnly as a whole although they are
+            # the request body of their own POST; only properties can be read-only in practice.
+            name: {k: v for k, v in schema.items() if k != "readOnly"} if "properties" in schema else schema
+            for name, schema in raw["components"]["schemas"].items()
+        }},
     }
     for item in doc["paths"].values():
         for operation in item.values():

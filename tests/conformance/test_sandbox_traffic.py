@@ -104,4 +104,8 @@ def test_sales_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTrans
     list(tx.postings.search(date_from="2026-11-01", date_to="2026-12-01"))
     list(tx.product_units.search(name=["Stykk"]))
     tx.logistics_settings.get()
+    list(tx.product_prices.search(product_id=[product.id], show_only_last_price=True))
+    warehouse = tx.inventories.search(is_main_inventory=True).first()
+    assert warehouse is not None
+    tx.product_inventory_locations.create({"product": {"id": product.id}, "inventory": {"id": warehouse.id}})
     assert_all_valid(recorder)

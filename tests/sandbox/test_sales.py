@@ -168,3 +168,23 @@ def test_the_cli_invoices_an_order_and_writes_the_pdf(tripletex_sandbox: Sandbox
     products = CliRunner().invoke(app, [*base, "products", "create", "--set", "name=Kaffe", "--set", "number=K9"],
                                   env=env)
     assert products.exit_code == 0 and json.loads(products.stdout)["number"] == "K9"
+
+
+def test_product_prices_keep_the_history_and_show_only_the_last_on_request(tx: Tripletex) -> None:
+    product = tx.products.create({"name": "Kaffe", "priceExcludingVatCurrency": 100.0})
+    tx.products.update(product.id, {"version": 0, "priceExcludingVatCurrency": 120.0})
+    history = tx.product_prices.search(product_id=[product.id]).to_list()
+    assert [p.sales_price_excluding_vat for p in history] == [100.0, 120.0]
+    assert history[0].to_date and not history[1].to_date
+    last = tx.product_prices.search(product_id=[product.id], show_only_last_price=True).to_list()
+    assert [p.sales_price_including_vat for p in last] == [150.0]
+
+
+def test_a_new_company_has_a_main_warehouse_for_inventory_locations(tx: Tripletex) -> None:
+    warehouse = tx.inventories.search(is_main_inventory=True).first()
+    assert warehouse is not None and warehouse.name == "Hovedlager"
+    product = tx.products.create({"name": "Kabel"})
+    location = tx.product_inventory_locations.create({"product": {"id": product.id},
+                                                      "inventory": {"id": warehouse.id}, "isMainLocation": True})
+    found = tx.product_inventory_locations.search(product_id=[product.id]).to_list()
+    assert [f.id for f in found] == [location.id]

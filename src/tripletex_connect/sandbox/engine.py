@@ -75,6 +75,9 @@ class Engine:
         """The list envelope of a search."""
         model = model_of(op)
         q = build_query(op, params, lists)
+        for condition, args in rules_for(model).filters(params):
+            q.where.append(condition)
+            q.args.extend(args)
         total, digest, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit)
         render = self.renderer(tx, ctx).render
         values = [render(model, row.full(), tree) for row in rows]

@@ -31,6 +31,8 @@ def company_reference(year: int) -> dict[str, list[dict[str, Any]]]:
         "AccountingPeriod": accounting_periods(year),
         "AnnualAccount": annual_accounts(year),
         "ExternalProduct": external_products(ids["3"], 1),
+        "Inventory": [{"id": 1, "name": "Hovedlager", "number": "1", "isMainInventory": True, "isInactive": False,
+                       "hasLocations": False, "deletable": False, "description": "Hovedlageret"}],
         "LogisticsSettings": [{"id": 1, "hasWarehouseLocation": False, "showOnboardingWizard": False,
                                "moduleSuggestedProductNumber": False}],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..context import Ctx
@@ -27,6 +28,10 @@ class Rules:
     def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
         """Check the merged new state of an object before it is stored."""
         self.check_required(data)
+
+    def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
+        """Extra SQL conditions for the search parameters whose meaning is domain behaviour (`rule`)."""
+        return []
 
     def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
         """Work that needs the new object's id (e.g. linking the order lines created inline)."""

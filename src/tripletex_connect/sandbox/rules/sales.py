@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from ..context import Ctx
@@ -44,6 +45,12 @@ class ProductRules(Rules):
         super().on_update(tx, ctx, old, data)
         self._number(tx, ctx, data, old.id)
         self._prices(tx, ctx, data, old.data)
+        if any(data.get(k) != old.data.get(k) for k in PRICE_FIELDS):
+            record_price(tx, ctx, Row(old.id, old.version, old.changed_at, data))
+
+    def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Start the product's price history."""
+        record_price(tx, ctx, row)
 
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
         """A product on an order line cannot be deleted."""
@@ -65,6 +72,23 @@ class ProductRules(Rules):
             data["priceIncludingVatCurrency"] = money(excl * factor)
         elif incl is not None:
             data["priceExcludingVatCurrency"] = money(incl / factor)
+
+
+PRICE_FIELDS = ("priceExcludingVatCurrency", "priceIncludingVatCurrency", "costExcludingVatCurrency", "vatType")
+
+
+def record_price(tx: Tx, ctx: Ctx, product: Row) -> None:
+    """Close the product's current price and open a new one from today (Product Prices reads these)."""
+    for current in tx.find(ctx.company_id, "ProductPrice", "product.id", product.id):
+        if not current.data.get("toDate"):
+            tx.replace(ctx.company_id, "ProductPrice", current, {**current.data, "toDate": ctx.today}, ctx.now)
+    tx.insert(ctx.company_id, "ProductPrice", {
+        "product": {"id": product.id}, "fromDate": ctx.today, "vatType": product.data.get("vatType") or {},
+        "salesPriceExcludingVat": product.data.get("priceExcludingVatCurrency", 0.0),
+        "salesPriceIncludingVat": product.data.get("priceIncludingVatCurrency", 0.0),
+        "costPrice": product.data.get("costExcludingVatCurrency", 0.0),
+        "purchasePrice": product.data.get("costExcludingVatCurrency", 0.0),
+    }, ctx.now)
 
 
 def settle_line(tx: Tx, ctx: Ctx, line: dict[str, Any]) -> dict[str, Any]:
@@ -137,4 +161,17 @@ class OrderLineRules(Rules):
             tx.replace(ctx.company_id, "Order", order, {**order.data, "orderLines": lines}, ctx.now)
 
 
-RULES: dict[str, Rules] = {"Product": ProductRules(), "Order": OrderRules(), "OrderLine": OrderLineRules()}
+class ProductPriceRules(Rules):
+    """`showOnlyLastPrice=true` gives only the current price (the one without an end date)."""
+
+    def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
+        """The current price only, when asked."""
+        if params.get("showOnlyLastPrice", "").lower() == "true":
+            return [("json_extract(data, '$.toDate') IS NULL", [])]
+        return []
+
+
+RULES: dict[str, Rules] = {
+    "Product": ProductRules(), "Order": OrderRules(), "OrderLine": OrderLineRules(),
+    "ProductPrice": ProductPriceRules(),
+}
