@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 import pytest
 import respx
 
-from tripletex_connect import ParameterError, Tripletex, UnsafePathError
+from tripletex_connect import AsyncTripletex, ParameterError, Tripletex, UnsafePathError
+from tripletex_connect.core.errors import RateLimitError
 
 BASE = "http://127.0.0.1:9/v2"
 
@@ -92,3 +95,100 @@ def test_search_pages_through_all_results_lazily(api: respx.MockRouter, tx: Trip
 
 def test_repr_of_the_client_shows_no_token(tx: Tripletex) -> None:
     assert "c-tok" not in repr(tx) and "e-tok" not in repr(tx)
+
+
+def test_request_uploads_files_as_multipart(api: respx.MockRouter, tx: Tripletex) -> None:
+    route = api.post("/ledger/voucher/importDocument").respond(201, json={"values": []})
+    upload = {"file": ("bilag.pdf", b"%PDF-1.7 x", "application/pdf")}
+    tx.request("POST", "/ledger/voucher/importDocument", files=upload)
+    sent = route.calls.last.request
+    assert sent.headers["content-type"].startswith("multipart/form-data")
+    assert b'filename="bilag.pdf"' in sent.content and b"%PDF-1.7 x" in sent.content
+
+
+def test_search_with_a_limit_stops_after_n_values_across_pages(api: respx.MockRouter, tx: Tripletex) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        start, count = int(request.url.params["from"]), int(request.url.params["count"])
+        values = [{"id": i} for i in range(start, start + count)]
+        return httpx.Response(200, json={"fullResultSize": 100, "from": start, "count": count, "values": values})
+
+    route = api.get("/customer").mock(side_effect=page)
+    assert [c.id for c in tx.customers.search(limit=5, page_size=2)] == [0, 1, 2, 3, 4]
+    asked = [(r.request.url.params["from"], r.request.url.params["count"]) for r in route.calls]
+    assert asked == [("0", "2"), ("2", "2"), ("4", "1")]
+
+
+def test_a_bad_limit_is_refused_before_anything_is_sent(api: respx.MockRouter, tx: Tripletex) -> None:
+    with pytest.raises(ParameterError, match="limit must be at least 0"):
+        tx.customers.search(limit=-1)
+    assert not api.calls
+
+
+def test_max_retry_time_bounds_the_waits(api: respx.MockRouter) -> None:
+    route = api.get("/customer/5").respond(429, headers={"X-Rate-Limit-Reset": "30"})
+    tx = Tripletex("c-tok", "e-tok", base_url=BASE, max_retry_time=10)
+    with pytest.raises(RateLimitError):
+        tx.request("GET", "/customer/5")
+    assert route.call_count == 1
+
+
+def test_with_company_acts_for_the_client_company_as_the_basic_auth_user(api: respx.MockRouter, tx: Tripletex) -> None:
+    route = api.get("/customer/5").respond(200, json={"value": {"id": 5}})
+    tx.with_company(77).request("GET", "/customer/5")
+    user = base64.b64decode(route.calls.last.request.headers["Authorization"].split()[1]).decode()
+    assert user == "77:sess-tok"
+
+
+def test_rate_limit_state_is_readable_on_the_client(api: respx.MockRouter, tx: Tripletex) -> None:
+    api.get("/customer/5").respond(200, json={}, headers={"X-Rate-Limit-Remaining": "9", "X-Rate-Limit-Limit": "10"})
+    tx.request("GET", "/customer/5")
+    assert tx.rate_limit is not None and (tx.rate_limit.limit, tx.rate_limit.remaining) == (10, 9)
+
+
+async def test_async_request_returns_json_bytes_and_refuses_escaping_paths(api: respx.MockRouter) -> None:
+    api.get("/customer/5").respond(200, json={"value": {"id": 5}})
+    api.get("/invoice/1/pdf").respond(200, content=b"%PDF", headers={"content-type": "application/pdf"})
+    async with AsyncTripletex("c-tok", "e-tok", base_url=BASE) as atx:
+        assert await atx.request("GET", "/customer/5") == {"value": {"id": 5}}
+        assert await atx.request("GET", "/invoice/1/pdf") == b"%PDF"
+        calls = len(api.calls)
+        with pytest.raises(UnsafePathError):
+            await atx.request("GET", "https://evil.example/v2/customer")
+    assert len(api.calls) == calls
+
+
+async def test_async_search_pages_lazily_with_a_limit_and_get_returns_a_model(api: respx.MockRouter) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        start, count = int(request.url.params["from"]), int(request.url.params["count"])
+        values = [{"id": i, "name": f"C{i}"} for i in range(start, start + count)]
+        return httpx.Response(200, json={"fullResultSize": 50, "from": start, "count": count, "values": values})
+
+    route = api.get("/customer").mock(side_effect=page)
+    api.get("/customer/3").respond(200, json={"value": {"id": 3, "name": "C3"}})
+    async with AsyncTripletex("c-tok", "e-tok", base_url=BASE) as atx:
+        names = [c.name async for c in atx.customers.search(customer_name="C", limit=3, page_size=2)]
+        customer = await atx.customers.get(3)
+    assert names == ["C0", "C1", "C2"] and route.call_count == 2
+    assert customer.name == "C3"
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({"Authorization": "Basic eA=="}, "set by the client"),
+        ({"content-length": "abc"}, "set by the client"),
+        ({"X-Note": "blåbær"}, "plain ASCII"),
+    ],
+)
+def test_request_refuses_headers_it_cannot_send_before_sending(
+    api: respx.MockRouter, tx: Tripletex, headers: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ParameterError, match=message):
+        tx.request("GET", "/customer/5", headers=headers)
+    assert not api.calls
+
+
+def test_a_key_repeated_in_the_path_query_is_sent_repeated(api: respx.MockRouter, tx: Tripletex) -> None:
+    route = api.get("/customer").respond(200, json={"values": []})
+    tx.request("GET", "/customer?id=1&id=2&fields=id")
+    assert route.calls.last.request.url.params.multi_items() == [("id", "1"), ("id", "2"), ("fields", "id")]

@@ -22,6 +22,8 @@ from .resources._generated import AsyncResources, SyncResources
 
 Self = TypeVar("Self", bound="_ClientBase")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+# The session owns Authorization; httpx owns the framing. A caller's value would break or leak either.
+_OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding", "connection"})
 
 
 def _operation(key: str) -> catalog.Operation:
@@ -49,6 +51,19 @@ def body_of(response: httpx.Response) -> Any:
     return response.content
 
 
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def check_headers(headers: Mapping[str, str]) -> None:
+    """Refuse headers the client must set itself (auth, framing) and values HTTP cannot carry, before sending."""
+    for name, value in headers.items():
+        if name.strip().lower() in _OWN_HEADERS:
+            raise ParameterError(f"header {name!r} is set by the client itself and cannot be given")
+        if not (str(name).isascii() and str(value).isascii()):
+            raise ParameterError(f"header {name!r}: names and values must be plain ASCII text")
+
+
 # whoAmI with the names people want to see, not bare {"id", "url"} references.
 WHOAMI_FIELDS = "*,employee(id,firstName,lastName,email),company(id,name,organizationNumber)"
 
@@ -69,11 +84,11 @@ class _ClientBase:
         profile: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        max_retry_time: float | None = None,
         settings: ConnectionSettings | None = None,
     ) -> None:
-        options: dict[str, Any] = {
-            k: v for k, v in (("timeout", timeout), ("max_retries", max_retries)) if v is not None
-        }
+        given = (("timeout", timeout), ("max_retries", max_retries), ("max_retry_time", max_retry_time))
+        options: dict[str, Any] = {k: v for k, v in given if v is not None}
         self.settings = settings or resolve_settings(
             consumer_token=consumer_token,
             employee_token=employee_token,
@@ -95,12 +110,17 @@ class _ClientBase:
         return prepare(_operation(key), args, body=body, extra_params=extra_params)
 
     @staticmethod
-    def _raw(method: str, path: str, params: Mapping[str, Any] | None) -> tuple[str, str, dict[str, Any]]:
+    def _raw(
+        method: str, path: str, params: Mapping[str, Any] | None, headers: Mapping[str, str] | None
+    ) -> tuple[str, str, dict[str, Any]]:
         verb = method.upper()
         if verb not in _METHODS:
             raise ParameterError(f"unknown HTTP method {method!r}; use one of {', '.join(_METHODS)}")
+        check_headers(headers or {})
         clean, query = split_api_path(path)
-        merged: dict[str, Any] = dict(query)
+        merged: dict[str, Any] = {}
+        for key, value in query:  # a key repeated in the path stays repeated (`?id=1&id=2`)
+            merged[key] = [*_listed(merged[key]), value] if key in merged else value
         merged.update({k: v for k, v in (params or {}).items() if v is not None})
         return verb, clean, merged
 
@@ -119,13 +139,15 @@ class Tripletex(SyncResources, _ClientBase):
         profile: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        max_retry_time: float | None = None,
         settings: ConnectionSettings | None = None,
         http_client: httpx.Client | None = None,
         **transport_options: Any,
     ) -> None:
         _ClientBase.__init__(
             self, consumer_token, employee_token, company_id=company_id, env=env, base_url=base_url,
-            profile=profile, timeout=timeout, max_retries=max_retries, settings=settings,
+            profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
+            settings=settings,
         )
         self._transport = Transport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
@@ -188,7 +210,7 @@ class Tripletex(SyncResources, _ClientBase):
         raw: bool = False,
     ) -> Any:
         """Make an API call: any method on a path under the base URL; JSON, bytes, or the raw httpx response."""
-        verb, clean, merged = self._raw(method, path, params)
+        verb, clean, merged = self._raw(method, path, params, headers)
         response = self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
         return response if raw else body_of(response)
 
@@ -225,13 +247,15 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         profile: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
+        max_retry_time: float | None = None,
         settings: ConnectionSettings | None = None,
         http_client: httpx.AsyncClient | None = None,
         **transport_options: Any,
     ) -> None:
         _ClientBase.__init__(
             self, consumer_token, employee_token, company_id=company_id, env=env, base_url=base_url,
-            profile=profile, timeout=timeout, max_retries=max_retries, settings=settings,
+            profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
+            settings=settings,
         )
         self._transport = AsyncTransport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
@@ -298,7 +322,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         raw: bool = False,
     ) -> Any:
         """Make an API call: any method on a path under the base URL; JSON, bytes, or the raw httpx response."""
-        verb, clean, merged = self._raw(method, path, params)
+        verb, clean, merged = self._raw(method, path, params, headers)
         response = await self._transport.send(verb, clean, params=merged, json=json, headers=headers, files=files)
         return response if raw else body_of(response)
 

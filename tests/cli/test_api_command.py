@@ -45,7 +45,9 @@ def test_an_action_path_with_a_colon_is_sent_as_is(api: respx.MockRouter, ttx: I
     assert route.calls.last.request.url.params["sendType"] == "EMAIL"
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example/x", "/customer/../../etc"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/x", "//evil.example/x", "/customer/../../etc", "/customer/https://evil.example"]
+)
 def test_a_path_outside_the_base_url_is_a_usage_error_and_nothing_is_sent(
     api: respx.MockRouter, ttx: Invoke, target: str
 ) -> None:
@@ -110,3 +112,9 @@ def test_an_error_answer_exits_1_with_the_request_id(api: respx.MockRouter, ttx:
     )
     result = ttx("api", "GET", "/customer/9")
     assert result.exit_code == 1 and "req-raw-404" in result.stderr
+
+
+def test_a_header_that_cannot_be_sent_is_a_usage_error(api: respx.MockRouter, ttx: Invoke) -> None:
+    result = ttx("api", "GET", "/customer", "-H", "X-Note: blåbær")
+    assert result.exit_code == 2 and "ASCII" in result.stderr and "unexpected" not in result.stderr
+    assert not api.calls

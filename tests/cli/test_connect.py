@@ -8,6 +8,7 @@ import stat
 import tomllib
 from pathlib import Path
 
+import httpx
 import pytest
 import respx
 
@@ -150,3 +151,26 @@ def test_whoami_uses_the_global_options(api: respx.MockRouter, ttx: Invoke) -> N
     assert result.exit_code == 0, result.stderr
     info = json.loads(result.stdout)
     assert (info["employeeId"], info["companyId"]) == (7, 42)
+
+
+def test_debug_output_hides_tokens_the_server_echoes_back(api: respx.MockRouter, ttx: Invoke) -> None:
+    api.routes[0].return_value = httpx.Response(422, json={
+        "status": 422, "code": 18000, "message": f"token {EMPLOYEE} for consumer {CONSUMER} is refused",
+        "validationMessages": [{"field": "arg:employeeToken", "message": f"Ugyldig: {EMPLOYEE}"}],
+        "requestId": "r-echo",
+    })
+    result = ttx("--debug", "whoami")
+    assert result.exit_code == 1 and "r-echo" in result.stderr and "employee token was refused" in result.stderr
+    assert "Traceback" in result.stderr  # --debug shows the traceback, and it too is clean
+    for secret in (CONSUMER, EMPLOYEE):
+        assert secret not in result.stdout and secret not in result.stderr
+
+
+def test_a_config_path_that_cannot_be_written_is_a_usage_error(
+    ttx: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    monkeypatch.setenv("TRIPLETEX_CONFIG", str(tmp_path / "a-file" / "config.toml"))
+    result = ttx("connect", "add", "x", "--consumer-token", "c", "--employee-token", "e", connect=False)
+    assert result.exit_code == 2 and "cannot write profiles file" in result.stderr
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr

@@ -74,6 +74,19 @@ def test_create_reads_the_body_from_standard_input(api: respx.MockRouter, ttx: I
     assert sent_json(route) == {"name": "Piped AS"}
 
 
+def test_a_number_set_on_a_text_field_is_sent_as_the_text_typed(api: respx.MockRouter, ttx: Invoke) -> None:
+    route = api.post("/customer").respond(201, json={"value": customer(9)})
+    result = ttx(
+        "customers", "create", "--set", "name=1234", "--set", "organizationNumber=912345678",
+        "--set", "postalAddress.postalCode=5003", "--set", "category1.id=3", "--set", "invoicesDueIn=14",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert sent_json(route) == {
+        "name": "1234", "organizationNumber": "912345678", "postalAddress": {"postalCode": "5003"},
+        "category1": {"id": 3}, "invoicesDueIn": 14,
+    }
+
+
 def test_sets_alone_build_the_body(api: respx.MockRouter, ttx: Invoke) -> None:
     route = api.post("/customer").respond(201, json={"value": customer(9)})
     result = ttx("customers", "create", "--set", "name=Only Sets AS", "--set", 'organizationNumber="012345678"')

@@ -114,3 +114,9 @@ def test_headers_are_name_colon_value() -> None:
     assert parse_headers(["Accept-Language: nb", "X-Tag:a:b"]) == {"Accept-Language": "nb", "X-Tag": "a:b"}
     with pytest.raises(CliUsageError, match="'Name: value'"):
         parse_headers(["no colon here"])
+
+
+def test_a_set_on_a_text_path_keeps_numbers_and_booleans_as_typed() -> None:
+    text = {"number", "lines.0.code"}.__contains__
+    body = apply_sets(None, ["number=42", "count=7", "lines=[{}]", "lines.0.code=true", 'name="x"'], text)
+    assert body == {"number": "42", "count": 7, "lines": [{"code": "true"}], "name": "x"}

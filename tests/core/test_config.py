@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tripletex_connect.core.config import ENVIRONMENTS, Secret, check_base_url, resolve_settings
+from tripletex_connect.core.config import ENVIRONMENTS, ConnectionSettings, Secret, check_base_url, resolve_settings
 from tripletex_connect.core.errors import ConfigurationError
 from tripletex_connect.core.profiles import Profile, ProfileStore
 
@@ -63,6 +63,21 @@ def test_plain_http_is_refused_except_to_loopback_hosts(url: str) -> None:
 @pytest.mark.parametrize("url", ["http://localhost:8000/v2", "http://127.0.0.1/v2", "http://[::1]:80/v2"])
 def test_plain_http_to_loopback_is_allowed(url: str) -> None:
     assert check_base_url(url) == url
+
+
+def test_settings_built_by_hand_refuse_plain_http_to_a_remote_host() -> None:
+    with pytest.raises(ConfigurationError, match="plain HTTP"):
+        ConnectionSettings(base_url="http://tripletex.example/v2", environment="custom")
+    assert ConnectionSettings(base_url="http://127.0.0.1:8000/v2/", environment="local").base_url.endswith("/v2")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("timeout", 0), ("max_retries", -1), ("max_retry_time", -5.0), ("session_days", 0),
+                         ("company_id", -3), ("max_retries", "many")],
+)
+def test_settings_refuse_values_out_of_range(field: str, value: object) -> None:
+    with pytest.raises(ConfigurationError, match=field.replace("_", "[_ ]")):
+        ConnectionSettings(base_url=ENVIRONMENTS["production"], environment="production", **{field: value})  # type: ignore[arg-type]
 
 
 def test_unknown_environment_is_a_clear_error(store: ProfileStore) -> None:
@@ -127,3 +142,13 @@ def test_a_corrupt_profiles_file_is_a_clear_error(store: ProfileStore) -> None:
 def test_profile_names_are_restricted_to_safe_characters(store: ProfileStore) -> None:
     with pytest.raises(ConfigurationError):
         store.save(Profile("bad name]", consumer_token="c", employee_token="e"))
+
+
+def test_a_profiles_path_that_cannot_be_read_or_written_is_a_clear_error(tmp_path: Path) -> None:
+    directory = ProfileStore(tmp_path)  # a directory where the file should be
+    with pytest.raises(ConfigurationError, match="cannot read profiles file"):
+        directory.list()
+    blocked = ProfileStore(tmp_path / "a-file" / "config.toml")
+    (tmp_path / "a-file").write_text("not a directory")
+    with pytest.raises(ConfigurationError, match="cannot write profiles file"):
+        blocked.save(Profile("main", consumer_token="c", employee_token="e"))

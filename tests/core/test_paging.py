@@ -6,6 +6,7 @@ import tracemalloc
 
 import pytest
 
+from tripletex_connect.core.errors import ParameterError
 from tripletex_connect.core.paging import AsyncPaginator, Page, Paginator
 
 
@@ -78,13 +79,28 @@ def test_first_fetches_one_value() -> None:
     assert Paginator(FakeServer(0).fetch).first() is None
 
 
-def test_bad_page_size_is_refused() -> None:
-    with pytest.raises(ValueError, match="page_size"):
-        list(Paginator(FakeServer(1).fetch, page_size=-5))
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"page_size": -5}, "page_size must be at least 1"),
+        ({"page_size": 0}, "page_size must be at least 1"),
+        ({"limit": -1}, "limit must be at least 0"),
+        ({"limit": "20"}, "limit must be a whole number"),
+        ({"limit": 2.5}, "limit must be a whole number"),
+        ({"page_size": True}, "page_size must be a whole number"),
+    ],
+)
+def test_a_bad_limit_or_page_size_is_refused_when_the_search_is_made(options: dict[str, object], message: str) -> None:
+    server = FakeServer(1)
+    with pytest.raises(ParameterError, match=message):
+        Paginator(server.fetch, **options)  # type: ignore[arg-type]
+    with pytest.raises(ParameterError, match=message):
+        AsyncPaginator(server.afetch, **options)  # type: ignore[arg-type]
+    assert server.requests == []
 
 
 def test_memory_stays_flat_while_iterating_many_values() -> None:
-    server = FakeServer(300_000, full_result_size=False)
+    server = FakeServer(1_000_000, full_result_size=False)
     server.requests = []
     tracemalloc.start()
     count = 0
@@ -92,7 +108,7 @@ def test_memory_stays_flat_while_iterating_many_values() -> None:
         count += 1
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    assert count == 300_000
+    assert count == 1_000_000
     # one page of 1,000 ints plus bookkeeping; holding every value would need well over 10 MB
     assert peak < 2_000_000, f"peak {peak} bytes: values are being kept"
 

@@ -42,6 +42,8 @@ def test_a_query_in_the_path_is_split_into_parameters() -> None:
         "/customer/%252e%252e/x",
         "/customer\\..\\x",
         "/customer#frag",
+        "/customer/https://evil.example/x",
+        "/customer/https%3A%2F%2Fevil.example",
         "/customer /x",
         "",
     ],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from collections.abc import Iterator
 
 import httpx
@@ -17,6 +19,7 @@ from tripletex_connect.core.errors import (
     RateLimitError,
     ServerError,
     TimeoutError,
+    TransportError,
 )
 from tripletex_connect.core.session import OSLO
 from tripletex_connect.core.transport import AsyncTransport, Transport
@@ -156,6 +159,40 @@ def test_a_refused_consumer_token_names_the_field_and_the_environment_hint(
     assert "consumer-secret-1" not in str(error)
 
 
+def test_basic_auth_user_is_the_company_id(api: respx.MockRouter, clock: Clock) -> None:
+    route = api.get("/customer/1").respond(200, json={"value": {}})
+    t = Transport(settings(company_id=5), clock=clock)
+    t.send("GET", "/customer/1")
+    assert auth_of(route.calls.last.request) == basic("session-tok-1", company=5)
+
+
+def test_a_429_on_session_creation_waits_the_reset_then_retries(
+    api: respx.MockRouter, transport: Transport, sleeps: list[float]
+) -> None:
+    api.routes[0].side_effect = [
+        httpx.Response(429, headers={"X-Rate-Limit-Reset": "4"}), session_answer("session-tok-1", "2026-11-27"),
+    ]
+    route = api.post("/customer").respond(201, json={"value": {"id": 1}})
+    assert transport.send("POST", "/customer", json={"name": "A"}).status_code == 201
+    assert api.routes[0].call_count == 2 and route.call_count == 1 and sleeps == [4.0]
+    assert auth_of(route.calls.last.request) == basic("session-tok-1")
+
+
+def test_a_429_on_session_renewal_after_a_401_waits_then_replays(
+    api: respx.MockRouter, transport: Transport, sleeps: list[float]
+) -> None:
+    api.routes[0].side_effect = [
+        session_answer("session-tok-1", "2026-11-27"), httpx.Response(429, headers={"X-Rate-Limit-Reset": "2"}),
+        session_answer("session-tok-2", "2026-11-27"),
+    ]
+    route = api.get("/customer/1").mock(side_effect=[
+        httpx.Response(401), httpx.Response(401), httpx.Response(200, json={"value": {}}),
+    ])
+    transport.send("GET", "/customer/1")
+    assert sleeps == [2.0] and api.routes[0].call_count == 3
+    assert auth_of(route.calls.last.request) == basic("session-tok-2")
+
+
 def test_missing_tokens_fail_before_any_request(api: respx.MockRouter) -> None:
     from tripletex_connect.core.errors import ConfigurationError
 
@@ -223,9 +260,32 @@ def test_a_read_timeout_on_post_is_not_retried(api: respx.MockRouter, transport:
     assert route.call_count == 1
 
 
+@pytest.mark.parametrize(
+    "error", [httpx.WriteTimeout("slow"), httpx.ReadError("reset"), httpx.RemoteProtocolError("x")]
+)
+@pytest.mark.parametrize(("method", "path"), [("POST", "/customer"), ("PUT", "/invoice/1/:send")])
+def test_a_write_that_may_have_reached_the_server_is_not_retried(
+    api: respx.MockRouter, transport: Transport, sleeps: list[float], error: Exception, method: str, path: str
+) -> None:
+    route = api.route(method=method, path=path).mock(side_effect=error)
+    with pytest.raises(TransportError):
+        transport.send(method, path, json={"name": "A"})
+    assert route.call_count == 1 and sleeps == []
+
+
 def test_a_read_timeout_on_get_is_retried(api: respx.MockRouter, transport: Transport) -> None:
     route = api.get("/customer/1").mock(side_effect=[httpx.ReadTimeout("slow"), httpx.Response(200, json={})])
     transport.send("GET", "/customer/1")
+    assert route.call_count == 2
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE", "PUT"])
+@pytest.mark.parametrize("failure", [httpx.ReadError("connection reset"), httpx.Response(504)], ids=["reset", "504"])
+def test_a_dropped_connection_or_504_on_an_idempotent_request_is_retried(
+    api: respx.MockRouter, transport: Transport, method: str, failure: object
+) -> None:
+    route = api.route(method=method, path="/customer/1").mock(side_effect=[failure, httpx.Response(200, json={})])
+    transport.send(method, "/customer/1", json={"version": 1} if method == "PUT" else None)
     assert route.call_count == 2
 
 
@@ -260,6 +320,28 @@ def test_nothing_listening_is_a_connect_error_after_bounded_retries(sleeps: list
     with pytest.raises(ConnectError) as caught:
         t.send("POST", "/customer", json={})
     assert len(sleeps) == 2 and "consumer-secret-1" not in str(caught.value)
+
+
+def test_real_waits_count_once_against_the_time_budget(api: respx.MockRouter) -> None:
+    import time
+
+    route = api.get("/customer").respond(429, headers={"X-Rate-Limit-Reset": "0.1"})
+    t = Transport(settings(max_retries=10, max_retry_time=0.37), sleep=time.sleep)
+    with pytest.raises(RateLimitError):
+        t.send("GET", "/customer")
+    # waits of 0.1 s fit three times in 0.37 s; counting slept time twice would allow only two
+    assert route.call_count == 4
+
+
+def test_each_request_is_logged_at_debug_with_status_duration_and_request_id(
+    api: respx.MockRouter, transport: Transport, caplog: pytest.LogCaptureFixture
+) -> None:
+    api.get("/token/session/>whoAmI").respond(200, json={"value": {}}, headers={"x-tlx-request-id": "rid-77"})
+    with caplog.at_level(logging.DEBUG, logger="tripletex_connect"):
+        transport.send("GET", "/token/session/>whoAmI", params={"fields": "*"})
+    line = next(r.getMessage() for r in caplog.records if r.name == "tripletex_connect.http")
+    expected = r"GET /v2/token/session/>whoAmI\?fields=\* -> 200 in \d+ ms \(request id rid-77, attempt 1\)"
+    assert re.fullmatch(expected, line)
 
 
 # Rate limit state

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 import typer
 
@@ -36,7 +36,8 @@ def run_operation(
     args = _arguments(catalog_params, values)
     body = None
     if op.body is not None:
-        body = build_body(values.get("data"), values.get("set_values") or (), list_body=op.body_is_list)
+        sets = values.get("set_values") or ()
+        body = build_body(values.get("data"), sets, list_body=op.body_is_list, is_text=text_paths(op.body))
         if body is None:
             raise CliUsageError(f"'{ctx.command_path}' needs a body: give --data JSON|@FILE|- and/or --set FIELD=VALUE")
     output: OutputFormat | None = values.get("output")
@@ -45,7 +46,7 @@ def run_operation(
     if op.paged:
         limit = values.get("limit")
         result = tx.invoke(op.key, args, body=body, limit=limit, page_size=values.get("page_size"))
-        writer.many(batches(result, limit=limit, progress_to=_progress_stream(writer.fmt)))
+        writer.many(batches(result, limit=limit, progress_to=progress_stream(writer.fmt, sys.stdout, sys.stderr)))
         return
     result = tx.invoke(op.key, args, body=body)
     if isinstance(result, bytes):
@@ -59,10 +60,30 @@ def run_operation(
         writer.one(result)
 
 
-def _progress_stream(fmt: str) -> Any:
+def text_paths(model: str) -> Callable[[str], bool]:
+    """Whether a dotted `--set` path (API or Python names, list indexes) leads to a text field of `model`."""
+    from .. import models
+
+    def is_text(path: str) -> bool:
+        name: str | None = model
+        spec: Any = None
+        for part in path.split("."):
+            if part.isdigit() and spec is not None and spec.kind == "array":
+                continue
+            fields = models.SCHEMA_FIELDS.get(name or "", {})
+            spec = fields.get(part) or next((s for s in fields.values() if s.python == part), None)
+            if spec is None:
+                return False
+            name = spec.ref
+        return spec is not None and spec.kind == "string"
+
+    return is_text
+
+
+def progress_stream(fmt: str, out: TextIO, err: TextIO) -> TextIO | None:
+    """Where a progress bar may go: `err` when it is a terminal and the bar cannot tangle with data on `out`."""
     # A live bar on the terminal would tangle with data written to that same terminal, except for tables,
     # which are printed only after the last page.
-    err, out = sys.stderr, sys.stdout
     if isatty(err) and (not isatty(out) or fmt == "table"):
         return err
     return None

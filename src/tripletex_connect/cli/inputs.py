@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -51,11 +51,18 @@ def split_assignment(text: str, *, option: str) -> tuple[str, str]:
     return key.strip(), value
 
 
-def apply_sets(body: Any, assignments: Iterable[str]) -> Any:
-    """Apply `--set path=value` assignments on top of a body; dotted paths create nested objects as needed."""
+def apply_sets(body: Any, assignments: Iterable[str], is_text: Callable[[str], bool] | None = None) -> Any:
+    """Apply `--set path=value` assignments on top of a body; dotted paths create nested objects as needed.
+
+    `is_text(path)` tells which paths are text fields: there a number or true/false stays the text typed
+    (`--set number=0042` sends "0042").
+    """
     for assignment in assignments:
         path, raw = split_assignment(assignment, option="--set")
-        body = set_path(body if body is not None else {}, path, parse_value(raw))
+        value = parse_value(raw)
+        if isinstance(value, int | float) and is_text is not None and is_text(path):
+            value = raw
+        body = set_path(body if body is not None else {}, path, value)
     return body
 
 
@@ -105,7 +112,10 @@ def _kind(value: Any) -> str:
     return f"the value {json.dumps(value)}"
 
 
-def build_body(data: str | None, sets: Sequence[str], *, list_body: bool = False, stdin: TextIO | None = None) -> Any:
+def build_body(
+    data: str | None, sets: Sequence[str], *, list_body: bool = False, stdin: TextIO | None = None,
+    is_text: Callable[[str], bool] | None = None,
+) -> Any:
     """The request body from `--data` and `--set` (applied on top), or None when neither was given."""
     body = read_json(data, stdin=stdin) if data is not None else None
     if list_body:
@@ -116,7 +126,7 @@ def build_body(data: str | None, sets: Sequence[str], *, list_body: bool = False
         return body
     if body is not None and not isinstance(body, dict):
         raise CliUsageError(f"--data: expected a JSON object ({{...}}), got {type(body).__name__}")
-    return apply_sets(body, sets) if sets else body
+    return apply_sets(body, sets, is_text) if sets else body
 
 
 def parse_query(pairs: Sequence[str]) -> dict[str, Any]:

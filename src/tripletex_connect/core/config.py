@@ -107,6 +107,15 @@ class ConnectionSettings:
     session_days: int = 2
     profile: str | None = None
 
+    def __post_init__(self) -> None:
+        # Settings built by hand get the same checks as resolved ones: plain HTTP only to loopback hosts.
+        object.__setattr__(self, "base_url", check_base_url(self.base_url))
+        object.__setattr__(self, "company_id", _company_id(self.company_id, "the settings"))
+        for name, low in (("timeout", 0.001), ("max_retries", 0), ("max_retry_time", 0), ("session_days", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
+                raise ConfigurationError(f"{name} must be a number of at least {low:g}, got {value!r}")
+
     def with_company(self, company_id: int) -> ConnectionSettings:
         """The same connection acting for another company (an accountant's client)."""
         return replace(self, company_id=company_id)

@@ -6,9 +6,27 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from .errors import ParameterError
+
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 1000
+
+
+def _whole(name: str, value: object, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{name} must be a whole number, got {value!r}")
+    if value < minimum:
+        raise ParameterError(f"{name} must be at least {minimum}, got {value}")
+
+
+def check_window(limit: int | None, page_size: int | None, start: int = 0) -> None:
+    """Refuse a limit, page size or start that is not a whole number in range, before anything is sent."""
+    if limit is not None:
+        _whole("limit", limit, 0)
+    if page_size is not None:
+        _whole("page_size", page_size, 1)
+    _whole("start", start, 0)
 
 
 @dataclass(frozen=True)
@@ -36,12 +54,7 @@ class PagePlan:
     done: bool = False
 
     def __post_init__(self) -> None:
-        if self.page_size < 1:
-            raise ValueError("page_size must be at least 1")
-        if self.limit is not None and self.limit < 0:
-            raise ValueError("limit must not be negative")
-        if self.start < 0:
-            raise ValueError("start must not be negative")
+        check_window(self.limit, self.page_size, self.start)
         self._next = self.start
         if self.limit == 0:
             self.done = True
@@ -81,9 +94,10 @@ class Paginator(Generic[T]):
         page_size: int | None = None,
         start: int = 0,
     ) -> None:
+        check_window(limit, page_size, start)
         self._fetch = fetch
         self._limit = limit
-        self._page_size = page_size or DEFAULT_PAGE_SIZE
+        self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
         self._start = start
 
     def _plan(self) -> PagePlan:
@@ -125,9 +139,10 @@ class AsyncPaginator(Generic[T]):
         page_size: int | None = None,
         start: int = 0,
     ) -> None:
+        check_window(limit, page_size, start)
         self._fetch = fetch
         self._limit = limit
-        self._page_size = page_size or DEFAULT_PAGE_SIZE
+        self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
         self._start = start
 
     async def pages(self) -> AsyncIterator[Page[T]]:

@@ -20,15 +20,15 @@ def split_api_path(path: str) -> tuple[str, list[tuple[str, str]]]:
     """
     if not isinstance(path, str) or not path.strip():
         raise UnsafePathError("the API path is empty; give a path such as /customer")
-    if _SCHEME.match(path) or path.startswith("//"):
+    raw, _, query = path.partition("?")
+    decoded = unquote(unquote(raw))
+    if _SCHEME.match(path) or path.startswith("//") or "://" in decoded:
         raise UnsafePathError(
             f"refusing {path!r}: only paths relative to the connection's base URL are allowed "
             "(for example /customer/123), never an absolute URL or another host"
         )
-    raw, _, query = path.partition("?")
     if "#" in path:
         raise UnsafePathError(f"refusing {path!r}: a fragment (#) has no meaning in an API path")
-    decoded = unquote(unquote(raw))
     if _CONTROL.search(decoded):
         raise UnsafePathError(f"refusing {path!r}: whitespace, control characters and backslashes are not allowed")
     segments = [s for s in decoded.split("/") if s]

@@ -75,6 +75,8 @@ class ProfileStore:
             return tomllib.loads(self.path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigurationError(f"cannot read profiles file {self.path}: {exc}") from None
+        except OSError as exc:
+            raise ConfigurationError(f"cannot read profiles file {self.path}: {exc.strerror or exc}") from None
 
     def _write(self, data: dict[str, Any]) -> None:
         lines = []
@@ -83,12 +85,19 @@ class ProfileStore:
         for name, values in sorted(data.get("profiles", {}).items()):
             lines.append(f"\n[profiles.{_check_name(name)}]\n")
             lines += [f"{k} = {_toml_value(v)}\n" for k, v in values.items() if v not in (None, "")]
+        try:
+            self._replace("".join(lines))
+        except OSError as exc:
+            raise ConfigurationError(f"cannot write profiles file {self.path}: {exc.strerror or exc}") from None
+
+    def _replace(self, text: str) -> None:
+        """Write the file atomically, owner-only from the first byte."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".config-", suffix=".toml")
         try:
             os.fchmod(fd, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.writelines(lines)
+                fh.write(text)
             os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

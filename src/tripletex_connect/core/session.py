@@ -146,6 +146,7 @@ class _Marker:
 LOCK, UNLOCK = _Marker("lock"), _Marker("unlock")
 Step = httpx.Request | _Marker
 Flow = Generator[Step, httpx.Response, None]
+Renewal = Generator[Step, httpx.Response, bool]
 
 
 class SessionAuth(httpx.Auth):
@@ -158,20 +159,27 @@ class SessionAuth(httpx.Auth):
     def __init__(self, manager: SessionManager) -> None:
         self.manager = manager
 
-    def _renew(self, stale_marker: int | None) -> Flow:
+    def _renew(self, stale_marker: int | None) -> Renewal:
+        """Create a session if still needed; False when :create was answered 429 (that answer then ends the flow)."""
         yield LOCK
+        renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.
         if self.manager.needs_session() or stale_marker == self.manager.token_marker:
             response = yield self.manager.create_request()
-            self.manager.accept(response)
+            # A 429 is handed to the transport as the answer, which waits and retries like any 429:
+            # the request itself was never sent.
+            renewed = response.status_code != 429
+            if renewed:
+                self.manager.accept(response)
         yield UNLOCK
+        return renewed
 
     def _flow(self, request: httpx.Request) -> Flow:
-        yield from self._renew(None)
+        if not (yield from self._renew(None)):
+            return
         marker = self.manager.token_marker
         response = yield self.manager.authorize(request)
-        if response.status_code == 401:
-            yield from self._renew(marker)
+        if response.status_code == 401 and (yield from self._renew(marker)):
             yield self.manager.authorize(request)
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 
@@ -87,26 +88,32 @@ class _Exchange:
         self.idempotent = is_idempotent(self.method, self.path) if idempotent is None else idempotent
         self.retries = 0
         self.slept = 0.0
-        self.started = time.monotonic()
-        self.attempt_started = self.started
+        self.active = 0.0
+        self.attempt_started = time.monotonic()
 
     def _where(self) -> str:
-        return self.core.redactor.scrub(f"{self.method} {self.request.url.raw_path.decode('ascii', 'replace')}")
+        target = unquote(self.request.url.raw_path.decode("ascii", "replace"))
+        return self.core.redactor.scrub(f"{self.method} {target}")
 
     def begin(self) -> None:
         """Mark the start of an attempt."""
         self.attempt_started = time.monotonic()
 
+    def _attempt_took(self) -> float:
+        took = time.monotonic() - self.attempt_started
+        self.active += took
+        return took
+
     def elapsed(self) -> float:
-        """Seconds spent so far, waits included (waits counted as asked, so fake sleeps work)."""
-        return time.monotonic() - self.started + self.slept
+        """Seconds spent so far: attempts as measured plus waits as asked (each counted once, fake sleeps work)."""
+        return self.active + self.slept
 
     def on_response(self, response: httpx.Response) -> float | None:
         """Seconds to wait before retrying, or None when this answer is final."""
         core = self.core
+        took = self._attempt_took() * 1000
         core.rate_limit = RateLimit.from_headers(response.headers, core.clock()) or core.rate_limit
         request_id = response.headers.get("x-tlx-request-id", "-")
-        took = (time.monotonic() - self.attempt_started) * 1000
         core.log.debug(
             "%s -> %s in %.0f ms (request id %s, attempt %d)",
             self._where(), response.status_code, took, request_id, self.retries + 1,
@@ -121,6 +128,7 @@ class _Exchange:
 
     def on_error(self, error: httpx.TransportError) -> float:
         """Seconds to wait before retrying after a transport error; raises our TransportError when giving up."""
+        self._attempt_took()
         decision = self.core.policy.after_error(
             error, idempotent=self.idempotent, retries_done=self.retries, elapsed=self.elapsed()
         )
