@@ -48,6 +48,8 @@ def _returns(op: Operation, is_async: bool) -> str:
     model = f"m.{op.response}" if op.response else "Any"
     if op.paged:
         return f"{'AsyncPaginator' if is_async else 'Paginator'}[{model}]"
+    if op.batch:
+        return f"list[{model}]"
     if op.envelope == "none":
         return "None"
     if op.envelope == "binary":

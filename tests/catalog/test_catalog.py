@@ -76,7 +76,7 @@ def test_bodies_name_the_schema_of_the_spec(op: catalog.Operation) -> None:
 def test_responses_name_the_schema_of_the_spec(op: catalog.Operation) -> None:
     content = spec_operation(op)["responses"]["default"]["content"]
     wrapper = content["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-    prefix = "ListResponse" if op.paged else "ResponseWrapper"
+    prefix = "ListResponse" if op.envelope == "list" else "ResponseWrapper"
     assert wrapper == prefix + op.response, op.key
 
 

@@ -3,13 +3,14 @@ validated against the official spec."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from tripletex_connect import APIError, Tripletex
-from tripletex_connect.sandbox import SandboxCompany
+from tripletex_connect import APIError, Tripletex, catalog
+from tripletex_connect.sandbox import SandboxCompany, routes
 
 from .openapi import RecordingTransport, openapi, validate_exchange
 
@@ -30,8 +31,8 @@ def assert_all_valid(recorder: RecordingTransport) -> None:
         validate_exchange(request, response)
 
 
-def test_customer_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTransport]) -> None:
-    tx, recorder = recorded
+def customer_flow(tx: Tripletex) -> None:
+    """Every customer module, with the references and field selections users send."""
     tx.whoami()
     category = tx.customer_categories.create({"name": "Nøkkel", "number": "1", "type": 1})
     created = tx.customers.create({
@@ -45,16 +46,63 @@ def test_customer_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTr
     list(tx.customers.search(id=[created.id], fields="id,name"))
     tx.customers.create_many([{"name": "Batch 1"}, {"name": "Batch 2"}])
     tx.customers.delete(created.id)
-    assert_all_valid(recorder)
 
 
-def test_customer_category_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTransport]) -> None:
-    tx, recorder = recorded
+def category_flow(tx: Tripletex) -> None:
+    """Every customer category module, and the companies an accountant can act for."""
     category = tx.customer_categories.create({"name": "Bedrift", "number": "2", "description": "B2B", "type": 2})
     tx.customer_categories.update(category.id, {"version": 0, "name": "Bedriftskunder"})
     tx.customer_categories.get(category.id)
     list(tx.customer_categories.search(name="bedrift", type=[2]))
     list(tx.companies.with_login_access())
+
+
+def test_customer_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTransport]) -> None:
+    tx, recorder = recorded
+    customer_flow(tx)
+    assert_all_valid(recorder)
+
+
+def test_customer_category_modules_follow_the_spec(recorded: tuple[Tripletex, RecordingTransport]) -> None:
+    tx, recorder = recorded
+    category_flow(tx)
+    assert_all_valid(recorder)
+
+
+def test_sessions_and_refused_logins_follow_the_spec(
+    recorded: tuple[Tripletex, RecordingTransport], tripletex_sandbox: SandboxCompany
+) -> None:
+    tx, recorder = recorded
+    tx.whoami()
+    created = [json.loads(r.content)["value"]["token"] for q, r in recorder.exchanges if q.url.path.endswith(":create")]
+    tx.session.delete(created[-1])
+    tx.whoami()  # the deleted session answers 401; the SDK logs in again
+    stranger = Tripletex(tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token, company_id=424242,
+                         base_url=tripletex_sandbox.base_url, http_client=httpx.Client(transport=recorder))
+    with pytest.raises(APIError):
+        stranger.customers.search().first()
+    assert {r.status_code for _, r in recorder.exchanges} >= {200, 204, 401, 403}
+    assert_all_valid(recorder)
+
+
+COVERED = ("session.", "company.", "customer.", "customer_category.")
+
+
+def test_the_traffic_covers_every_session_company_customer_and_category_operation(
+    recorded: tuple[Tripletex, RecordingTransport],
+) -> None:
+    tx, recorder = recorded
+    customer_flow(tx)
+    category_flow(tx)
+    token = [json.loads(r.content)["value"]["token"] for q, r in recorder.exchanges if q.url.path.endswith(":create")]
+    tx.session.delete(token[-1])
+    exercised = set()
+    for request, _ in recorder.exchanges:
+        found = routes.match(request.method, request.url.path.split("/v2", 1)[1])
+        assert isinstance(found, tuple), request.url
+        exercised.add(found[0].key)
+    wanted = {op.key for op in catalog.all_operations() if op.key.startswith(COVERED)}
+    assert wanted <= exercised, f"not exercised: {sorted(wanted - exercised)}"
     assert_all_valid(recorder)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+import pytest
+
 from tripletex_connect.sandbox.defaults import CONSUMER_TOKEN
 from tripletex_connect.sandbox.tenancy import OSLO
 
@@ -41,15 +43,30 @@ def test_an_unknown_employee_token_is_refused_on_its_field(api: Api) -> None:
     assert [m["field"] for m in body["validationMessages"]] == ["arg:employeeToken"]
 
 
-def test_a_session_asked_for_today_is_refused_because_it_would_be_born_expired(api: Api) -> None:
-    answer = create(api, expirationDate="2026-11-25")
+@pytest.mark.parametrize("date", ["2026-11-25", "2026-11-25T23:59:00", "2026-11-24", "2020-01-01"])
+def test_a_session_asked_for_today_or_earlier_is_refused_because_it_would_be_born_expired(
+    api: Api, date: str
+) -> None:
+    answer = create(api, expirationDate=date)
     assert answer.status_code == 422
     assert answer.json()["validationMessages"][0]["field"] == "arg:expirationDate"
 
 
-def test_a_request_without_auth_is_401_code_3000(api: Api) -> None:
-    answer = api.http.get("/v2/customer")
+UNKNOWN_SESSION = "Basic " + base64.b64encode(b"0:nope").decode()
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer x", "Basic %%%", UNKNOWN_SESSION])
+def test_a_request_without_valid_auth_is_401_code_3000(api: Api, authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    answer = api.http.get("/v2/customer", headers=headers)
     assert (answer.status_code, answer.json()["code"]) == (401, 3000)
+
+
+def test_tokens_missing_altogether_are_refused_on_both_fields(api: Api) -> None:
+    answer = api.http.put("/v2/token/session/:create", params={"expirationDate": "2026-11-27"})
+    body = answer.json()
+    assert (answer.status_code, body["code"]) == (422, 18000)
+    assert [m["field"] for m in body["validationMessages"]] == ["arg:consumerToken", "arg:employeeToken"]
 
 
 def test_a_session_expires_at_the_oslo_midnight_its_date_begins(api: Api) -> None:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-from pathlib import Path
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
 from tripletex_connect import NotFoundError, StaleVersionError, ValidationError
 from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
-from tripletex_connect.sandbox.server import Sandbox, free_port
+from tripletex_connect.sandbox.server import Sandbox
 
 
 def test_every_customer_module_through_the_sdk(tripletex_sandbox: SandboxCompany) -> None:
@@ -88,35 +83,6 @@ def test_the_cli_runs_the_modules_against_the_sandbox(tripletex_sandbox: Sandbox
     assert [c["email"] for c in json.loads(found.stdout)] == ["cli@example.no"]
     refused = run(app, [*base, "customers", "create", "--data", '{"name": "X", "email": "bad"}'], env=env)
     assert refused.exit_code == 1 and "email" in refused.stderr
-
-
-def wait_until_listening(port: int, process: subprocess.Popen[str], within: float = 20.0) -> httpx.Response:
-    """The first answer of a server that prints its banner before it listens (a real process: we poll)."""
-    deadline = time.monotonic() + within
-    while True:
-        try:
-            return httpx.get(f"http://127.0.0.1:{port}/v2/customer")
-        except httpx.ConnectError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-def test_ttx_sandbox_serve_prints_how_to_connect_and_serves(tmp_path: Path) -> None:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tripletex_connect", "sandbox", "serve", "--port", str(port), "--memory"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    try:
-        assert process.stdout is not None
-        banner = [process.stdout.readline() for _ in range(3)]
-        assert banner[0].strip() == f"Tripletex sandbox at http://127.0.0.1:{port}/v2"
-        assert "sandbox-consumer-token" in banner[1] and "sandbox-employee-token" in banner[2]
-        assert wait_until_listening(port, process).status_code == 401
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def test_sandbox_binds_loopback_and_hands_out_a_ready_client() -> None:

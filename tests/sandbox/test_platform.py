@@ -42,12 +42,18 @@ def test_sorting_takes_a_comma_list_with_minus_for_descending(api: Api) -> None:
     assert names == ["C", "B", "A"]
 
 
-def test_sorting_by_a_dotted_sub_field(api: Api) -> None:
+def test_sorting_by_a_dotted_sub_field_follows_the_reference(api: Api) -> None:
     for name, city in (("X", "Oslo"), ("Y", "Bergen"), ("Z", "Tromsø")):
         post(api, "/customer", {"name": name, "postalAddress": {"city": city}})
     names = [v["name"] for v in api.get("/customer", sorting="postalAddress.city").json()["values"]]
-    assert names == ["X", "Y", "Z"] or names  # addresses are separate objects: sorted by their reference
-    assert api.get("/customer", sorting="name;drop").status_code == 422
+    assert names == ["Y", "X", "Z"]
+    descending = [v["name"] for v in api.get("/customer", sorting="-postalAddress.city,name").json()["values"]]
+    assert descending == ["Z", "X", "Y"]
+
+
+def test_a_malformed_sorting_is_422_code_17000(api: Api) -> None:
+    answer = api.get("/customer", sorting="name;drop")
+    assert (answer.status_code, answer.json()["code"]) == (422, 17000)
 
 
 def test_fields_select_and_expand_references(api: Api) -> None:
@@ -76,6 +82,27 @@ def test_filters_by_kind_in_eq_contains_and_changed_since(api: Api) -> None:
     assert len(api.get("/customer", customerName="BYGG").json()["values"]) == 2
     assert api.get("/customer", changedSince="2999-01-01T00:00:00").json()["fullResultSize"] == 0
     assert api.get("/customer", changedSince="2000-01-01T00:00:00").json()["fullResultSize"] == 3
+
+
+def test_is_inactive_filters_active_and_inactive_objects(api: Api) -> None:
+    _, dormant = customers(api, "Aktiv", "Sovende")
+    api.http.put(f"/v2/customer/{dormant['id']}", json={"version": 0, "isInactive": True}, headers=api.auth)
+    names = {flag: [v["name"] for v in api.get("/customer", isInactive=flag).json()["values"]]
+             for flag in ("true", "false")}
+    assert names == {"true": ["Sovende"], "false": ["Aktiv"]}
+
+
+def test_changed_since_compares_with_the_time_of_the_last_change_in_oslo_time(api: Api) -> None:
+    customers(api, "Kunde")  # the test clock stands at 2026-11-25 12:00 Oslo time (11:00 UTC)
+    found = {when: api.get("/customer", changedSince=when).json()["fullResultSize"]
+             for when in ("2026-11-25T11:59:59", "2026-11-25T12:00:01", "2026-11-25T11:30:00Z", "2026-11-25")}
+    assert found == {"2026-11-25T11:59:59": 1, "2026-11-25T12:00:01": 0, "2026-11-25T11:30:00Z": 0,
+                     "2026-11-25": 1}
+
+
+def test_a_malformed_changed_since_is_422_naming_it(api: Api) -> None:
+    body = api.get("/customer", changedSince="yesterday").json()
+    assert body["status"] == 422 and [m["field"] for m in body["validationMessages"]] == ["changedSince"]
 
 
 def test_date_ranges_are_inclusive_from_and_exclusive_to(api: Api) -> None:
@@ -137,6 +164,20 @@ def test_each_bad_field_gets_its_own_validation_message(api: Api) -> None:
     assert "eksisterer ikke" in messages["fixedPrice"]
 
 
+def test_a_malformed_date_in_a_body_is_422_naming_the_field(api: Api) -> None:
+    customer = customers(api, "Kunde")[0]
+    body = post(api, "/order", {"customer": {"id": customer["id"]}, "orderDate": "25.11.2026",
+                                "deliveryDate": "2026-02-30"}).json()
+    assert body["status"] == 422
+    assert {m["field"] for m in body["validationMessages"]} == {"orderDate", "deliveryDate"}
+
+
+def test_a_boolean_version_is_a_type_error_not_a_stale_version(api: Api) -> None:
+    created = customers(api, "Acme")[0]
+    answer = api.http.put(f"/v2/customer/{created['id']}", json={"version": True, "name": "B"}, headers=api.auth)
+    assert (answer.status_code, answer.json()["validationMessages"][0]["field"]) == (422, "version")
+
+
 def test_a_value_of_the_wrong_type_is_422_code_16000(api: Api) -> None:
     body = post(api, "/customer", {"name": "A", "customerNumber": "ten"}).json()
     assert body["code"] == 16000 and body["validationMessages"][0]["field"] == "customerNumber"
@@ -166,6 +207,18 @@ def test_rate_limit_headers_on_every_response_and_429_once_exceeded(clock: Clock
     assert [r.headers["X-Rate-Limit-Remaining"] for r in replies] == ["1", "0", "0"]
     assert replies[2].status == 429 and replies[2].headers["X-Rate-Limit-Limit"] == "2"
     assert replies[0].headers["X-Rate-Limit-Reset"] == "60"
+
+
+def test_the_rate_limit_opens_again_when_its_period_has_passed(clock: Clock) -> None:
+    seconds = [100.0]
+    backend = Backend(Store(), base_url=BASE, clock=clock, rate_limit=1, rate_period=10, monotonic=lambda: seconds[0])
+    ask = lambda: backend.handle(Request("GET", "/customer", headers={"authorization": "x"}))  # noqa: E731
+    assert [ask().status, ask().status] == [401, 429]
+    seconds[0] = 106.2
+    assert ask().headers["X-Rate-Limit-Reset"] == "4"
+    seconds[0] = 110.0
+    reply = ask()
+    assert (reply.status, reply.headers["X-Rate-Limit-Remaining"]) == (401, "0")
 
 
 def test_an_unchanged_search_answers_304_to_its_version_digest(api: Api) -> None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from typing import Any
 
 import pytest
 
 from tripletex_connect.models import field_types
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT, company_reference, demo_seed, is_valid_norwegian_account
+
+from .conftest import Api
 
 REFERENCE = company_reference(2026)
 
@@ -62,3 +65,57 @@ def test_the_demo_bank_account_number_passes_mod_11_and_a_wrong_digit_fails() ->
 
 def test_reference_data_is_deterministic() -> None:
     assert company_reference(2026) == REFERENCE
+
+
+def stored(api: Api, company_id: int, model: str) -> list[dict[str, Any]]:
+    with api.backend.store.transaction() as tx:
+        return [row.full() for row in tx.search(company_id, model, [], [], [], 0, 10_000)[2]]
+
+
+def test_a_new_company_is_set_up_with_every_reference_list(api: Api) -> None:
+    company = api.company.company_id
+    assert {"NOK", "EUR", "USD", "SEK", "DKK"} <= {c["code"] for c in stored(api, company, "Currency")}
+    assert {"NO", "SE", "DK"} <= {c["isoAlpha2Code"] for c in stored(api, company, "Country")}
+    voucher_types = {v["name"] for v in stored(api, company, "VoucherType")}
+    assert {"Utgående faktura", "Leverandørfaktura", "Manuelt bilag"} <= voucher_types
+    assert stored(api, company, "Department")
+    assert "Prosjektarbeid" in {a["name"] for a in stored(api, company, "Activity")}
+    starts = sorted(p["start"] for p in stored(api, company, "AccountingPeriod"))
+    assert (len(starts), starts[0], starts[-1]) == (36, "2025-01-01", "2027-12-01")  # the clock is in 2026
+    assert sorted(a["year"] for a in stored(api, company, "AnnualAccount")) == [2025, 2026, 2027]
+
+
+def test_the_reference_lists_with_routes_answer_through_the_api(api: Api) -> None:
+    for path in ("/invoice/paymentType", "/product/unit", "/product/unit/master", "/ledger/vatType", "/ledger/account"):
+        answer = api.get(path, count=1000)
+        assert answer.status_code == 200 and answer.json()["values"], path
+    who = api.get("/token/session/>whoAmI", fields="employee(firstName),company(name)").json()["value"]
+    assert who["employee"]["firstName"] and who["company"]["name"]
+
+
+def test_the_client_company_has_its_own_books(api: Api) -> None:
+    client = api.company.client_company_id or 0
+    assert len(stored(api, client, "Account")) == len(stored(api, api.company.company_id, "Account"))
+    assert stored(api, client, "Company")[0]["name"] != stored(api, api.company.company_id, "Company")[0]["name"]
+
+
+def test_the_demo_seed_adds_customers_products_projects_orders_hours_and_balanced_vouchers(api: Api) -> None:
+    demo = api.backend.new_company(employee_token="demo-token", seed="demo")
+    auth = api.session(employee_token=demo.employee_token)
+
+    def values(path: str, **params: object) -> list[dict[str, Any]]:
+        return api.http.get("/v2" + path, params={"count": 1000, **params}, headers=auth).json()["values"]  # type: ignore[no-any-return]
+
+    assert len(values("/customer")) == 8 and len(values("/product")) == 10
+    orders = values("/order", orderDateFrom="2026-01-01", orderDateTo="2027-01-01",
+                    fields="customer(name),orderLines(amountExcludingVatCurrency)")
+    assert len(orders) == 4
+    assert all(line["amountExcludingVatCurrency"] > 0 for order in orders for line in order["orderLines"])
+    postings = values("/ledger/posting", dateFrom="2026-01-01", dateTo="2027-01-01", fields="amountGross,voucher")
+    assert postings and abs(sum(p["amountGross"] for p in postings)) < 0.005
+    with api.backend.store.transaction() as tx:
+        hours = tx.search(demo.company_id, "TimesheetEntry", [], [], [], 0, 100)[2]
+        projects = tx.search(demo.company_id, "Project", [], [], [], 0, 100)[0]
+    assert projects == 3 and len(hours) >= 5 and all(h.data["hours"] > 0 for h in hours)
+    created = api.http.post("/v2/customer", json={"name": "Ny"}, headers=auth).json()["value"]
+    assert created["customerNumber"] == 10009  # numbering continues after the demo customers

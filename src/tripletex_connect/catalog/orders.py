@@ -192,8 +192,9 @@ INVOICE_DETAILS = crud(
     model="ProjectInvoiceDetails", noun="Invoice Details", plural="Invoice Details", kinds=(K.GET, K.SEARCH),
     search_params=(
         ids("id"),
-        date("invoiceDateFrom", "From and including", required=True, field="invoice.invoiceDate", match="from"),
-        date("invoiceDateTo", "To and excluding", required=True, field="invoice.invoiceDate", match="to"),
+        # The sandbox keeps a private copy of the invoice's date on its details (`_invoiceDate`).
+        date("invoiceDateFrom", "From and including", required=True, field="_invoiceDate", match="from"),
+        date("invoiceDateTo", "To and excluding", required=True, field="_invoiceDate", match="to"),
     ),
 )
 

@@ -100,8 +100,8 @@ class Operation:
 
     @property
     def paged(self) -> bool:
-        """True when the operation answers a list envelope paged by from/count."""
-        return self.envelope == "list"
+        """True when the operation answers a list envelope paged by from/count (a batch write answers one list)."""
+        return self.envelope == "list" and not self.batch
 
     @property
     def path_params(self) -> tuple[Param, ...]:

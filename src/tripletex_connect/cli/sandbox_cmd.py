@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from ..sandbox import defaults
+
+if TYPE_CHECKING:
+    from ..sandbox.server import Sandbox
 
 app = typer.Typer(help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False)
 
@@ -15,9 +22,30 @@ def sandbox() -> None:
     """The local Tripletex-compatible sandbox: develop and test without an account."""
 
 
+def banner(sandbox: Sandbox) -> list[str]:
+    """What `serve` prints on start: where it listens, the tokens to use, and how to connect."""
+    company = sandbox.company
+    connect = "ttx connect add local --env local"
+    if sandbox.base_url != f"http://127.0.0.1:{defaults.PORT}/v2":
+        connect += f" --base-url {sandbox.base_url}"
+    return [
+        f"Tripletex sandbox at {sandbox.base_url}",
+        f"  consumer token: {sandbox.consumer_token}",
+        f"  employee token: {sandbox.employee_token}",
+        f"  company id:     {company.company_id} (client company {company.client_company_id})",
+        f"  data:           {sandbox.store.path}",
+        f"Connect with: {connect}   (Ctrl-C stops the sandbox)",
+    ]
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    # uvicorn re-raises SIGTERM once it has shut down; turn it into an exit that runs our clean-up.
+    raise SystemExit(0)
+
+
 @app.command()
 def serve(
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = defaults.PORT,
     host: Annotated[str, typer.Option("--host", help="Interface to bind; loopback unless you say otherwise.")] = (
         "127.0.0.1"
     ),
@@ -25,12 +53,14 @@ def serve(
     memory: Annotated[bool, typer.Option("--memory", help="Keep everything in memory; gone at exit.")] = False,
     seed: Annotated[str | None, typer.Option("--seed", help="Add demo data: `demo`.")] = None,
     consumer_token: Annotated[
-        str | None, typer.Option("--consumer-token", envvar="TTX_SANDBOX_CONSUMER_TOKEN", help="Consumer token.")
+        str | None, typer.Option("--consumer-token", envvar=defaults.ENV_CONSUMER, help="Consumer token.")
     ] = None,
     employee_token: Annotated[
-        str | None, typer.Option("--employee-token", envvar="TTX_SANDBOX_EMPLOYEE_TOKEN", help="Employee token.")
+        str | None, typer.Option("--employee-token", envvar=defaults.ENV_EMPLOYEE, help="Employee token.")
     ] = None,
-    rate_limit: Annotated[int, typer.Option("--rate-limit", min=1, help="Requests per minute per session.")] = 10_000,
+    rate_limit: Annotated[
+        int, typer.Option("--rate-limit", min=1, help="Requests per minute per session.")
+    ] = defaults.RATE_LIMIT,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URL and the tokens to connect with."""
     import uvicorn
@@ -45,14 +75,14 @@ def serve(
         seed=seed, db=db if db is not None else (None if memory else default_db_path()), memory=memory, host=host,
         port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=rate_limit,
     )
-    company = sandbox.company
-    typer.echo(f"Tripletex sandbox at {sandbox.base_url}")
-    typer.echo(f"  consumer token: {sandbox.consumer_token}")
-    typer.echo(f"  employee token: {sandbox.employee_token}")
-    typer.echo(f"  company id:     {company.company_id} (client company {company.client_company_id})")
-    typer.echo(f"  data:           {sandbox.store.path}")
-    typer.echo("Connect with: ttx connect add local --env local   (Ctrl-C stops the sandbox)", err=True)
+    lines = banner(sandbox)
+    typer.echo("\n".join(lines[:-1]))
+    typer.echo(lines[-1], err=True)
+    state = defaults.state_path()
+    defaults.write_state(state, sandbox.base_url, sandbox.consumer_token, sandbox.employee_token)
+    signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", lifespan="off")
     finally:
+        state.unlink(missing_ok=True)
         sandbox.store.close()

@@ -167,13 +167,7 @@ class Customers(SyncResource):
         self._call("customer.delete", locals())
 
     @operation("customer.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.Customer | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.Customer]:
+    def create_many(self, body: Sequence[m.Customer | Mapping[str, Any]]) -> list[m.Customer]:
         """Create many customers, sent in chunks; reports exactly which items failed and why.
 
         Create Customers: POST /customer/list.
@@ -181,10 +175,8 @@ class Customers(SyncResource):
 
         Args:
             body: the Customer to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: Paginator[m.Customer] = self._call("customer.create_many", locals())
+        result: list[m.Customer] = self._call("customer.create_many", locals())
         return result
 
 
@@ -377,43 +369,27 @@ class Products(SyncResource):
         self._call("product.delete", locals())
 
     @operation("product.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.Product | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.Product]:
+    def create_many(self, body: Sequence[m.Product | Mapping[str, Any]]) -> list[m.Product]:
         """Create many products, sent in chunks; reports exactly which items failed and why.
 
         Create Products: POST /product/list.
 
         Args:
             body: the Product to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: Paginator[m.Product] = self._call("product.create_many", locals())
+        result: list[m.Product] = self._call("product.create_many", locals())
         return result
 
     @operation("product.update_many")
-    def update_many(
-        self,
-        body: Sequence[m.Product | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.Product]:
+    def update_many(self, body: Sequence[m.Product | Mapping[str, Any]]) -> list[m.Product]:
         """Update many products (each with id and version), sent in chunks.
 
         Update Products: PUT /product/list.
 
         Args:
             body: the Product to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: Paginator[m.Product] = self._call("product.update_many", locals())
+        result: list[m.Product] = self._call("product.update_many", locals())
         return result
 
 
@@ -1403,23 +1379,15 @@ class OrderLines(SyncResource):
         self._call("order_line.delete", locals())
 
     @operation("order_line.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.OrderLine | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.OrderLine]:
+    def create_many(self, body: Sequence[m.OrderLine | Mapping[str, Any]]) -> list[m.OrderLine]:
         """Create many order lines, sent in chunks; reports exactly which items failed and why.
 
         Create Order Lines: POST /order/orderline/list.
 
         Args:
             body: the OrderLine to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: Paginator[m.OrderLine] = self._call("order_line.create_many", locals())
+        result: list[m.OrderLine] = self._call("order_line.create_many", locals())
         return result
 
 
@@ -2090,13 +2058,7 @@ class AsyncCustomers(AsyncResource):
         await self._call("customer.delete", locals())
 
     @operation("customer.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.Customer | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.Customer]:
+    async def create_many(self, body: Sequence[m.Customer | Mapping[str, Any]]) -> list[m.Customer]:
         """Create many customers, sent in chunks; reports exactly which items failed and why.
 
         Create Customers: POST /customer/list.
@@ -2104,10 +2066,8 @@ class AsyncCustomers(AsyncResource):
 
         Args:
             body: the Customer to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: AsyncPaginator[m.Customer] = self._call("customer.create_many", locals())
+        result: list[m.Customer] = await self._call("customer.create_many", locals())
         return result
 
 
@@ -2300,43 +2260,27 @@ class AsyncProducts(AsyncResource):
         await self._call("product.delete", locals())
 
     @operation("product.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.Product | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.Product]:
+    async def create_many(self, body: Sequence[m.Product | Mapping[str, Any]]) -> list[m.Product]:
         """Create many products, sent in chunks; reports exactly which items failed and why.
 
         Create Products: POST /product/list.
 
         Args:
             body: the Product to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: AsyncPaginator[m.Product] = self._call("product.create_many", locals())
+        result: list[m.Product] = await self._call("product.create_many", locals())
         return result
 
     @operation("product.update_many")
-    def update_many(
-        self,
-        body: Sequence[m.Product | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.Product]:
+    async def update_many(self, body: Sequence[m.Product | Mapping[str, Any]]) -> list[m.Product]:
         """Update many products (each with id and version), sent in chunks.
 
         Update Products: PUT /product/list.
 
         Args:
             body: the Product to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: AsyncPaginator[m.Product] = self._call("product.update_many", locals())
+        result: list[m.Product] = await self._call("product.update_many", locals())
         return result
 
 
@@ -3331,23 +3275,15 @@ class AsyncOrderLines(AsyncResource):
         await self._call("order_line.delete", locals())
 
     @operation("order_line.create_many")
-    def create_many(
-        self,
-        body: Sequence[m.OrderLine | Mapping[str, Any]],
-        *,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.OrderLine]:
+    async def create_many(self, body: Sequence[m.OrderLine | Mapping[str, Any]]) -> list[m.OrderLine]:
         """Create many order lines, sent in chunks; reports exactly which items failed and why.
 
         Create Order Lines: POST /order/orderline/list.
 
         Args:
             body: the OrderLine to send, as a model or a dict with API field names.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
         """
-        result: AsyncPaginator[m.OrderLine] = self._call("order_line.create_many", locals())
+        result: list[m.OrderLine] = await self._call("order_line.create_many", locals())
         return result
 
 

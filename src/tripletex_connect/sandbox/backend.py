@@ -16,11 +16,12 @@ from . import defaults, routes
 from .context import Ctx
 from .engine import Engine, model_of
 from .errors import SandboxError, invalid, not_found
-from .query import check_param_types
+from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimiter
 from .render import parse_fields
+from .rules.modules import check_modules
 from .setup import new_company
-from .store import Store, Tx
+from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
@@ -29,8 +30,9 @@ Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str]
 
 def _actions() -> dict[str, Action]:
     from .rules.invoicing import ACTIONS as invoicing
+    from .rules.ledger import ACTIONS as ledger
 
-    return {**invoicing}
+    return {**invoicing, **ledger}
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Backend:
             return self._operation(tx, ctx, op, values, request)
 
     def _operation(self, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str], request: Request) -> Reply:
+        check_modules(tx, ctx, op)
         params = request.params()
         ids = _path_ints(op, values)
         tree = parse_fields(params.get("fields"))
@@ -206,7 +209,7 @@ class Backend:
 
 def _body_id(body: Any) -> int:
     value = body.get("id") if isinstance(body, dict) else None
-    if not isinstance(value, int):
+    if not isinstance(value, int) or isinstance(value, bool) or value not in INT64:
         raise invalid([("id", "Kan ikke være null.")])
     return value
 
@@ -217,7 +220,7 @@ def _path_ints(op: Operation, values: dict[str, str]) -> dict[str, int]:
         if param.type != "integer":
             continue
         try:
-            out["id" if param.name in ("id", "invoiceId") else param.name] = int(values[param.name])
+            out["id" if param.name in ("id", "invoiceId") else param.name] = sqlite_int(values[param.name])
         except ValueError:
             raise not_found() from None
     return out
@@ -232,6 +235,8 @@ def _json(request: Request, op: Operation) -> Any:
         return json.loads(request.body)
     except ValueError as error:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message=str(error)) from None
+    except RecursionError:
+        raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message="nested too deeply") from None
 
 
 def _whoami(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:

@@ -74,7 +74,7 @@ class Engine:
     ) -> dict[str, Any]:
         """The list envelope of a search."""
         model = model_of(op)
-        q = build_query(op, params, lists)
+        q = build_query(op, model, params, lists)
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
@@ -98,8 +98,9 @@ class Engine:
         row = tx.get(ctx.company_id, model, id)
         if row is None:
             raise not_found()
-        if isinstance(body, dict) and isinstance(body.get("version"), int) and body["version"] != row.version:
-            raise stale(body["version"], row.version)
+        version = body.get("version") if isinstance(body, dict) else None
+        if isinstance(version, int) and not isinstance(version, bool) and version != row.version:
+            raise stale(version, row.version)
         data = {**row.data, **self._checked(tx, ctx, model, body)}
         rules_for(model).on_update(tx, ctx, row, data)
         return tx.replace(ctx.company_id, model, row, data, ctx.now)

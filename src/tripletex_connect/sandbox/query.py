@@ -9,17 +9,46 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Operation, Param
+from ..models import field_types
 from .errors import SandboxError, invalid
-from .store import json_path
+from .store import INT64, json_path
+from .tenancy import OSLO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SORT_FIELD = re.compile(r"^-?[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$")
 _INTEGER_LIKE = re.compile(r"^-?\d+$")
 
 
-def column(field: str) -> str:
-    """The SQL expression of a field: id and version are columns, the rest lives in the JSON."""
-    return field if field in ("id", "version") else f"json_extract(data, '{json_path(field)}')"
+def sqlite_int(text: str) -> int:
+    """An integer SQLite can store (64 bits); ValueError for anything else, however it is spelled."""
+    value = int(text)
+    if value not in INT64:
+        raise ValueError(text)
+    return value
+
+
+def column(field: str, table: str = "") -> str:
+    """The SQL expression of a field: id and version are columns, the rest lives in the JSON.
+
+    Unqualified by default, written exactly as the expression indexes are, so that SQLite uses them.
+    """
+    prefix = f"{table}." if table else ""
+    return f"{prefix}{field}" if field in ("id", "version") else f"json_extract({prefix}data, '{json_path(field)}')"
+
+
+def sort_column(model: str, field: str, table: str = "", depth: int = 0) -> str:
+    """The SQL of a sort field; a dotted one reaches into the referenced object (`postalAddress.city`)."""
+    head, _, rest = field.partition(".")
+    spec = field_types(model).get(head)
+    if not rest or rest == "id" or spec is None or spec.kind != "ref" or not spec.ref or depth > 3:
+        return column(field, table)
+    alias, outer = f"ref{depth}", table or "objects"
+    # A reference is stored as {"id": n}; an object stored inline (no id) is sorted by its own field.
+    return (
+        f"COALESCE((SELECT {sort_column(spec.ref, rest, alias, depth + 1)} FROM objects AS {alias} "
+        f"WHERE {alias}.company_id = {outer}.company_id AND {alias}.type = '{spec.ref}' "
+        f"AND {alias}.id = json_extract({outer}.data, '{json_path(head)}.id')), {column(field, table)})"
+    )
 
 
 @dataclass
@@ -38,7 +67,7 @@ def _typed(param: Param, raw: str) -> Any:
     text = raw.strip()
     try:
         if param.type == "integer":
-            return int(text)
+            return sqlite_int(text)
         if param.type == "number":
             return float(text)
         if param.type == "boolean":
@@ -58,7 +87,19 @@ def _typed(param: Param, raw: str) -> Any:
 
 
 def _scalar(text: str) -> Any:
-    return int(text) if _INTEGER_LIKE.match(text) else text
+    return int(text) if _INTEGER_LIKE.match(text) and int(text) in INT64 else text
+
+
+def _since(param: Param, raw: str) -> str:
+    """A `changedSince` value as the store's UTC timestamps are written; a value without offset is Oslo time."""
+    try:
+        moment = dt.datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise invalid([(param.name, f"Ugyldig tidspunkt: {raw!r}. Bruk ÅÅÅÅ-MM-DD eller ÅÅÅÅ-MM-DDTtt:mm:ss.")],
+                      code=21000) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=OSLO)
+    return moment.astimezone(dt.UTC).isoformat(timespec="milliseconds")
 
 
 def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
@@ -68,7 +109,7 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
     if match == "in":
         items = raw if isinstance(raw, list) else [v for v in raw.split(",") if v.strip()]
         if param.type == "ids":
-            bad = [v for v in items if not _INTEGER_LIKE.match(v.strip())]
+            bad = [v for v in items if not _INTEGER_LIKE.match(v.strip()) or int(v) not in INT64]
             if bad:
                 raise invalid([(param.name, f"Ugyldig id: {bad[0]!r}.")], code=21000)
         # Numbers kept as text in the JSON ("number": "31" on VAT types) must match as well as real numbers.
@@ -90,16 +131,16 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
         q.args.append(value)
     elif match == "since":
         q.where.append("changed_at >= ?")
-        q.args.append(str(value))
+        q.args.append(_since(param, str(value)))
 
 
-def _sorting(q: Query, sorting: str) -> None:
+def _sorting(q: Query, model: str, sorting: str) -> None:
     for part in (p.strip() for p in sorting.split(",")):
         if not part:
             continue
         if not _SORT_FIELD.match(part):
             raise invalid([("sorting", f"Ugyldig sortering: {part!r}.")], code=17000)
-        expr = column(part.lstrip("-"))
+        expr = sort_column(model, part.lstrip("-"))
         q.order.append(f"{expr} {'DESC' if part.startswith('-') else 'ASC'}")
 
 
@@ -108,7 +149,7 @@ def _paging(params: Mapping[str, str]) -> tuple[int, int]:
     for name, default in (("from", 0), ("count", 1000)):
         raw = params.get(name)
         try:
-            value = int(raw) if raw not in (None, "") else default
+            value = sqlite_int(raw) if raw not in (None, "") else default
         except ValueError:
             raise invalid([(name, f"Ugyldig verdi: {raw!r}.")], code=21000) from None
         if value < 0:
@@ -117,7 +158,7 @@ def _paging(params: Mapping[str, str]) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def build_query(op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]]) -> Query:
+def build_query(op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]]) -> Query:
     """The SQL of a search operation's filters, sorting and paging; 422 for bad values."""
     q = Query()
     missing = [p.name for p in op.query_params if p.required and not params.get(p.name)]
@@ -132,7 +173,7 @@ def build_query(op: Operation, params: Mapping[str, str], lists: Mapping[str, li
             _filter(q, param, params[param.name])
         elif param.default is not None and param.type == "boolean" and param.match == "eq":
             _filter(q, param, str(param.default).lower())
-    _sorting(q, params.get("sorting", ""))
+    _sorting(q, model, params.get("sorting", ""))
     q.offset, q.limit = _paging(params)
     return q
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models import FieldSpec, field_types
-from .errors import invalid
+from .errors import SandboxError
 
 Tree = dict[str, "Tree | None"]
 ALL: Tree = {"*": None}
@@ -15,27 +15,37 @@ Resolve = Callable[[str, int], "dict[str, Any] | None"]
 UrlFor = Callable[[str, int], str]
 
 
+MAX_DEPTH = 16
+
+
+def illegal_fields(text: str, why: str = "Ugyldig feltfilter") -> SandboxError:
+    """400/11000: a `fields` pattern that cannot be parsed."""
+    return SandboxError(400, 11000, f"{why}: {text!r}.", [("fields", f"{why}.")])
+
+
 def parse_fields(text: str | None) -> Tree:
     """The field tree of a `fields` pattern; `*` (all top-level fields) when empty."""
     if not text or not text.strip():
         return dict(ALL)
     tree, rest = _parse(text.replace(" ", ""), 0)
     if rest != len(text.replace(" ", "")):
-        raise invalid([("fields", f"Ugyldig feltfilter: {text!r}.")], code=11000)
+        raise illegal_fields(text)
     return tree
 
 
-def _parse(text: str, pos: int) -> tuple[Tree, int]:
+def _parse(text: str, pos: int, depth: int = 0) -> tuple[Tree, int]:
+    if depth > MAX_DEPTH:
+        raise illegal_fields(text, f"Feltfilteret er nestet dypere enn {MAX_DEPTH} nivåer")
     tree: Tree = {}
     name = ""
     while pos < len(text):
         char = text[pos]
         if char == "(":
             if not name:
-                raise invalid([("fields", f"Ugyldig feltfilter: {text!r}.")], code=11000)
-            sub, pos = _parse(text, pos + 1)
+                raise illegal_fields(text)
+            sub, pos = _parse(text, pos + 1, depth + 1)
             if pos >= len(text) or text[pos] != ")":
-                raise invalid([("fields", f"Mangler ')' i feltfilteret {text!r}.")], code=11000)
+                raise illegal_fields(text, "Mangler ')' i feltfilteret")
             tree[name], name = sub, ""
             pos += 1
             continue

@@ -74,7 +74,7 @@ class Sandbox:
         port: int | None = None, consumer_token: str | None = None, employee_token: str | None = None,
         rate_limit: int = defaults.RATE_LIMIT, **backend_options: Any,
     ) -> None:
-        consumer, employee = defaults.local_tokens()
+        consumer, employee = defaults.configured_tokens()
         self.consumer_token = consumer_token or consumer
         self.employee_token = employee_token or employee
         self.host, self.port = host, port or free_port(host)

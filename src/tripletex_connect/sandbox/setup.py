@@ -6,10 +6,9 @@ import secrets
 from functools import cache
 from typing import Any
 
+from .context import Ctx
 from .store import Tx
 from .tenancy import FIRST_COMPANY_ID, CompanyInfo, Tenancy
-
-CUSTOMER_NUMBER = "customerNumber"
 
 
 @cache
@@ -24,15 +23,23 @@ def _load(tx: Tx, company_id: int, data: dict[str, list[dict[str, Any]]], now: s
         tx.insert_many(company_id, model, objects, now)
 
 
-def _seed(tx: Tx, company_id: int, data: dict[str, list[dict[str, Any]]], now: str) -> None:
-    """Demo data: new objects are inserted, objects of the reference data (e.g. account 1920) updated."""
-    for model, objects in data.items():
-        for obj in objects:
-            row = tx.get(company_id, model, int(obj["id"])) if "id" in obj else None
-            if row is None:
-                tx.insert(company_id, model, obj, now, id=obj.get("id"))
-            else:
-                tx.replace(company_id, model, row, {**row.data, **obj}, now)
+def _seed(tx: Tx, ctx: Ctx) -> None:
+    """Demo data through the resources' rules (numbers, prices, order lines); reference objects are updated."""
+    from .reference.demo import demo_seed, demo_vouchers
+    from .rules import rules_for
+    from .rules.invoicing import post_voucher
+
+    for model, objects in demo_seed().items():
+        rules = rules_for(model)
+        for obj in (dict(o) for o in objects):
+            row = tx.get(ctx.company_id, model, int(obj["id"])) if "id" in obj else None
+            if row is not None:
+                tx.replace(ctx.company_id, model, row, {**row.data, **obj}, ctx.now)
+                continue
+            rules.on_create(tx, ctx, obj)
+            rules.after_create(tx, ctx, tx.insert(ctx.company_id, model, obj, ctx.now, id=obj.get("id")))
+    for date, description, kind, postings in demo_vouchers():
+        post_voucher(tx, ctx, date, description, kind, postings)
 
 
 def _company(tx: Tx, tenancy: Tenancy, name: str, org: str, year: int) -> tuple[int, int]:
@@ -61,11 +68,7 @@ def new_company(
     client_id, client_employee = _company(tx, tenancy, "Fjellbakeriet AS (klient)", "912345678", year)
     tenancy.register(tx, client_id, client_employee, None, company_id)
     if seed == "demo":
-        from .reference import demo_seed
-
-        _seed(tx, company_id, demo_seed(), now)
-        numbers = [c.get(CUSTOMER_NUMBER) for c in demo_seed().get("Customer", [])]
-        tx.bump(company_id, CUSTOMER_NUMBER, max([n for n in numbers if isinstance(n, int)] or [9999]))
+        _seed(tx, Ctx(company_id, employee_id, company_id, "", now, today))
     elif seed:
         raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
     return CompanyInfo(company_id, employee_id, token, client_id)

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     employee_token TEXT NOT NULL, expires_at TEXT NOT NULL, expiration_date TEXT NOT NULL
 );
 """
+# The integers SQLite can store; anything larger is a bad value, never an OverflowError.
+INT64 = range(-(2**63), 2**63)
 
 
 @dataclass(frozen=True)

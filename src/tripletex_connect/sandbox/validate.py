@@ -8,6 +8,7 @@ from typing import Any
 
 from ..models import FieldSpec, field_types
 from .errors import BAD_CHOICE, BAD_DATE, BAD_EMAIL, NOT_A_FIELD, WRONG_TYPE
+from .store import INT64
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 Problems = list[tuple[str | None, str]]
@@ -22,7 +23,7 @@ def _scalar_ok(kind: str, value: Any) -> bool:
     if kind == "string":
         return isinstance(value, str)
     if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and value in INT64
     if kind == "number":
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "boolean":

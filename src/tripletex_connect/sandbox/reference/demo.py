@@ -1,4 +1,5 @@
-"""The demo data of `--seed demo`: customers, categories, products, projects and a registered bank account."""
+"""The demo data of `--seed demo`: customers, categories, products, projects, orders, hours, vouchers and a
+registered bank account."""
 
 from __future__ import annotations
 
@@ -35,6 +36,25 @@ PRODUCTS = (
     ("5002", "Lærebok regnskap", 599.0, "5", 1),
 )
 VAT_RATE = {"3": 25.0, "31": 15.0, "33": 12.0, "5": 0.0, "6": 0.0}
+# customer id, order date, project id or None, lines of (product id, count, discount %)
+ORDERS = (
+    (1, "2026-10-05", 1, ((1, 37.5, 0.0), (2, 6.0, 0.0))),
+    (2, "2026-10-20", 2, ((6, 40.0, 10.0), (7, 120.0, 0.0))),
+    (3, "2026-11-02", 3, ((4, 1.0, 0.0), (5, 12.0, 5.0))),
+    (7, "2026-11-18", None, ((9, 4.0, 0.0), (10, 4.0, 0.0))),
+)
+# project id, activity id (2 project work, 6 meetings), date, hours, comment
+HOURS = (
+    (1, 2, "2026-11-16", 7.5, "Skisser og romprogram"), (1, 6, "2026-11-17", 1.5, "Byggemøte"),
+    (1, 2, "2026-11-17", 6.0, "Tegninger"), (2, 2, "2026-11-18", 7.5, "Leverandøravtaler"),
+    (3, 2, "2026-11-19", 7.5, "Datamodell"), (3, 6, "2026-11-20", 2.0, "Statusmøte med klinikken"),
+)
+# date, description, voucher type, postings as (account number, amount): each voucher balances
+VOUCHERS = (
+    ("2026-01-02", "Innskutt aksjekapital", "Manuelt bilag", ((1920, 100000.0), (2000, -100000.0))),
+    ("2026-11-01", "Husleie november", "Utbetaling", ((6300, 18000.0), (1920, -18000.0))),
+    ("2026-11-10", "Kontorrekvisita", "Utbetaling", ((6800, 1600.0), (2710, 400.0), (1920, -2000.0))),
+)
 
 
 def _customers() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -64,9 +84,41 @@ def _products() -> list[dict[str, Any]]:
     ]
 
 
+def _orders() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Open orders and their lines; the sandbox prices the lines from their products as it seeds them."""
+    orders, lines = [], []
+    for i, (customer, date, project, order_lines) in enumerate(ORDERS, start=1):
+        order: dict[str, Any] = {"id": i, "number": str(i), "customer": {"id": customer}, "orderDate": date,
+                                 "deliveryDate": date, "currency": {"id": 1}, "isClosed": False}
+        if project:
+            order["project"] = {"id": project}
+        orders.append(order)
+        lines += [{"order": {"id": i}, "product": {"id": product}, "count": count, "discount": discount}
+                  for product, count, discount in order_lines]
+    return orders, lines
+
+
+def _hours() -> list[dict[str, Any]]:
+    return [
+        {"employee": {"id": 1}, "project": {"id": project}, "activity": {"id": activity}, "date": date,
+         "hours": hours, "chargeableHours": hours, "chargeable": True, "comment": comment, "locked": False}
+        for project, activity, date, hours, comment in HOURS
+    ]
+
+
+def demo_vouchers() -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """Balanced vouchers of the demo as (date, description, voucher type, postings)."""
+    return [
+        (date, text, kind, [{"account": {"id": account_id(number)}, "amountGross": amount}
+                            for number, amount in postings])
+        for date, text, kind, postings in VOUCHERS
+    ]
+
+
 def demo_seed() -> dict[str, list[dict[str, Any]]]:
     """Realistic demo data in the API's shape; objects of the reference data (account 1920) are updated."""
     addresses, customers = _customers()
+    orders, lines = _orders()
     return {
         "Address": addresses,
         "CustomerCategory": [
@@ -85,4 +137,7 @@ def demo_seed() -> dict[str, list[dict[str, Any]]]:
              "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},
         ],
         "Account": [{"id": account_id(1920), "bankAccountNumber": BANK_ACCOUNT, "bankName": "DNB"}],
+        "Order": orders,
+        "OrderLine": lines,
+        "TimesheetEntry": _hours(),
     }

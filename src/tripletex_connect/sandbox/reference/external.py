@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import cycle
 from typing import Any
+
+# The wholesalers the catalogue comes from (names as the API's enum; organisation numbers are made up, mod-11 valid).
+WHOLESALERS = (("AHLSELL", "910000012"), ("ONNINEN", "920000029"), ("SOLAR", "930000035"),
+               ("ELEKTROSKANDIA", "940000041"))
 
 # name, el number, NRF number, price excluding VAT
 ITEMS = (
@@ -37,4 +42,12 @@ def external_products(vat_high: int, unit_piece: int) -> list[dict[str, Any]]:
          "isInactive": False, "isStockItem": False, "vatType": {"id": vat_high}, "productUnit": {"id": unit_piece},
          "currency": {"id": 1}}
         for i, (name, el, nrf, price) in enumerate(ITEMS, start=1)
+    ]
+
+
+def offered_by(wholesaler: str | None = None, organization_number: str | None = None) -> list[int]:
+    """Ids of the external products a wholesaler offers, by its name or organisation number."""
+    return [
+        i for i, (name, org) in zip(range(1, len(ITEMS) + 1), cycle(WHOLESALERS), strict=False)
+        if wholesaler in (None, name) and organization_number in (None, org)
     ]

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 OUTGOING_INVOICE, PAYMENT = "Utgående faktura", "Innbetaling"
 OUTPUT_VAT_ACCOUNTS = {25.0: 2700, 15.0: 2701, 12.0: 2702}
 DEFAULT_DUE_DAYS = 14
+# Private copy of the invoice date on Invoice Details, which `invoiceDateFrom`/`invoiceDateTo` filter on.
+INVOICE_DATE = "_invoiceDate"
 
 
 def _account(tx: Tx, ctx: Ctx, number: int) -> dict[str, int]:
@@ -96,31 +98,61 @@ def _invoice_postings(tx: Tx, ctx: Ctx, customer: dict[str, Any], lines: list[di
     return [receivable, *postings], money(total_net), gross
 
 
-def create_invoice(tx: Tx, ctx: Ctx, order: Row, date: str, *, credit_of: Row | None = None) -> Row:
-    """The invoice of an order (or the credit note of an invoice), with its balanced voucher."""
-    lines = _order_lines(tx, ctx, order)
-    if not lines:
-        raise invalid([("orderLines", "Ordren har ingen ordrelinjer og kan ikke faktureres.")])
-    customer = {"id": order.data["customer"]["id"]}
+def _invoice_lines(tx: Tx, ctx: Ctx, orders: list[Row]) -> list[dict[str, Any]]:
+    """Every line of the orders; an order without lines cannot be invoiced."""
+    lines: list[dict[str, Any]] = []
+    for order in orders:
+        own = _order_lines(tx, ctx, order)
+        if not own:
+            raise invalid([("orderLines", "Ordren har ingen ordrelinjer og kan ikke faktureres.")])
+        lines += own
+    return lines
+
+
+def _due_date(tx: Tx, ctx: Ctx, customer_id: int, date: str) -> str:
+    customer = tx.get(ctx.company_id, "Customer", customer_id)
+    days = int((customer.data.get("invoicesDueIn") if customer else None) or DEFAULT_DUE_DAYS)
+    return (dt.date.fromisoformat(date) + dt.timedelta(days=days)).isoformat()
+
+
+def create_invoice(tx: Tx, ctx: Ctx, orders: list[Row], date: str, *, due: str | None = None,
+                   credit_of: Row | None = None) -> Row:
+    """The invoice of orders (or the credit note of an invoice), with its balanced voucher and details."""
+    lines = _invoice_lines(tx, ctx, orders)
+    customer = {"id": orders[0].data["customer"]["id"]}
     number = tx.next_value(ctx.company_id, "invoiceNumber")
     sign = -1 if credit_of else 1
     postings, net, gross = _invoice_postings(tx, ctx, customer, lines, number, sign)
     voucher = post_voucher(tx, ctx, date, f"Faktura nummer {number}", OUTGOING_INVOICE, postings)
-    customer_row = tx.get(ctx.company_id, "Customer", customer["id"])
-    due_days = int((customer_row.data.get("invoicesDueIn") if customer_row else None) or DEFAULT_DUE_DAYS)
+    outstanding = 0.0 if credit_of else gross
     data: dict[str, Any] = {
-        "invoiceNumber": number, "invoiceDate": date,
-        "invoiceDueDate": (dt.date.fromisoformat(date) + dt.timedelta(days=due_days)).isoformat(),
-        "customer": customer, "orders": [{"id": order.id}], "voucher": {"id": voucher.id},
+        "invoiceNumber": number, "invoiceDate": date, "invoiceDueDate": due or _due_date(tx, ctx, customer["id"], date),
+        "customer": customer, "orders": [{"id": o.id} for o in orders], "voucher": {"id": voucher.id},
         "currency": {"id": 1}, "amount": sign * gross, "amountCurrency": sign * gross,
         "amountExcludingVat": sign * net, "amountExcludingVatCurrency": sign * net,
-        "amountOutstanding": 0.0 if credit_of else gross, "amountCurrencyOutstanding": 0.0 if credit_of else gross,
+        "amountOutstanding": outstanding, "amountCurrencyOutstanding": outstanding,
         "isCreditNote": credit_of is not None, "isCredited": False, "isCharged": True, "isApproved": True,
-        "kid": f"{number:07d}", "deliveryDate": order.data.get("deliveryDate"),
+        "kid": f"{number:07d}", "deliveryDate": orders[0].data.get("deliveryDate"),
     }
     if credit_of is not None:
         data["creditedInvoice"] = credit_of.id
-    return tx.insert(ctx.company_id, "Invoice", data, ctx.now)
+    invoice = tx.insert(ctx.company_id, "Invoice", data, ctx.now)
+    return _with_details(tx, ctx, invoice, orders[0], sign * net)
+
+
+def _with_details(tx: Tx, ctx: Ctx, invoice: Row, order: Row, net: float) -> Row:
+    """Invoice Details (`/invoice/details`) of a new invoice: the order's project and the invoiced amounts."""
+    details = tx.insert(ctx.company_id, "ProjectInvoiceDetails", {
+        **({"project": order.data["project"]} if order.data.get("project") else {}), "invoice": {"id": invoice.id},
+        "amountOrderLinesAndReinvoicing": net, "amountOrderLinesAndReinvoicingCurrency": net,
+        "feeAmount": 0.0, "feeAmountCurrency": 0.0, "markupPercent": 0.0, "markupAmount": 0.0,
+        "markupAmountCurrency": 0.0, "amountTravelReportsAndExpenses": 0.0,
+        "amountTravelReportsAndExpensesCurrency": 0.0, "includeOrderLinesAndReinvoicing": True,
+        "includeHours": False, "includeOnAccountBalance": False, "onAccountBalanceAmount": 0.0,
+        "onAccountBalanceAmountCurrency": 0.0, INVOICE_DATE: invoice.data["invoiceDate"],
+    }, ctx.now)
+    return tx.replace(ctx.company_id, "Invoice", invoice,
+                      {**invoice.data, "projectInvoiceDetails": [{"id": details.id}]}, ctx.now)
 
 
 def _payment(tx: Tx, ctx: Ctx, invoice: Row, date: str, type_id: int, amount: float) -> Row:
@@ -150,21 +182,61 @@ def _render(backend: Backend, tx: Tx, ctx: Ctx, row: Row) -> dict[str, Any]:
     return backend.engine.renderer(tx, ctx).render("Invoice", row.full(), None)
 
 
-def invoice_order(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
-                  params: dict[str, str], body: Any) -> dict[str, Any]:
-    """`PUT /order/{id}/:invoice`."""
-    order = tx.get(ctx.company_id, "Order", int(values["id"]))
+def _open_order(tx: Tx, ctx: Ctx, order_id: int) -> Row:
+    order = tx.get(ctx.company_id, "Order", order_id)
     if order is None:
         raise not_found("Ordren")
     if order.data.get(INVOICED):
-        raise invalid([(None, "Ordren er allerede fakturert.")])
+        raise invalid([(None, f"Ordren {order_id} er allerede fakturert.")])
+    return order
+
+
+def invoice_orders(tx: Tx, ctx: Ctx, orders: list[Row], date: str, params: dict[str, str],
+                   due: str | None = None) -> Row:
+    """Invoice open orders of one customer, mark them invoiced, and register a payment given at once."""
+    if len({o.data["customer"]["id"] for o in orders}) > 1:
+        raise invalid([("id", "Ordrene må ha samme kunde for å faktureres samlet.")])
     _require_bank_account(tx, ctx)
-    invoice = create_invoice(tx, ctx, order, params["invoiceDate"])
-    tx.replace(ctx.company_id, "Order", order, {**order.data, INVOICED: invoice.id, "isClosed": True}, ctx.now)
+    invoice = create_invoice(tx, ctx, orders, date, due=due)
+    for order in orders:
+        tx.replace(ctx.company_id, "Order", order, {**order.data, INVOICED: invoice.id, "isClosed": True}, ctx.now)
     if params.get("paymentTypeId") and params.get("paidAmount"):
-        invoice = _payment(tx, ctx, invoice, params["invoiceDate"], int(params["paymentTypeId"]),
-                           float(params["paidAmount"]))
+        invoice = _payment(tx, ctx, invoice, date, int(params["paymentTypeId"]), float(params["paidAmount"]))
+    return invoice
+
+
+def invoice_order(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
+                  params: dict[str, str], body: Any) -> dict[str, Any]:
+    """`PUT /order/{id}/:invoice`."""
+    order = _open_order(tx, ctx, int(values["id"]))
+    return _render(backend, tx, ctx, invoice_orders(tx, ctx, [order], params["invoiceDate"], params))
+
+
+def invoice_multiple(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
+                     params: dict[str, str], body: Any) -> dict[str, Any]:
+    """`PUT /order/:invoiceMultipleOrders`: one invoice for several orders of the same customer."""
+    ids = list(dict.fromkeys(int(i) for i in params["id"].split(",") if i.strip()))
+    orders = [_open_order(tx, ctx, i) for i in ids]
+    return _render(backend, tx, ctx, invoice_orders(tx, ctx, orders, params["invoiceDate"], params))
+
+
+def create_invoice_from_body(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
+                             params: dict[str, str], body: Any) -> dict[str, Any]:
+    """`POST /invoice`: invoice existing orders, or orders (with lines) included as new objects."""
+    if not isinstance(body, dict):
+        raise invalid([(None, "Forventet et Invoice-objekt.")], code=16000)
+    problems = [(f, "Kan ikke være null.") for f in ("invoiceDate", "orders") if not body.get(f)]
+    if problems:
+        raise invalid(problems)
+    orders = [_body_order(backend, tx, ctx, ref) for ref in body["orders"]]
+    invoice = invoice_orders(tx, ctx, orders, body["invoiceDate"], params, due=body.get("invoiceDueDate"))
     return _render(backend, tx, ctx, invoice)
+
+
+def _body_order(backend: Backend, tx: Tx, ctx: Ctx, ref: Any) -> Row:
+    if isinstance(ref, dict) and isinstance(ref.get("id"), int) and ref["id"] > 0:
+        return _open_order(tx, ctx, ref["id"])
+    return backend.engine.create(tx, ctx, "Order", ref)
 
 
 def register_payment(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
@@ -181,10 +253,10 @@ def credit_note(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[
     original = _invoice(tx, ctx, values)
     if original.data.get("isCredited") or original.data.get("isCreditNote"):
         raise invalid([(None, "Fakturaen er allerede kreditert.")])
-    order = tx.get(ctx.company_id, "Order", original.data["orders"][0]["id"])
-    if order is None:
+    orders = [tx.get(ctx.company_id, "Order", ref["id"]) for ref in original.data["orders"]]
+    if any(order is None for order in orders):
         raise SandboxError(422, 15000, "Ordren bak fakturaen finnes ikke lenger.")
-    note = create_invoice(tx, ctx, order, params["date"], credit_of=original)
+    note = create_invoice(tx, ctx, [o for o in orders if o is not None], params["date"], credit_of=original)
     tx.replace(ctx.company_id, "Invoice", original, {
         **original.data, "isCredited": True, "amountOutstanding": 0.0, "amountCurrencyOutstanding": 0.0,
     }, ctx.now)
@@ -237,6 +309,8 @@ def render_pdf(lines: list[str]) -> bytes:
 
 ACTIONS = {
     "order.invoice": invoice_order,
+    "order.invoice_multiple": invoice_multiple,
+    "invoice.create": create_invoice_from_body,
     "invoice.payment": register_payment,
     "invoice.credit_note": credit_note,
     "invoice.send": send_invoice,

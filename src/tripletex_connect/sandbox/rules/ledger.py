@@ -1,14 +1,21 @@
-"""Rules of ledger accounts: a bank account number must be a valid Norwegian account number."""
+"""Rules of ledger accounts (a bank account number must be a valid Norwegian account number) and the
+creation of relative VAT types."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ...catalog import Operation
 from ..context import Ctx
-from ..errors import invalid
+from ..errors import invalid, not_found
 from ..reference import is_valid_norwegian_account
 from ..store import Row, Tx
 from . import Rules
+
+if TYPE_CHECKING:
+    from ..backend import Backend
+
+MAX_VAT_NAME = 8
 
 
 class AccountRules(Rules):
@@ -36,4 +43,26 @@ class AccountRules(Rules):
             raise invalid([("bankAccountNumber", message)])
 
 
+def create_relative_vat_type(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
+                             params: dict[str, str], body: Any) -> dict[str, Any]:
+    """`PUT /ledger/vatType/createRelativeVatType`: a VAT type like its parent, deducted on a share of the basis."""
+    name, percentage = params["name"].strip(), float(params["percentage"])
+    parent = tx.get(ctx.company_id, "VatType", int(params["vatTypeId"]))
+    if parent is None:
+        raise not_found("MVA-typen")
+    problems: list[tuple[str | None, str]] = []
+    if not name or len(name) > MAX_VAT_NAME:
+        problems.append(("name", f"Navnet må ha 1 til {MAX_VAT_NAME} tegn."))
+    if not 0 < percentage <= 100:
+        problems.append(("percentage", "Prosentsatsen må være større enn 0 og høyst 100."))
+    if problems:
+        raise invalid(problems)
+    row = tx.insert(ctx.company_id, "VatType", {
+        "name": name, "displayName": name, "percentage": parent.data.get("percentage", 0.0),
+        "deductionPercentage": percentage, "parentType": {"id": parent.id},
+    }, ctx.now)
+    return backend.engine.renderer(tx, ctx).render("VatType", row.full(), None)
+
+
 RULES: dict[str, Rules] = {"Account": AccountRules()}
+ACTIONS = {"vat_type.create_relative": create_relative_vat_type}

@@ -7,6 +7,7 @@ from typing import Any
 
 from ..context import Ctx
 from ..errors import SandboxError, invalid
+from ..reference.external import offered_by
 from ..store import Row, Tx
 from . import Rules
 from .money import money
@@ -14,6 +15,7 @@ from .money import money
 DEFAULT_OUTPUT_VAT = "3"
 # Private marker on an invoiced order (keys starting with "_" are never rendered nor accepted).
 INVOICED = "_invoice"
+FIRST_SUPPLIER_NUMBER = 20000
 
 
 def vat_percentage(tx: Tx, ctx: Ctx, vat_ref: Any) -> float:
@@ -144,13 +146,15 @@ class OrderLineRules(Rules):
     required = ("order",)
 
     def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
-        """Compute the line."""
+        """Compute the line; an invoiced order takes no new lines."""
         super().on_create(tx, ctx, data)
+        _open(tx, ctx, data)
         settle_line(tx, ctx, data)
 
     def on_update(self, tx: Tx, ctx: Ctx, old: Row, data: dict[str, Any]) -> None:
-        """Recompute the line."""
+        """Recompute the line; the lines of an invoiced order are fixed."""
         super().on_update(tx, ctx, old, data)
+        _open(tx, ctx, data)
         settle_line(tx, ctx, data)
 
     def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
@@ -159,6 +163,22 @@ class OrderLineRules(Rules):
         if order is not None:
             lines = [*(order.data.get("orderLines") or []), {"id": row.id}]
             tx.replace(ctx.company_id, "Order", order, {**order.data, "orderLines": lines}, ctx.now)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """Take the line off its order (not from an invoiced order)."""
+        order = _open(tx, ctx, row.data)
+        if order is not None:
+            lines = [ref for ref in order.data.get("orderLines") or [] if ref.get("id") != row.id]
+            tx.replace(ctx.company_id, "Order", order, {**order.data, "orderLines": lines}, ctx.now)
+
+
+def _open(tx: Tx, ctx: Ctx, line: dict[str, Any]) -> Row | None:
+    """The order of a line, refused when it is invoiced."""
+    ref = line.get("order")
+    order = tx.get(ctx.company_id, "Order", ref["id"]) if isinstance(ref, dict) and "id" in ref else None
+    if order is not None and order.data.get(INVOICED):
+        raise SandboxError(422, 15000, "Ordren er fakturert og kan ikke endres.")
+    return order
 
 
 class ProductPriceRules(Rules):
@@ -171,7 +191,33 @@ class ProductPriceRules(Rules):
         return []
 
 
+class SupplierRules(Rules):
+    """Name required; supplier numbers assigned in sequence; a new supplier is active."""
+
+    required = ("name",)
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Assign the next supplier number when none is given."""
+        super().on_create(tx, ctx, data)
+        data.setdefault("isInactive", False)
+        if data.get("supplierNumber") in (None, 0):
+            data["supplierNumber"] = tx.next_value(ctx.company_id, "supplierNumber", FIRST_SUPPLIER_NUMBER)
+        else:
+            tx.bump(ctx.company_id, "supplierNumber", int(data["supplierNumber"]))
+
+
+class ExternalProductRules(Rules):
+    """`wholesaler` and `organizationNumber` pick the products of one wholesaler."""
+
+    def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
+        """The wholesaler's products only, when one is named."""
+        if not (params.get("wholesaler") or params.get("organizationNumber")):
+            return []
+        ids = offered_by(params.get("wholesaler") or None, params.get("organizationNumber") or None)
+        return [(f"id IN ({', '.join('?' * len(ids))})" if ids else "0", list(ids))]
+
+
 RULES: dict[str, Rules] = {
     "Product": ProductRules(), "Order": OrderRules(), "OrderLine": OrderLineRules(),
-    "ProductPrice": ProductPriceRules(),
+    "ProductPrice": ProductPriceRules(), "Supplier": SupplierRules(), "ExternalProduct": ExternalProductRules(),
 }
