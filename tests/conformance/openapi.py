@@ -227,3 +227,10 @@ class RecordingTransport(httpx.BaseTransport):
 
     def close(self) -> None:
         self.inner.close()
+
+
+def assert_all_valid(recorder: RecordingTransport) -> None:
+    """Every recorded request and response follows the spec (and there was traffic at all)."""
+    assert recorder.exchanges
+    for request, response in recorder.exchanges:
+        validate_exchange(request, response)

@@ -3,9 +3,6 @@ the sales failures, validated request by request and response by response agains
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import httpx
 import pytest
 
 from tests.sandbox.test_sales_modules import CASES, Case, make_refs, run_sync
@@ -14,23 +11,7 @@ from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.rules.modules import LOGISTICS, turn_module
 from tripletex_connect.sandbox.server import Sandbox
 
-from .openapi import RecordingTransport, openapi, validate_exchange
-
-
-@pytest.fixture
-def recorded(tripletex_sandbox: SandboxCompany) -> Iterator[tuple[Tripletex, RecordingTransport]]:
-    openapi()  # skips when the spec is absent
-    recorder = RecordingTransport()
-    tx = Tripletex(tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token,
-                   base_url=tripletex_sandbox.base_url, http_client=httpx.Client(transport=recorder))
-    yield tx, recorder
-    tx.close()
-
-
-def assert_all_valid(recorder: RecordingTransport) -> None:
-    assert recorder.exchanges
-    for request, response in recorder.exchanges:
-        validate_exchange(request, response)
+from .openapi import RecordingTransport, assert_all_valid
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.resource)

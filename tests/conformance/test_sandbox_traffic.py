@@ -4,7 +4,6 @@ validated against the official spec."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -12,23 +11,7 @@ import pytest
 from tripletex_connect import APIError, Tripletex, catalog
 from tripletex_connect.sandbox import SandboxCompany, routes
 
-from .openapi import RecordingTransport, openapi, validate_exchange
-
-
-@pytest.fixture
-def recorded(tripletex_sandbox: SandboxCompany) -> Iterator[tuple[Tripletex, RecordingTransport]]:
-    openapi()  # skips when the spec is absent
-    recorder = RecordingTransport()
-    tx = Tripletex(tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token,
-                   base_url=tripletex_sandbox.base_url, http_client=httpx.Client(transport=recorder))
-    yield tx, recorder
-    tx.close()
-
-
-def assert_all_valid(recorder: RecordingTransport) -> None:
-    assert recorder.exchanges
-    for request, response in recorder.exchanges:
-        validate_exchange(request, response)
+from .openapi import RecordingTransport, assert_all_valid
 
 
 def customer_flow(tx: Tripletex) -> None:
