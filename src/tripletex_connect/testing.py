@@ -7,6 +7,11 @@
 `tripletex_sandbox` gives each test its own freshly set-up company (chart of accounts, VAT types,
 ...), so tests never see each other's data; `tripletex_sandbox_server` is the one in-process server
 shared by the whole test session.
+
+A company without a module (its operations answer 403, as for a real company without it):
+
+    @pytest.mark.tripletex_sandbox(modules_off=["logistics"])
+    def test_without_logistics(tripletex_sandbox): ...
 """
 
 from __future__ import annotations
@@ -19,6 +24,13 @@ import pytest
 if TYPE_CHECKING:
     from .sandbox.server import Sandbox, SandboxCompany
 
+MARKER = "tripletex_sandbox(modules_off=[...]): the `tripletex_sandbox` company lacks these modules, e.g. logistics"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `tripletex_sandbox` marker."""
+    config.addinivalue_line("markers", MARKER)
+
 
 @pytest.fixture(scope="session")
 def tripletex_sandbox_server() -> Iterator[Sandbox]:
@@ -30,9 +42,12 @@ def tripletex_sandbox_server() -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def tripletex_sandbox(tripletex_sandbox_server: Sandbox) -> Iterator[SandboxCompany]:
+def tripletex_sandbox(request: pytest.FixtureRequest, tripletex_sandbox_server: Sandbox) -> Iterator[SandboxCompany]:
     """A fresh sandbox company for one test, with `.client`, `.async_client()`, `.base_url` and tokens."""
-    company = tripletex_sandbox_server.new_company()
+    marker = request.node.get_closest_marker("tripletex_sandbox")
+    if marker and (marker.args or set(marker.kwargs) - {"modules_off"}):
+        raise TypeError("@pytest.mark.tripletex_sandbox takes only modules_off=[...]")
+    company = tripletex_sandbox_server.new_company(modules_off=marker.kwargs.get("modules_off") if marker else None)
     try:
         yield company
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from tripletex_connect.client import WHOAMI_FIELDS
 from tripletex_connect.sandbox import Backend, Store
 from tripletex_connect.sandbox.backend import Request
 
@@ -64,6 +65,32 @@ def test_fields_select_and_expand_references(api: Api) -> None:
     assert slim == {"id": created["id"], "name": "Acme"}
     expanded = api.get(f"/customer/{created['id']}", fields="*,category1(name)").json()["value"]
     assert expanded["category1"] == {"name": "Nøkkel"} and expanded["customerNumber"]
+
+
+def test_fields_naming_a_field_the_model_lacks_is_400_code_11000_on_get_and_search(api: Api) -> None:
+    created = customers(api, "Acme")[0]
+    for answer in (api.get(f"/customer/{created['id']}", fields="id,xyz"), api.get("/customer", fields="xyz")):
+        body = answer.json()
+        assert (answer.status_code, body["code"]) == (400, 11000)
+        assert body["message"] == ("Illegal field in fields filter: xyz. xyz does not match a field in the model: "
+                                   "CustomerDTO")
+
+
+def test_fields_naming_a_nested_field_the_referenced_model_lacks_is_400_code_11000(api: Api) -> None:
+    for path, fields, model in (("/order", "id,project(nope)", "ProjectDTO"),
+                                ("/customer", "*,category1(name,nope)", "CustomerCategoryDTO"),
+                                ("/token/session/>whoAmI", "employee(id,nope)", "EmployeeDTO")):
+        answer = api.get(path, fields=fields)
+        assert (answer.status_code, answer.json()["code"]) == (400, 11000), path
+        assert answer.json()["message"].endswith(f"nope does not match a field in the model: {model}")
+
+
+def test_fields_with_stars_and_known_nested_fields_still_answer_200(api: Api) -> None:
+    dates = {"orderDateFrom": "2026-01-01", "orderDateTo": "2027-01-01"}
+    for path, fields, params in (("/order", "*,project(*),customer(name,postalAddress(city))", dates),
+                                 ("/customer", "id,version,url,changes", {}),
+                                 ("/token/session/>whoAmI", WHOAMI_FIELDS, {})):
+        assert api.get(path, fields=fields, **params).status_code == 200, (path, fields)
 
 
 def test_an_inline_address_is_stored_and_expandable(api: Api) -> None:

@@ -88,6 +88,23 @@ def test_connect_add_env_local_picks_up_tokens_given_to_serve_as_flags(home: dic
     assert not (Path(home["XDG_DATA_HOME"]) / "tripletex-connect" / "sandbox-running.json").exists()
 
 
+def test_serve_without_module_logistics_answers_403_for_logistics_operations(home: dict[str, str]) -> None:
+    port = free_port()
+    for process, banner in serve(home, "--port", str(port), "--memory", "--without-module", "logistics",
+                                 "--without-module", "Logistics"):
+        assert banner[4].startswith("  data:")
+        assert process.stdout is not None and process.stdout.readline().strip() == "without module: logistics"
+        wait_until_listening(port, process)
+        base = f"http://127.0.0.1:{port}/v2"
+        session = httpx.put(f"{base}/token/session/:create", params={
+            "consumerToken": defaults.CONSUMER_TOKEN, "employeeToken": defaults.EMPLOYEE_TOKEN,
+            "expirationDate": "2099-01-01"})
+        auth = {"Authorization": "Basic " + base64.b64encode(f"0:{session.json()['value']['token']}".encode()).decode()}
+        refused = httpx.get(f"{base}/product/logisticsSettings", headers=auth)
+        assert (refused.status_code, refused.json()["code"]) == (403, 9000)
+        assert httpx.get(f"{base}/product", headers=auth).status_code == 200
+
+
 def test_the_state_of_a_sandbox_that_is_gone_is_ignored(tmp_path: Path) -> None:
     state = tmp_path / "sandbox-running.json"
     defaults.write_state(state, "http://127.0.0.1:9/v2", "c", "e")
@@ -100,6 +117,7 @@ def test_the_state_of_a_sandbox_that_is_gone_is_ignored(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("args", "complaint"), [
     (["--seed", "lots"], "the only seed is 'demo'"),
     (["--memory", "--db", "x.sqlite3"], "not both"),
+    (["--memory", "--without-module", "warp"], "unknown module 'warp'"),
 ])
 def test_serve_refuses_bad_flags_before_starting(args: list[str], complaint: str) -> None:
     result = CliRunner().invoke(app, ["sandbox", "serve", *args])

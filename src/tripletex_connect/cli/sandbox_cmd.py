@@ -24,16 +24,20 @@ def sandbox() -> None:
 
 def banner(sandbox: Sandbox) -> list[str]:
     """What `serve` prints on start: where it listens, the tokens to use, and how to connect."""
+    from ..sandbox.rules.modules import SWITCHABLE
+
     company = sandbox.company
     connect = "ttx connect add local --env local"
     if sandbox.base_url != f"http://127.0.0.1:{defaults.PORT}/v2":
         connect += f" --base-url {sandbox.base_url}"
+    off = [name for name, key in SWITCHABLE.items() if key in sandbox.backend.modules_off]
     return [
         f"Tripletex sandbox at {sandbox.base_url}",
         f"  consumer token: {sandbox.consumer_token}",
         f"  employee token: {sandbox.employee_token}",
         f"  company id:     {company.company_id} (client company {company.client_company_id})",
         f"  data:           {sandbox.store.path}",
+        *([f"  without module: {', '.join(off)}"] if off else []),
         f"Connect with: {connect}   (Ctrl-C stops the sandbox)",
     ]
 
@@ -61,19 +65,30 @@ def serve(
     rate_limit: Annotated[
         int, typer.Option("--rate-limit", min=1, help="Requests per minute per session.")
     ] = defaults.RATE_LIMIT,
+    without_module: Annotated[
+        list[str] | None,
+        typer.Option("--without-module", metavar="MODULE", help="Serve companies without a module: `logistics` "
+                     "(its operations answer 403). Repeatable."),
+    ] = None,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URL and the tokens to connect with."""
     import uvicorn
 
+    from ..sandbox.rules.modules import module_fields
     from ..sandbox.server import Sandbox, default_db_path
 
     if seed not in (None, "demo"):
         raise typer.BadParameter("the only seed is 'demo'", param_hint="--seed")
     if memory and db is not None:
         raise typer.BadParameter("give --db or --memory, not both", param_hint="--memory")
+    try:
+        modules_off = module_fields(without_module or ())
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--without-module") from None
     sandbox = Sandbox(
         seed=seed, db=db if db is not None else (None if memory else default_db_path()), memory=memory, host=host,
         port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=rate_limit,
+        modules_off=modules_off,
     )
     lines = banner(sandbox)
     typer.echo("\n".join(lines[:-1]))

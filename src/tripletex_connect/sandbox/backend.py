@@ -7,7 +7,7 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +18,8 @@ from .engine import Engine, model_of
 from .errors import SandboxError, invalid, not_found
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimiter
-from .render import parse_fields
-from .rules.modules import check_modules
+from .render import check_fields, parse_fields
+from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
@@ -79,8 +79,10 @@ class Backend:
         self, store: Store, *, base_url: str = "http://127.0.0.1/v2", consumer_token: str = defaults.CONSUMER_TOKEN,
         clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int = defaults.RATE_LIMIT,
         rate_period: float = defaults.RATE_PERIOD, monotonic: Callable[[], float] = time.monotonic,
+        modules_off: Iterable[str] = (),
     ) -> None:
         self.store = store
+        self.modules_off = module_fields(modules_off)
         self.engine = Engine(store, base_url)
         self.tenancy = Tenancy(consumer_token, clock)
         self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
@@ -95,10 +97,25 @@ class Backend:
     def base_url(self, value: str) -> None:
         self.engine.base_url = value
 
-    def new_company(self, *, employee_token: str | None = None, seed: str | None = None) -> CompanyInfo:
-        """A fresh company with reference data (and a client company), opened by its own employee token."""
+    def new_company(
+        self, *, employee_token: str | None = None, seed: str | None = None, modules_off: Iterable[str] | None = None
+    ) -> CompanyInfo:
+        """A fresh company with reference data (and a client company) without the modules named (default: ours)."""
+        off = self.modules_off if modules_off is None else module_fields(modules_off)
         with self.store.transaction() as tx:
-            return new_company(tx, self.tenancy, employee_token=employee_token, seed=seed)
+            info = new_company(tx, self.tenancy, employee_token=employee_token, seed=seed)
+            now, _ = self.tenancy.context_time()
+            for company_id in (c for c in (info.company_id, info.client_company_id) if c is not None):
+                for key in off:
+                    set_module(tx, company_id, key, False, now)
+            return info
+
+    def match_modules(self, company_id: int) -> None:
+        """Switch a stored company's modules to this sandbox's: off when in `modules_off`, on otherwise."""
+        with self.store.transaction() as tx:
+            now, _ = self.tenancy.context_time()
+            for key in SWITCHABLE.values():
+                set_module(tx, company_id, key, key not in self.modules_off, now)
 
     def handle(self, request: Request) -> Reply:
         """Answer one request; every reply carries a request id and the rate-limit headers."""
@@ -140,6 +157,8 @@ class Backend:
         params = request.params()
         ids = _path_ints(op, values)
         tree = parse_fields(params.get("fields"))
+        if op.kind in (Kind.GET, Kind.SEARCH) and op.response:
+            check_fields(op.response, tree)
         handler = SPECIAL.get(op.key)
         if handler is not None:
             return handler(self, tx, ctx, values, params, tree)
@@ -148,7 +167,7 @@ class Backend:
             if envelope["versionDigest"] and request.headers.get("if-none-match") == envelope["versionDigest"]:
                 return Reply(304)
             return Reply(200, envelope)
-        check_param_types(op, params)
+        params = check_param_types(op, params)
         action = self.actions.get(op.key)
         if action is not None:
             result = action(self, tx, ctx, op, values, params, _json(request, op))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,8 @@ from .tenancy import OSLO
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SORT_FIELD = re.compile(r"^-?[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$")
 _INTEGER_LIKE = re.compile(r"^-?\d+$")
+# Amounts and counts beyond this are refused: no real value is that large, and money() keeps 28 digits.
+MAX_NUMBER = 1e15
 
 
 def sqlite_int(text: str) -> int:
@@ -62,6 +65,22 @@ class Query:
     limit: int = 1000
 
 
+def finite_number(text: str) -> float:
+    """A number that is finite and below MAX_NUMBER in size; ValueError otherwise (`nan`, `inf`, `1e999`)."""
+    value = float(text)
+    if not math.isfinite(value) or abs(value) >= MAX_NUMBER:
+        raise ValueError(text)
+    return value
+
+
+def id_list(text: str) -> list[int]:
+    """The ids of a comma list (`1,2`); ValueError for a non-integer item or a list without any."""
+    ids = [sqlite_int(item.strip()) for item in text.split(",") if item.strip()]
+    if not ids:
+        raise ValueError(text)
+    return ids
+
+
 def _typed(param: Param, raw: str) -> Any:
     """The query value as its type, or a 422 naming the parameter."""
     text = raw.strip()
@@ -69,7 +88,9 @@ def _typed(param: Param, raw: str) -> Any:
         if param.type == "integer":
             return sqlite_int(text)
         if param.type == "number":
-            return float(text)
+            return finite_number(text)
+        if param.type == "ids":
+            return id_list(text)
         if param.type == "boolean":
             if text.lower() not in ("true", "false"):
                 raise ValueError(text)
@@ -178,9 +199,10 @@ def build_query(op: Operation, model: str, params: Mapping[str, str], lists: Map
     return q
 
 
-def check_param_types(op: Operation, params: Mapping[str, str]) -> None:
-    """422 for a query parameter of a non-search operation that has the wrong form or is missing."""
+def check_param_types(op: Operation, params: Mapping[str, str]) -> dict[str, str]:
+    """The parameters of a non-search operation, typed ones trimmed; 422 for a wrong form or a missing one."""
     problems: list[tuple[str | None, str]] = []
+    checked = dict(params)
     for param in op.query_params:
         raw = params.get(param.name)
         if raw in (None, ""):
@@ -191,5 +213,8 @@ def check_param_types(op: Operation, params: Mapping[str, str]) -> None:
             _typed(param, raw)
         except SandboxError as error:
             problems.extend(error.messages)
+        if param.type != "string":
+            checked[param.name] = raw.strip()
     if problems:
         raise invalid(problems)
+    return checked

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..models import FieldSpec, field_types
+from ..models import SCHEMA_FIELDS, FieldSpec, field_types
 from .errors import SandboxError
 
 Tree = dict[str, "Tree | None"]
@@ -61,6 +61,27 @@ def _parse(text: str, pos: int, depth: int = 0) -> tuple[Tree, int]:
     if name:
         tree.setdefault(name, None)
     return tree, pos
+
+
+def unknown_field(name: str, model: str) -> SandboxError:
+    """400/11000: a `fields` pattern naming a field the model does not have (the real API's wording)."""
+    message = f"Illegal field in fields filter: {name}. {name} does not match a field in the model: {model}DTO"
+    return SandboxError(400, 11000, message, [("fields", message)])
+
+
+def check_fields(model: str, tree: Tree) -> None:
+    """400/11000 unless every name in the tree (nested ones too) is a field of its model or `*`."""
+    specs = SCHEMA_FIELDS.get(model)
+    if specs is None:
+        return
+    for name, sub in tree.items():
+        if name == "*":
+            continue
+        if name not in specs:
+            raise unknown_field(name, model)
+        ref = _model_ref(specs[name])
+        if sub and ref:
+            check_fields(ref, sub)
 
 
 def _model_ref(spec: FieldSpec | None) -> str | None:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from ...catalog import Operation
 from ..context import Ctx
-from ..errors import SandboxError, invalid, not_found
+from ..errors import NOT_NULL, SandboxError, invalid, not_found
 from ..reference import is_valid_norwegian_account
 from ..store import Row, Tx
+from ..validate import check
 from .money import money
 from .sales import INVOICED, vat_percentage
 
@@ -225,18 +226,24 @@ def create_invoice_from_body(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, 
     """`POST /invoice`: invoice existing orders, or orders (with lines) included as new objects."""
     if not isinstance(body, dict):
         raise invalid([(None, "Forventet et Invoice-objekt.")], code=16000)
-    problems = [(f, "Kan ikke være null.") for f in ("invoiceDate", "orders") if not body.get(f)]
+    problems = [(f, NOT_NULL) for f in ("invoiceDate", "orders") if not body.get(f)] + check("Invoice", body)
     if problems:
         raise invalid(problems)
-    orders = [_body_order(backend, tx, ctx, ref) for ref in body["orders"]]
+    orders = [_body_order(backend, tx, ctx, ref, f"orders[{i}]") for i, ref in enumerate(body["orders"])]
     invoice = invoice_orders(tx, ctx, orders, body["invoiceDate"], params, due=body.get("invoiceDueDate"))
     return _render(backend, tx, ctx, invoice)
 
 
-def _body_order(backend: Backend, tx: Tx, ctx: Ctx, ref: Any) -> Row:
-    if isinstance(ref, dict) and isinstance(ref.get("id"), int) and ref["id"] > 0:
-        return _open_order(tx, ctx, ref["id"])
-    return backend.engine.create(tx, ctx, "Order", ref)
+def _body_order(backend: Backend, tx: Tx, ctx: Ctx, ref: dict[str, Any], where: str) -> Row:
+    """An order of a POST /invoice body: an existing open one by id, or a new one (its problems under `where`)."""
+    ref_id = ref.get("id")
+    if isinstance(ref_id, int) and not isinstance(ref_id, bool) and ref_id > 0:
+        return _open_order(tx, ctx, ref_id)
+    try:
+        return backend.engine.create(tx, ctx, "Order", ref)
+    except SandboxError as error:
+        error.messages = [(f"{where}.{field}" if field else where, message) for field, message in error.messages]
+        raise
 
 
 def register_payment(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from ...catalog import Operation
 from ..context import Ctx
@@ -10,6 +11,8 @@ from ..errors import SandboxError
 from ..store import Store, Tx
 
 LOGISTICS = "moduleLogistics"
+# The modules a sandbox can be served without, by the names users give (`--without-module logistics`).
+SWITCHABLE = {"logistics": LOGISTICS}
 # The groups Tripletex documents as "Only available for Logistics Basic" (and the logistics settings).
 LOGISTICS_GROUPS = frozenset({
     "Product Groups", "Product Groups Relations", "Product Prices", "Product Inventories Locations",
@@ -43,3 +46,16 @@ def turn_module(store: Store, company_id: int, name: str, on: bool) -> None:
     """The sandbox's switch of a company module, e.g. `turn_module(sandbox.store, company_id, LOGISTICS, False)`."""
     with store.transaction() as tx:
         set_module(tx, company_id, name, on, dt.datetime.now(dt.UTC).isoformat())
+
+
+def module_fields(names: Iterable[str]) -> tuple[str, ...]:
+    """The module fields of module names (`logistics` or `moduleLogistics`); ValueError naming the known ones."""
+    lookup = {**SWITCHABLE, **{field.lower(): field for field in SWITCHABLE.values()}}
+    fields = []
+    for name in [names] if isinstance(names, str) else names:
+        key = lookup.get(str(name).strip().lower())
+        if key is None:
+            known = ", ".join(sorted(SWITCHABLE))
+            raise ValueError(f"unknown module {name!r}; the modules a sandbox can be without: {known}")
+        fields.append(key)
+    return tuple(dict.fromkeys(fields))
