@@ -111,6 +111,12 @@ def test_filters_by_kind_in_eq_contains_and_changed_since(api: Api) -> None:
     assert api.get("/customer", changedSince="2000-01-01T00:00:00").json()["fullResultSize"] == 3
 
 
+def test_contains_ignores_case_in_norwegian_letters_too(api: Api) -> None:
+    customers(api, "Ærlig Øl på Ås AS", "Bryggen AS")
+    for typed in ("ærlig øl på ås", "ÆRLIG ØL PÅ ÅS", "Øl På"):
+        assert [v["name"] for v in api.get("/customer", customerName=typed).json()["values"]] == ["Ærlig Øl på Ås AS"]
+
+
 def test_is_inactive_filters_active_and_inactive_objects(api: Api) -> None:
     _, dormant = customers(api, "Aktiv", "Sovende")
     api.http.put(f"/v2/customer/{dormant['id']}", json={"version": 0, "isInactive": True}, headers=api.auth)

@@ -118,6 +118,8 @@ def test_the_state_of_a_sandbox_that_is_gone_is_ignored(tmp_path: Path) -> None:
     (["--seed", "lots"], "the only seed is 'demo'"),
     (["--memory", "--db", "x.sqlite3"], "not both"),
     (["--memory", "--without-module", "warp"], "unknown module 'warp'"),
+    (["--memory", "--fault", "418"], "fault status 418 is not one of"),
+    (["--memory", "--fault", "503,when=later"], "use before or after"),
 ])
 def test_serve_refuses_bad_flags_before_starting(args: list[str], complaint: str) -> None:
     result = CliRunner().invoke(app, ["sandbox", "serve", *args])

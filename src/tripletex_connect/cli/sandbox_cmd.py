@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterable
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -12,6 +13,7 @@ import typer
 from ..sandbox import defaults
 
 if TYPE_CHECKING:
+    from ..sandbox.faults import Fault
     from ..sandbox.server import Sandbox
 
 app = typer.Typer(help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False)
@@ -38,8 +40,24 @@ def banner(sandbox: Sandbox) -> list[str]:
         f"  company id:     {company.company_id} (client company {company.client_company_id})",
         f"  data:           {sandbox.store.path}",
         *([f"  without module: {', '.join(off)}"] if off else []),
+        *[f"  fault:          {_describe(fault)}" for fault in sandbox.faults.pending()],
         f"Connect with: {connect}   (Ctrl-C stops the sandbox)",
     ]
+
+
+def parse_faults(specs: Iterable[str]) -> list[Fault]:
+    """The `--fault` descriptions as faults; a bad one is a usage error that says what is wrong."""
+    from ..sandbox.faults import FaultSpecError, parse_fault
+
+    try:
+        return [parse_fault(spec) for spec in specs]
+    except FaultSpecError as error:
+        raise typer.BadParameter(str(error), param_hint="--fault") from None
+
+
+def _describe(fault: Fault) -> str:
+    times = "every matching request" if fault.times == 0 else f"{fault.times} time(s)"
+    return f"{fault.status} {fault.when} {fault.method} {fault.path}, {times}"
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
@@ -70,6 +88,12 @@ def serve(
         typer.Option("--without-module", metavar="MODULE", help="Serve companies without a module: `logistics` "
                      "(its operations answer 403). Repeatable."),
     ] = None,
+    fault: Annotated[
+        list[str] | None,
+        typer.Option("--fault", metavar="SPEC", help="Answer chosen requests with 429 or a 5xx, to test retries: "
+                     "STATUS[,method=M][,path=GLOB][,times=N][,when=before|after], e.g. 503,method=POST,when=after. "
+                     "Repeatable."),
+    ] = None,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URL and the tokens to connect with."""
     import uvicorn
@@ -85,10 +109,11 @@ def serve(
         modules_off = module_fields(without_module or ())
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--without-module") from None
+    faults = parse_faults(fault or ())
     sandbox = Sandbox(
         seed=seed, db=db if db is not None else (None if memory else default_db_path()), memory=memory, host=host,
         port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=rate_limit,
-        modules_off=modules_off,
+        modules_off=modules_off, faults=faults,
     )
     lines = banner(sandbox)
     typer.echo("\n".join(lines[:-1]))

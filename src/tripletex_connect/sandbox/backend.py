@@ -16,6 +16,7 @@ from . import defaults, routes
 from .context import Ctx
 from .engine import Engine, model_of
 from .errors import SandboxError, invalid, not_found
+from .faults import Faults, When
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimiter
 from .render import check_fields, parse_fields
@@ -87,6 +88,7 @@ class Backend:
         self.tenancy = Tenancy(consumer_token, clock)
         self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
         self.actions = _actions()
+        self.faults = Faults()
 
     @property
     def base_url(self) -> str:
@@ -130,7 +132,7 @@ class Backend:
         except Exception:
             LOG.exception("sandbox failure on %s %s (request id %s)", request.method, request.path, request_id)
             reply = Reply(500, SandboxError(500, 1000, "Intern feil i sandkassen.").envelope(request_id))
-        reply.headers.update(limits)
+        reply.headers = {**limits, **reply.headers}  # an injected 429 says its own reset
         reply.headers["x-tlx-request-id"] = request_id
         return reply
 
@@ -142,15 +144,27 @@ class Backend:
             raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {request.path}.")
         assert not isinstance(found, bool)
         op, values = found
+        company_id: int | None = None
         with self.store.transaction() as tx:
             if op.key == "session.create":
+                self._inject(request, None, "before")
                 params = request.params()
                 value = self.tenancy.create_session(
                     tx, params.get("consumerToken"), params.get("employeeToken"), params.get("expirationDate")
                 )
-                return Reply(200, {"value": value})
-            ctx = self.tenancy.authenticate(tx, request.headers.get("authorization"))
-            return self._operation(tx, ctx, op, values, request)
+                reply = Reply(200, {"value": value})
+            else:
+                ctx = self.tenancy.authenticate(tx, request.headers.get("authorization"))
+                company_id = ctx.company_id
+                self._inject(request, company_id, "before")
+                reply = self._operation(tx, ctx, op, values, request)
+        self._inject(request, company_id, "after")  # committed: the write stands, its answer is lost
+        return reply
+
+    def _inject(self, request: Request, company_id: int | None, when: When) -> None:
+        fault = self.faults.take(request.method, request.path, company_id, when)
+        if fault is not None:
+            raise fault.error()
 
     def _operation(self, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str], request: Request) -> Reply:
         check_modules(tx, ctx, op)

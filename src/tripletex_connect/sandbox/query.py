@@ -12,7 +12,7 @@ from typing import Any
 from ..catalog import Operation, Param
 from ..models import field_types
 from .errors import SandboxError, invalid
-from .store import INT64, json_path
+from .store import FOLD, INT64, json_path
 from .tenancy import OSLO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -144,8 +144,8 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
         q.where.append(f"{expr} = ?")
         q.args.append(value)
     elif match == "contains":
-        q.where.append(f"lower({expr}) LIKE ? ESCAPE '\\'")
-        escaped = str(value).lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q.where.append(f"{FOLD}({expr}) LIKE ? ESCAPE '\\'")
+        escaped = str(value).casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         q.args.append(f"%{escaped}%")
     elif match in ("from", "to"):
         q.where.append(f"{expr} {'>=' if match == 'from' else '<'} ?")

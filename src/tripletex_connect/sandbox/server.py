@@ -15,6 +15,7 @@ import uvicorn
 from . import defaults
 from .app import create_app
 from .backend import Backend
+from .faults import Fault, Faults, parse_fault
 from .rules.modules import module_fields
 from .store import Store
 
@@ -46,6 +47,7 @@ class SandboxCompany:
     company_id: int
     client_company_id: int | None
     _client: Tripletex | None = None
+    _faults: Faults | None = None
 
     @property
     def client(self) -> Tripletex:
@@ -62,24 +64,37 @@ class SandboxCompany:
 
         return AsyncTripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
 
+    def inject(self, fault: Fault | str) -> Fault:
+        """Make this company's next matching request fail, e.g. `inject("503,method=POST,when=after")`."""
+        if self._faults is None:
+            raise RuntimeError("this company is not served by a Sandbox that can inject faults")
+        item = parse_fault(fault) if isinstance(fault, str) else fault
+        item.company_id = self.company_id
+        return self._faults.add(item)
+
     def close(self) -> None:
-        """Close the client, if one was made."""
+        """Close the client, if one was made, and drop the faults injected for this company."""
         if self._client is not None:
             self._client.close()
+        if self._faults is not None:
+            self._faults.clear(self.company_id)
 
 
 class Sandbox:
     """A local Tripletex sandbox served by uvicorn in a background thread.
 
-    `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000).
+    `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
+    `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`).
     """
 
     def __init__(
         self, *, seed: str | None = None, db: str | Path | None = None, memory: bool = True, host: str = "127.0.0.1",
         port: int | None = None, consumer_token: str | None = None, employee_token: str | None = None,
-        rate_limit: int = defaults.RATE_LIMIT, modules_off: Iterable[str] = (), **backend_options: Any,
+        rate_limit: int = defaults.RATE_LIMIT, modules_off: Iterable[str] = (), faults: Iterable[Fault | str] = (),
+        **backend_options: Any,
     ) -> None:
         off = module_fields(modules_off)  # before any file is opened: an unknown name is a ValueError
+        injected = [parse_fault(f) if isinstance(f, str) else f for f in faults]
         consumer, employee = defaults.configured_tokens()
         self.consumer_token = consumer_token or consumer
         self.employee_token = employee_token or employee
@@ -93,6 +108,9 @@ class Sandbox:
             self.store, base_url=self.base_url, consumer_token=self.consumer_token, rate_limit=rate_limit,
             modules_off=off, **backend_options,
         )
+        self.faults: Faults = self.backend.faults
+        for fault in injected:
+            self.faults.add(fault)
         self.app = create_app(self.backend)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -115,7 +133,7 @@ class Sandbox:
         return self._company(row[0], self.employee_token, None)
 
     def _company(self, company_id: int, token: str, client: int | None) -> SandboxCompany:
-        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client)
+        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client, _faults=self.faults)
 
     def new_company(self, *, modules_off: Iterable[str] | None = None) -> SandboxCompany:
         """A fresh company with its own employee token (without `modules_off`, default the sandbox's)."""

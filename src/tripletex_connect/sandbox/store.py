@@ -60,12 +60,22 @@ def json_path(field: str) -> str:
     return "$." + ".".join(f'"{part}"' if not part.isidentifier() else part for part in field.split("."))
 
 
+FOLD = "tx_fold"
+
+
+def fold(value: object) -> object:
+    """Text folded for case-insensitive matching in any script (SQL function `tx_fold`); other values as they are."""
+    return value.casefold() if isinstance(value, str) else value
+
+
 class Store:
     """The sandbox database (a file with WAL, or in memory)."""
 
     def __init__(self, path: str | None = None) -> None:
         self.path = path or ":memory:"
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # SQLite's lower() and LIKE fold ASCII only: "Én" would never match "én", nor "ØST" "øst".
+        self._conn.create_function(FOLD, 1, fold, deterministic=True)
         self._lock = threading.RLock()
         if self.path != ":memory:":
             self._conn.execute("PRAGMA journal_mode=WAL")
