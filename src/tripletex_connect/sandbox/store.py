@@ -63,7 +63,7 @@ def json_path(field: str) -> str:
 FOLD = "tx_fold"
 
 
-def fold(value: object) -> object:
+def fold(value: str | bytes | int | float | None) -> str | bytes | int | float | None:
     """Text folded for case-insensitive matching in any script (SQL function `tx_fold`); other values as they are."""
     return value.casefold() if isinstance(value, str) else value
 
