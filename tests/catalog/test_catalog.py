@@ -39,6 +39,21 @@ def test_every_module_of_an_implemented_group_is_in_the_catalog() -> None:
     assert not missing, f"modules of implemented groups missing from the catalog: {missing}"
 
 
+def test_the_ledger_reads_are_implemented_make_groups_checked_against_the_module_map() -> None:
+    reads = {"Ledger Voucher Types", "Ledger Accounting Periods", "Ledger Annual Accounts", "Ledger Close Groups",
+             "Ledgers"}
+    assert reads <= implemented_groups()
+    mapped = {m["group"] for m in modules()}
+    assert reads <= mapped
+
+
+def test_currency_country_department_and_activity_are_exposed_but_not_make_modules() -> None:
+    for group in ("Currencies", "Countries", "Departments", "Activities"):
+        ops = catalog.groups()[group]
+        assert {op.kind for op in ops} == {Kind.GET, Kind.SEARCH}, group
+        assert all(op.exposed and not op.make_module for op in ops), group
+
+
 def spec_operation(op: catalog.Operation) -> dict:
     paths = spec()["paths"]
     assert op.path in paths, f"{op.key}: {op.path} is not in the official spec"

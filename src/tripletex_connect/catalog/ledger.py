@@ -1,8 +1,9 @@
-"""Catalog entries of the ledger: accounts, VAT types and postings (what invoicing books)."""
+"""Catalog entries of the ledger: accounts, VAT types and postings (what invoicing books), the general
+ledger per account, and the read-only reference data of bookkeeping (voucher types, periods, close groups)."""
 
 from __future__ import annotations
 
-from .build import action, boolean, crud, date, equals_id, ids, number_range, text
+from .build import COUNT, FIELDS, FROM, SORTING, action, boolean, crud, date, equals_id, ids, number_range, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -78,4 +79,75 @@ POSTINGS = crud(
     ),
 )
 
-OPERATIONS: list[Operation] = [*ACCOUNTS, *VAT_TYPES, *POSTINGS]
+
+def _date_range(field: str, *, required: bool = False, base: str = "date") -> tuple[Param, Param]:
+    """`{base}From` (inclusive) and `{base}To` (exclusive) bounds on a date field."""
+    return (
+        date(f"{base}From", "From and including", required=required, field=field, match="from"),
+        date(f"{base}To", "To and excluding", required=required, field=field, match="to"),
+    )
+
+
+def _int_range(base: str, field: str) -> tuple[Param, Param]:
+    return (
+        number_range(f"{base}From", field, upper=False, kind="integer"),
+        number_range(f"{base}To", field, upper=True, kind="integer"),
+    )
+
+
+LEDGER = [
+    Operation(
+        key="ledger.search", group="Ledgers", title="Search Ledgers", kind=K.SEARCH, method="GET", path="/ledger",
+        resource="ledgers", name="search",
+        summary="The general ledger (hovedbok): per account, the opening balance, the sum of the postings in the "
+                "date range and the closing balance.",
+        params=(
+            date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
+            date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
+            Param("openPostings", "string", help="Deprecated", field="openPostings", match="rule"),
+            equals_id("accountId"),
+            equals_id("supplierId"),
+            equals_id("customerId"),
+            equals_id("employeeId"),
+            equals_id("departmentId"),
+            equals_id("projectId"),
+            equals_id("productId"),
+            FROM, COUNT, SORTING, FIELDS,
+        ),
+        response="LedgerAccount", envelope="list",
+    )
+]
+
+VOUCHER_TYPES = crud(
+    key="voucher_type", resource="voucher_types", group="Ledger Voucher Types", path="/ledger/voucherType",
+    model="VoucherType", noun="Ledger Voucher Type", plural="Ledger Voucher Types", kinds=(K.GET, K.SEARCH),
+    search_params=(text("name", "Containing", match="contains"),),
+)
+
+ACCOUNTING_PERIODS = crud(
+    key="accounting_period", resource="accounting_periods", group="Ledger Accounting Periods",
+    path="/ledger/accountingPeriod", model="AccountingPeriod", noun="Ledger Accounting Period",
+    plural="Ledger Accounting Periods", kinds=(K.GET, K.SEARCH),
+    search_params=(
+        ids("id"), *_int_range("number", "number"), *_date_range("start", base="start"),
+        *_date_range("end", base="end"),
+    ),
+    search_count=Param("count", "integer", help="Number of elements to return", default=1400),
+)
+
+ANNUAL_ACCOUNTS = crud(
+    key="annual_account", resource="annual_accounts", group="Ledger Annual Accounts", path="/ledger/annualAccount",
+    model="AnnualAccount", noun="Ledger Annual Account", plural="Ledger Annual Accounts", kinds=(K.GET, K.SEARCH),
+    search_params=(ids("id"), *_int_range("year", "year")),
+)
+
+CLOSE_GROUPS = crud(
+    key="close_group", resource="close_groups", group="Ledger Close Groups", path="/ledger/closeGroup",
+    model="CloseGroup", noun="Ledger Close Group", plural="Ledger Close Groups", kinds=(K.GET, K.SEARCH),
+    search_params=(ids("id"), *_date_range("date", required=True)),
+    summaries={K.SEARCH: "Find close groups: postings closed against each other (an invoice and its payment)."},
+)
+
+OPERATIONS: list[Operation] = [
+    *ACCOUNTS, *VAT_TYPES, *POSTINGS, *LEDGER, *VOUCHER_TYPES, *ACCOUNTING_PERIODS, *ANNUAL_ACCOUNTS, *CLOSE_GROUPS,
+]

@@ -56,6 +56,7 @@ __all__ = [
     'InventoryLocation',
     'Invoice',
     'InvoiceRemark',
+    'LedgerAccount',
     'Link',
     'LoggedInUserInfo',
     'LogisticsSettings',
@@ -949,6 +950,21 @@ class InvoiceRemark(TripletexModel):
     postpone_reminders_to: str | None = Field(None, alias="postponeRemindersTo", description="")
     url: str | None = Field(None, alias="url", description="read-only")
     version: int | None = Field(None, alias="version", description="")
+
+
+class LedgerAccount(TripletexModel):
+    """Tripletex `LedgerAccount` object."""
+
+    account: Account | None = Field(None, alias="account", description="")
+    balance_out_in_account_currency: float | None = Field(None, alias="balanceOutInAccountCurrency", description="read-only")
+    closing_balance: float | None = Field(None, alias="closingBalance", description="read-only")
+    closing_balance_currency: float | None = Field(None, alias="closingBalanceCurrency", description="read-only")
+    currency: Currency | None = Field(None, alias="currency", description="")
+    opening_balance: float | None = Field(None, alias="openingBalance", description="read-only")
+    opening_balance_currency: float | None = Field(None, alias="openingBalanceCurrency", description="read-only")
+    postings: list[Posting] | None = Field(None, alias="postings", description="Link to postings on this account; read-only")
+    sum_amount: float | None = Field(None, alias="sumAmount", description="read-only")
+    sum_amount_currency: float | None = Field(None, alias="sumAmountCurrency", description="read-only")
 
 
 class Link(TripletexModel):
@@ -2858,6 +2874,18 @@ SCHEMA_FIELDS: dict[str, dict[str, FieldSpec]] = {
         'postponeRemindersTo': FieldSpec('postpone_reminders_to', 'string', None, (), False, None),
         'url': FieldSpec('url', 'string', None, (), True, None),
         'version': FieldSpec('version', 'integer', None, (), False, 'int32'),
+    },
+    'LedgerAccount': {
+        'account': FieldSpec('account', 'ref', 'Account', (), False, None),
+        'balanceOutInAccountCurrency': FieldSpec('balance_out_in_account_currency', 'number', None, (), True, None),
+        'closingBalance': FieldSpec('closing_balance', 'number', None, (), True, None),
+        'closingBalanceCurrency': FieldSpec('closing_balance_currency', 'number', None, (), True, None),
+        'currency': FieldSpec('currency', 'ref', 'Currency', (), False, None),
+        'openingBalance': FieldSpec('opening_balance', 'number', None, (), True, None),
+        'openingBalanceCurrency': FieldSpec('opening_balance_currency', 'number', None, (), True, None),
+        'postings': FieldSpec('postings', 'array', 'Posting', (), True, None),
+        'sumAmount': FieldSpec('sum_amount', 'number', None, (), True, None),
+        'sumAmountCurrency': FieldSpec('sum_amount_currency', 'number', None, (), True, None),
     },
     'Link': {
         'href': FieldSpec('href', 'string', None, (), False, None),

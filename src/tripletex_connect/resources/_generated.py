@@ -15,7 +15,7 @@ from .base import AsyncResource, DateLike, IdList, StrList, SyncResource, operat
 if TYPE_CHECKING:
     from ..client import AsyncTripletex, Tripletex
 
-__all__ = ["AsyncCompanies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncExternalProducts", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLogisticsSettings", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncResources", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncVatTypes", "Companies", "CustomerCategories", "Customers", "ExternalProducts", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "LogisticsSettings", "OrderGroups", "OrderLines", "Orders", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "Session", "SupplierProducts", "Suppliers", "SyncResources", "VatTypes"]
+__all__ = ["AccountingPeriods", "Activities", "AnnualAccounts", "AsyncAccountingPeriods", "AsyncActivities", "AsyncAnnualAccounts", "AsyncCloseGroups", "AsyncCompanies", "AsyncCountries", "AsyncCurrencies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncDepartments", "AsyncExternalProducts", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLedgers", "AsyncLogisticsSettings", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncResources", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncVatTypes", "AsyncVoucherTypes", "CloseGroups", "Companies", "Countries", "Currencies", "CustomerCategories", "Customers", "Departments", "ExternalProducts", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "Ledgers", "LogisticsSettings", "OrderGroups", "OrderLines", "Orders", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "Session", "SupplierProducts", "Suppliers", "SyncResources", "VatTypes", "VoucherTypes"]
 
 
 class Session(SyncResource):
@@ -1851,6 +1851,432 @@ class Postings(SyncResource):
         return result
 
 
+class Ledgers(SyncResource):
+    """Ledgers: Make group Ledgers."""
+
+    @operation("ledger.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        open_postings: str | None = None,
+        account_id: int | None = None,
+        supplier_id: int | None = None,
+        customer_id: int | None = None,
+        employee_id: int | None = None,
+        department_id: int | None = None,
+        project_id: int | None = None,
+        product_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.LedgerAccount]:
+        """The general ledger (hovedbok): per account, the opening balance, the sum of the postings in the date range and the closing balance.
+
+        Make module: "Search Ledgers" (Ledgers), GET /ledger.
+
+        Args:
+            date_from: Format is yyyy-MM-dd (from and incl.). Required.
+            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            open_postings: Deprecated.
+            account_id: Element ID for filtering.
+            supplier_id: Element ID for filtering.
+            customer_id: Element ID for filtering.
+            employee_id: Element ID for filtering.
+            department_id: Element ID for filtering.
+            project_id: Element ID for filtering.
+            product_id: Element ID for filtering.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.LedgerAccount] = self._call("ledger.search", locals())
+        return result
+
+
+class VoucherTypes(SyncResource):
+    """Voucher types: Make group Ledger Voucher Types."""
+
+    @operation("voucher_type.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.VoucherType:
+        """Get a ledger voucher type by id.
+
+        Make module: "Get a Ledger Voucher Type" (Ledger Voucher Types), GET /ledger/voucherType/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.VoucherType = self._call("voucher_type.get", locals())
+        return result
+
+    @operation("voucher_type.search")
+    def search(
+        self,
+        *,
+        name: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.VoucherType]:
+        """Find ledger voucher types matching the given filters.
+
+        Make module: "Search Ledger Voucher Types" (Ledger Voucher Types), GET /ledger/voucherType.
+
+        Args:
+            name: Containing.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.VoucherType] = self._call("voucher_type.search", locals())
+        return result
+
+
+class AccountingPeriods(SyncResource):
+    """Accounting periods: Make group Ledger Accounting Periods."""
+
+    @operation("accounting_period.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.AccountingPeriod:
+        """Get a ledger accounting period by id.
+
+        Make module: "Get a Ledger Accounting Period" (Ledger Accounting Periods), GET /ledger/accountingPeriod/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.AccountingPeriod = self._call("accounting_period.get", locals())
+        return result
+
+    @operation("accounting_period.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        number_from: int | None = None,
+        number_to: int | None = None,
+        start_from: DateLike | None = None,
+        start_to: DateLike | None = None,
+        end_from: DateLike | None = None,
+        end_to: DateLike | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.AccountingPeriod]:
+        """Find ledger accounting periods matching the given filters.
+
+        Make module: "Search Ledger Accounting Periods" (Ledger Accounting Periods), GET /ledger/accountingPeriod.
+
+        Args:
+            id: List of IDs.
+            number_from: From and including.
+            number_to: To and excluding.
+            start_from: From and including.
+            start_to: To and excluding.
+            end_from: From and including.
+            end_to: To and excluding.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.AccountingPeriod] = self._call("accounting_period.search", locals())
+        return result
+
+
+class AnnualAccounts(SyncResource):
+    """Annual accounts: Make group Ledger Annual Accounts."""
+
+    @operation("annual_account.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.AnnualAccount:
+        """Get a ledger annual account by id.
+
+        Make module: "Get a Ledger Annual Account" (Ledger Annual Accounts), GET /ledger/annualAccount/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.AnnualAccount = self._call("annual_account.get", locals())
+        return result
+
+    @operation("annual_account.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.AnnualAccount]:
+        """Find ledger annual accounts matching the given filters.
+
+        Make module: "Search Ledger Annual Accounts" (Ledger Annual Accounts), GET /ledger/annualAccount.
+
+        Args:
+            id: List of IDs.
+            year_from: From and including.
+            year_to: To and excluding.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.AnnualAccount] = self._call("annual_account.search", locals())
+        return result
+
+
+class CloseGroups(SyncResource):
+    """Close groups: Make group Ledger Close Groups."""
+
+    @operation("close_group.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.CloseGroup:
+        """Get a ledger close group by id.
+
+        Make module: "Get a Ledger Close Group" (Ledger Close Groups), GET /ledger/closeGroup/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.CloseGroup = self._call("close_group.get", locals())
+        return result
+
+    @operation("close_group.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.CloseGroup]:
+        """Find close groups: postings closed against each other (an invoice and its payment).
+
+        Make module: "Search Ledger Close Groups" (Ledger Close Groups), GET /ledger/closeGroup.
+
+        Args:
+            id: List of IDs.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.CloseGroup] = self._call("close_group.search", locals())
+        return result
+
+
+class Currencies(SyncResource):
+    """Currencies: Make group Currencies."""
+
+    @operation("currency.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Currency:
+        """Get a currency by id.
+
+        Get a Currency: GET /currency/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Currency = self._call("currency.get", locals())
+        return result
+
+    @operation("currency.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        code: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Currency]:
+        """Find currencies matching the given filters.
+
+        Search Currencies: GET /currency.
+
+        Args:
+            id: List of IDs.
+            code: Currency codes.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Currency] = self._call("currency.search", locals())
+        return result
+
+
+class Countries(SyncResource):
+    """Countries: Make group Countries."""
+
+    @operation("country.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Country:
+        """Get a country by id.
+
+        Get a Country: GET /country/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Country = self._call("country.get", locals())
+        return result
+
+    @operation("country.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        code: str | None = None,
+        is_disabled: bool | None = None,
+        supported_in_ztl: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Country]:
+        """Find countries matching the given filters.
+
+        Search Countries: GET /country.
+
+        Args:
+            id: List of IDs.
+            code: ISO 3166-1 alpha-2 codes.
+            is_disabled: Equals.
+            supported_in_ztl: Equals (not modelled by the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Country] = self._call("country.search", locals())
+        return result
+
+
+class Departments(SyncResource):
+    """Departments: Make group Departments."""
+
+    @operation("department.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Department:
+        """Get a department by id.
+
+        Get a Department: GET /department/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Department = self._call("department.get", locals())
+        return result
+
+    @operation("department.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        department_number: str | None = None,
+        department_manager_id: IdList | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Department]:
+        """Find departments matching the given filters.
+
+        Search Departments: GET /department.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            department_number: Containing.
+            department_manager_id: List of IDs.
+            is_inactive: true: only inactive departments; false: only active ones.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Department] = self._call("department.search", locals())
+        return result
+
+
+class Activities(SyncResource):
+    """Activities: Make group Activities."""
+
+    @operation("activity.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Activity:
+        """Get an activity by id.
+
+        Get an Activity: GET /activity/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Activity = self._call("activity.get", locals())
+        return result
+
+    @operation("activity.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        number: str | None = None,
+        description: str | None = None,
+        is_project_activity: bool | None = None,
+        is_general: bool | None = None,
+        is_chargeable: bool | None = None,
+        is_task: bool | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Activity]:
+        """Find activities matching the given filters.
+
+        Search Activities: GET /activity.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            number: Equals.
+            description: Containing.
+            is_project_activity: Equals.
+            is_general: Equals.
+            is_chargeable: Equals.
+            is_task: Equals.
+            is_inactive: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Activity] = self._call("activity.search", locals())
+        return result
+
+
 class SyncResources:
     """The resources of the sync client."""
 
@@ -1879,6 +2305,15 @@ class SyncResources:
     ledger_accounts: LedgerAccounts
     vat_types: VatTypes
     postings: Postings
+    ledgers: Ledgers
+    voucher_types: VoucherTypes
+    accounting_periods: AccountingPeriods
+    annual_accounts: AnnualAccounts
+    close_groups: CloseGroups
+    currencies: Currencies
+    countries: Countries
+    departments: Departments
+    activities: Activities
 
     def _init_resources(self) -> None:
         client = cast("Tripletex", self)
@@ -1907,6 +2342,15 @@ class SyncResources:
         self.ledger_accounts = LedgerAccounts(client)
         self.vat_types = VatTypes(client)
         self.postings = Postings(client)
+        self.ledgers = Ledgers(client)
+        self.voucher_types = VoucherTypes(client)
+        self.accounting_periods = AccountingPeriods(client)
+        self.annual_accounts = AnnualAccounts(client)
+        self.close_groups = CloseGroups(client)
+        self.currencies = Currencies(client)
+        self.countries = Countries(client)
+        self.departments = Departments(client)
+        self.activities = Activities(client)
 
 
 class AsyncSession(AsyncResource):
@@ -3747,6 +4191,432 @@ class AsyncPostings(AsyncResource):
         return result
 
 
+class AsyncLedgers(AsyncResource):
+    """Ledgers: Make group Ledgers."""
+
+    @operation("ledger.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        open_postings: str | None = None,
+        account_id: int | None = None,
+        supplier_id: int | None = None,
+        customer_id: int | None = None,
+        employee_id: int | None = None,
+        department_id: int | None = None,
+        project_id: int | None = None,
+        product_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.LedgerAccount]:
+        """The general ledger (hovedbok): per account, the opening balance, the sum of the postings in the date range and the closing balance.
+
+        Make module: "Search Ledgers" (Ledgers), GET /ledger.
+
+        Args:
+            date_from: Format is yyyy-MM-dd (from and incl.). Required.
+            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            open_postings: Deprecated.
+            account_id: Element ID for filtering.
+            supplier_id: Element ID for filtering.
+            customer_id: Element ID for filtering.
+            employee_id: Element ID for filtering.
+            department_id: Element ID for filtering.
+            project_id: Element ID for filtering.
+            product_id: Element ID for filtering.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.LedgerAccount] = self._call("ledger.search", locals())
+        return result
+
+
+class AsyncVoucherTypes(AsyncResource):
+    """Voucher types: Make group Ledger Voucher Types."""
+
+    @operation("voucher_type.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.VoucherType:
+        """Get a ledger voucher type by id.
+
+        Make module: "Get a Ledger Voucher Type" (Ledger Voucher Types), GET /ledger/voucherType/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.VoucherType = await self._call("voucher_type.get", locals())
+        return result
+
+    @operation("voucher_type.search")
+    def search(
+        self,
+        *,
+        name: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.VoucherType]:
+        """Find ledger voucher types matching the given filters.
+
+        Make module: "Search Ledger Voucher Types" (Ledger Voucher Types), GET /ledger/voucherType.
+
+        Args:
+            name: Containing.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.VoucherType] = self._call("voucher_type.search", locals())
+        return result
+
+
+class AsyncAccountingPeriods(AsyncResource):
+    """Accounting periods: Make group Ledger Accounting Periods."""
+
+    @operation("accounting_period.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.AccountingPeriod:
+        """Get a ledger accounting period by id.
+
+        Make module: "Get a Ledger Accounting Period" (Ledger Accounting Periods), GET /ledger/accountingPeriod/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.AccountingPeriod = await self._call("accounting_period.get", locals())
+        return result
+
+    @operation("accounting_period.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        number_from: int | None = None,
+        number_to: int | None = None,
+        start_from: DateLike | None = None,
+        start_to: DateLike | None = None,
+        end_from: DateLike | None = None,
+        end_to: DateLike | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.AccountingPeriod]:
+        """Find ledger accounting periods matching the given filters.
+
+        Make module: "Search Ledger Accounting Periods" (Ledger Accounting Periods), GET /ledger/accountingPeriod.
+
+        Args:
+            id: List of IDs.
+            number_from: From and including.
+            number_to: To and excluding.
+            start_from: From and including.
+            start_to: To and excluding.
+            end_from: From and including.
+            end_to: To and excluding.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.AccountingPeriod] = self._call("accounting_period.search", locals())
+        return result
+
+
+class AsyncAnnualAccounts(AsyncResource):
+    """Annual accounts: Make group Ledger Annual Accounts."""
+
+    @operation("annual_account.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.AnnualAccount:
+        """Get a ledger annual account by id.
+
+        Make module: "Get a Ledger Annual Account" (Ledger Annual Accounts), GET /ledger/annualAccount/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.AnnualAccount = await self._call("annual_account.get", locals())
+        return result
+
+    @operation("annual_account.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        year_from: int | None = None,
+        year_to: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.AnnualAccount]:
+        """Find ledger annual accounts matching the given filters.
+
+        Make module: "Search Ledger Annual Accounts" (Ledger Annual Accounts), GET /ledger/annualAccount.
+
+        Args:
+            id: List of IDs.
+            year_from: From and including.
+            year_to: To and excluding.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.AnnualAccount] = self._call("annual_account.search", locals())
+        return result
+
+
+class AsyncCloseGroups(AsyncResource):
+    """Close groups: Make group Ledger Close Groups."""
+
+    @operation("close_group.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.CloseGroup:
+        """Get a ledger close group by id.
+
+        Make module: "Get a Ledger Close Group" (Ledger Close Groups), GET /ledger/closeGroup/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.CloseGroup = await self._call("close_group.get", locals())
+        return result
+
+    @operation("close_group.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.CloseGroup]:
+        """Find close groups: postings closed against each other (an invoice and its payment).
+
+        Make module: "Search Ledger Close Groups" (Ledger Close Groups), GET /ledger/closeGroup.
+
+        Args:
+            id: List of IDs.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.CloseGroup] = self._call("close_group.search", locals())
+        return result
+
+
+class AsyncCurrencies(AsyncResource):
+    """Currencies: Make group Currencies."""
+
+    @operation("currency.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Currency:
+        """Get a currency by id.
+
+        Get a Currency: GET /currency/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Currency = await self._call("currency.get", locals())
+        return result
+
+    @operation("currency.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        code: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Currency]:
+        """Find currencies matching the given filters.
+
+        Search Currencies: GET /currency.
+
+        Args:
+            id: List of IDs.
+            code: Currency codes.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Currency] = self._call("currency.search", locals())
+        return result
+
+
+class AsyncCountries(AsyncResource):
+    """Countries: Make group Countries."""
+
+    @operation("country.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Country:
+        """Get a country by id.
+
+        Get a Country: GET /country/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Country = await self._call("country.get", locals())
+        return result
+
+    @operation("country.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        code: str | None = None,
+        is_disabled: bool | None = None,
+        supported_in_ztl: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Country]:
+        """Find countries matching the given filters.
+
+        Search Countries: GET /country.
+
+        Args:
+            id: List of IDs.
+            code: ISO 3166-1 alpha-2 codes.
+            is_disabled: Equals.
+            supported_in_ztl: Equals (not modelled by the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Country] = self._call("country.search", locals())
+        return result
+
+
+class AsyncDepartments(AsyncResource):
+    """Departments: Make group Departments."""
+
+    @operation("department.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Department:
+        """Get a department by id.
+
+        Get a Department: GET /department/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Department = await self._call("department.get", locals())
+        return result
+
+    @operation("department.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        department_number: str | None = None,
+        department_manager_id: IdList | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Department]:
+        """Find departments matching the given filters.
+
+        Search Departments: GET /department.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            department_number: Containing.
+            department_manager_id: List of IDs.
+            is_inactive: true: only inactive departments; false: only active ones.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Department] = self._call("department.search", locals())
+        return result
+
+
+class AsyncActivities(AsyncResource):
+    """Activities: Make group Activities."""
+
+    @operation("activity.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Activity:
+        """Get an activity by id.
+
+        Get an Activity: GET /activity/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Activity = await self._call("activity.get", locals())
+        return result
+
+    @operation("activity.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        number: str | None = None,
+        description: str | None = None,
+        is_project_activity: bool | None = None,
+        is_general: bool | None = None,
+        is_chargeable: bool | None = None,
+        is_task: bool | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Activity]:
+        """Find activities matching the given filters.
+
+        Search Activities: GET /activity.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            number: Equals.
+            description: Containing.
+            is_project_activity: Equals.
+            is_general: Equals.
+            is_chargeable: Equals.
+            is_task: Equals.
+            is_inactive: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Activity] = self._call("activity.search", locals())
+        return result
+
+
 class AsyncResources:
     """The resources of the async client."""
 
@@ -3775,6 +4645,15 @@ class AsyncResources:
     ledger_accounts: AsyncLedgerAccounts
     vat_types: AsyncVatTypes
     postings: AsyncPostings
+    ledgers: AsyncLedgers
+    voucher_types: AsyncVoucherTypes
+    accounting_periods: AsyncAccountingPeriods
+    annual_accounts: AsyncAnnualAccounts
+    close_groups: AsyncCloseGroups
+    currencies: AsyncCurrencies
+    countries: AsyncCountries
+    departments: AsyncDepartments
+    activities: AsyncActivities
 
     def _init_resources(self) -> None:
         client = cast("AsyncTripletex", self)
@@ -3803,3 +4682,12 @@ class AsyncResources:
         self.ledger_accounts = AsyncLedgerAccounts(client)
         self.vat_types = AsyncVatTypes(client)
         self.postings = AsyncPostings(client)
+        self.ledgers = AsyncLedgers(client)
+        self.voucher_types = AsyncVoucherTypes(client)
+        self.accounting_periods = AsyncAccountingPeriods(client)
+        self.annual_accounts = AsyncAnnualAccounts(client)
+        self.close_groups = AsyncCloseGroups(client)
+        self.currencies = AsyncCurrencies(client)
+        self.countries = AsyncCountries(client)
+        self.departments = AsyncDepartments(client)
+        self.activities = AsyncActivities(client)

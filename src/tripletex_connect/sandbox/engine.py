@@ -13,7 +13,7 @@ from .context import Ctx
 from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
 from .query import build_query
 from .render import Renderer, Tree
-from .rules import rules_for
+from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
 from .validate import check, writable
 
@@ -72,7 +72,10 @@ class Engine:
     def search(
         self, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]], tree: Tree
     ) -> dict[str, Any]:
-        """The list envelope of a search."""
+        """The list envelope of a search (computed by the area's rules for an aggregate such as the ledger)."""
+        aggregate = aggregate_for(op.key)
+        if aggregate is not None:
+            return aggregate(self, tx, ctx, op, params, lists, tree)
         model = model_of(op)
         q = build_query(op, model, params, lists)
         for condition, args in rules_for(model).filters(params):

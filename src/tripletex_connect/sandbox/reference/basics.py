@@ -92,9 +92,11 @@ def departments() -> list[dict[str, Any]]:
 
 
 def activities() -> list[dict[str, Any]]:
-    """General and project activities."""
+    """General and project activities, with the flags Tripletex derives from the activity type."""
     return [
         {"id": i, "name": name, "number": str(i), "displayName": name, "activityType": kind,
-         "isChargeable": chargeable, "rate": 0.0, "costPercentage": 0.0, "description": ""}
+         "isChargeable": chargeable, "rate": 0.0, "costPercentage": 0.0, "description": "",
+         "isGeneral": kind == "GENERAL_ACTIVITY", "isProjectActivity": kind.startswith("PROJECT_"),
+         "isTask": kind == "TASK", "isDisabled": False}
         for i, (name, kind, chargeable) in enumerate(ACTIVITIES, start=1)
     ]

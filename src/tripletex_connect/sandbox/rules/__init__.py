@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..context import Ctx
 from ..errors import REQUIRED, invalid
 from ..store import Row, Tx
+
+if TYPE_CHECKING:
+    from ...catalog import Operation
+    from ..engine import Engine
+    from ..render import Tree
+
+# A search answered by a domain computation instead of stored objects (the general ledger).
+Aggregate = Callable[
+    ["Engine", Tx, Ctx, "Operation", Mapping[str, str], Mapping[str, list[str]], "Tree"], dict[str, Any]
+]
 
 
 class Rules:
@@ -49,3 +59,11 @@ def rules_for(model: str) -> Rules:
 
 
 _PLAIN = Rules()
+
+
+def aggregate_for(key: str) -> Aggregate | None:
+    """The computation behind a search that lists no stored objects (`ledger.search`), if the key has one."""
+    from .general_ledger import ledger_search
+
+    aggregates: dict[str, Aggregate] = {"ledger.search": ledger_search}
+    return aggregates.get(key)

@@ -12,6 +12,7 @@ from ..errors import NOT_NULL, SandboxError, invalid, not_found
 from ..reference import is_valid_norwegian_account
 from ..store import Row, Tx
 from ..validate import check
+from .ledger import close_invoice_postings
 from .money import money
 from .sales import INVOICED, vat_percentage
 
@@ -167,6 +168,8 @@ def _payment(tx: Tx, ctx: Ctx, invoice: Row, date: str, type_id: int, amount: fl
          "invoiceNumber": str(invoice.data["invoiceNumber"]), "type": "INCOMING_PAYMENT"},
     ])
     outstanding = money(invoice.data.get("amountOutstanding", 0.0) - amount)
+    if outstanding == 0:
+        close_invoice_postings(tx, ctx, date, str(invoice.data["invoiceNumber"]))
     return tx.replace(ctx.company_id, "Invoice", invoice, {
         **invoice.data, "amountOutstanding": outstanding, "amountCurrencyOutstanding": outstanding,
     }, ctx.now)

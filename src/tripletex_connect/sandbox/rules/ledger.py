@@ -1,8 +1,9 @@
-"""Rules of ledger accounts (a bank account number must be a valid Norwegian account number) and the
-creation of relative VAT types."""
+"""Rules of ledger accounts (a bank account number must be a valid Norwegian account number), the
+creation of relative VAT types, and the closing of an invoice's receivable postings once it is paid."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ...catalog import Operation
@@ -64,5 +65,29 @@ def create_relative_vat_type(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, 
     return backend.engine.renderer(tx, ctx).render("VatType", row.full(), None)
 
 
-RULES: dict[str, Rules] = {"Account": AccountRules()}
+def close_invoice_postings(tx: Tx, ctx: Ctx, date: str, invoice_number: str) -> Row | None:
+    """Close an invoice's open receivable postings (the invoice and its payments) in one close group."""
+    open_rows = [row for row in tx.find(ctx.company_id, "Posting", "invoiceNumber", invoice_number)
+                 if row.data.get("customer") and not row.data.get("closeGroup")]
+    if len(open_rows) < 2 or abs(sum(row.data.get("amountGross", 0.0) for row in open_rows)) > 0.005:
+        return None
+    group = tx.insert(ctx.company_id, "CloseGroup", {
+        "date": date, "postings": [{"id": row.id} for row in open_rows]}, ctx.now)
+    for row in open_rows:
+        tx.replace(ctx.company_id, "Posting", row, {**row.data, "closeGroup": {"id": group.id}}, ctx.now)
+    return group
+
+
+class CountryRules(Rules):
+    """Every country of the sandbox is enabled: `isDisabled=true` finds none."""
+
+    def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
+        """`isDisabled` as a condition on the (always enabled) countries; 422 for a value that is no boolean."""
+        value = params.get("isDisabled", "").strip().lower()
+        if value not in ("", "true", "false"):
+            raise invalid([("isDisabled", f"Ugyldig verdi: {params['isDisabled']!r}.")], code=21000)
+        return [("0 = 1", [])] if value == "true" else []
+
+
+RULES: dict[str, Rules] = {"Account": AccountRules(), "Country": CountryRules()}
 ACTIONS = {"vat_type.create_relative": create_relative_vat_type}
