@@ -30,6 +30,7 @@ typecheck: $(STAMP)
 generate: $(STAMP)
 	$(BIN)/python scripts/generate_models.py
 	$(BIN)/python scripts/generate_resources.py
+	$(BIN)/python scripts/generate_docs.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -18,6 +18,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_file import write_or_check  # noqa: E402
 
 from tripletex_connect.catalog import model_names, snake_case  # noqa: E402
 
@@ -184,15 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"spec not found: {args.spec}", file=sys.stderr)
         return 2
     text = generate(json.loads(args.spec.read_text(encoding="utf-8")))
-    if args.check:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is out of date: run `make generate`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(text):,} bytes)")
-    return 0
+    return write_or_check(TARGET, text, check=args.check, summary=f"{len(text):,} bytes")
 
 
 if __name__ == "__main__":

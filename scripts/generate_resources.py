@@ -14,6 +14,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generated_file import write_or_check  # noqa: E402
 
 from tripletex_connect import catalog  # noqa: E402
 from tripletex_connect.catalog import Operation, Param  # noqa: E402
@@ -191,15 +194,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if the file on disk is out of date")
     args = parser.parse_args()
-    source = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != source:
-            print(f"{TARGET.relative_to(ROOT)} is out of date: run `make generate`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(source, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)} ({len(catalog.resources())} resources)")
-    return 0
+    return write_or_check(TARGET, render(), check=args.check, summary=f"{len(catalog.resources())} resources")
 
 
 if __name__ == "__main__":
