@@ -42,6 +42,16 @@ def test_the_default_profile_is_used_when_nothing_else_is_given(store: ProfileSt
     assert s.profile == "first" and s.environment == "sandbox"
 
 
+def test_an_environment_chosen_over_the_profile_takes_its_own_base_url(store: ProfileStore) -> None:
+    store.save(Profile("local", env="local", base_url="http://127.0.0.1:8765/v2", consumer_token="c",
+                       employee_token="e"))
+    for chosen in ({"env": "production"}, {"environ": {"TRIPLETEX_ENV": "prod"}}):
+        s = resolve_settings(store=store, **{"environ": {}, **chosen})  # type: ignore[arg-type]
+        assert (s.environment, s.base_url) == ("production", ENVIRONMENTS["production"])
+    same = resolve_settings(env="local", environ={}, store=store)
+    assert same.base_url == "http://127.0.0.1:8765/v2"
+
+
 def test_environment_variables_alone_configure_a_connection(store: ProfileStore) -> None:
     environ = {"TRIPLETEX_CONSUMER_TOKEN": "c", "TRIPLETEX_EMPLOYEE_TOKEN": "e", "TRIPLETEX_ENV": "test"}
     s = resolve_settings(environ=environ, store=store)

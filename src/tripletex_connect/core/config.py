@@ -57,10 +57,14 @@ class Secret:
     __str__ = __repr__
 
 
+def _env_key(name: str) -> str:
+    key = name.strip().lower()
+    return ENV_ALIASES.get(key, key)
+
+
 def normalize_env(name: str) -> str:
     """The canonical environment name for `name` (`prod` -> `production`)."""
-    key = name.strip().lower()
-    key = ENV_ALIASES.get(key, key)
+    key = _env_key(name)
     if key not in ENVIRONMENTS:
         choices = ", ".join(ENVIRONMENTS)
         raise ConfigurationError(f"unknown environment {name!r}: choose one of {choices}, or give a base URL")
@@ -143,6 +147,15 @@ def _company_id(value: Any, source: str) -> int:
     return company_id
 
 
+def _profile_url(prof: Profile | None, env_name: str | None) -> str | None:
+    """The profile's base URL, unless another environment was chosen over the profile's own."""
+    if prof is None or not prof.base_url:
+        return None
+    if env_name and prof.env and _env_key(env_name) != _env_key(prof.env):
+        return None
+    return prof.base_url
+
+
 def resolve_settings(
     *,
     consumer_token: str | None = None,
@@ -172,7 +185,7 @@ def resolve_settings(
         return value if value not in (None, "") else from_profile
 
     env_name = pick(env, "env", prof.env if prof else None)
-    url = pick(base_url, "base_url", prof.base_url if prof else None)
+    url = pick(base_url, "base_url", _profile_url(prof, env_name))
     if url:
         resolved_url, environment = check_base_url(url), normalize_env(env_name) if env_name else "custom"
     else:
