@@ -320,6 +320,7 @@ def test_nothing_listening_is_a_connect_error_after_bounded_retries(sleeps: list
     with pytest.raises(ConnectError) as caught:
         t.send("POST", "/customer", json={})
     assert len(sleeps) == 2 and "consumer-secret-1" not in str(caught.value)
+    assert f"POST /v2/customer to 127.0.0.1:{port} failed" in str(caught.value)
 
 
 def test_real_waits_count_once_against_the_time_budget(api: respx.MockRouter) -> None:

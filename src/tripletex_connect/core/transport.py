@@ -145,7 +145,8 @@ class _Exchange:
     def _transport_error(self, error: httpx.TransportError, reason: str) -> TransportError:
         scrub = self.core.redactor.scrub
         detail = scrub(str(error) or type(error).__name__)
-        message = f"{self._where()} failed: {detail} ({scrub(reason)})"
+        host = self.request.url.netloc.decode("ascii", "replace")  # which server did not answer matters here
+        message = f"{self._where()} to {host} failed: {detail} ({scrub(reason)})"
         cls: type[TransportError] = TransportError
         if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
             cls = ConnectError
