@@ -93,3 +93,14 @@ def test_a_wide_table_hides_the_columns_that_do_not_fit_and_says_so() -> None:
     Writer("table", out, err).many([[row]])
     assert "Acme" in out.getvalue() and "field29" not in out.getvalue()
     assert "columns" in err.getvalue()
+
+
+def test_a_narrow_table_keeps_the_columns_people_look_for_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    out, err = io.StringIO(), io.StringIO()
+    row = {"id": 1, "account": {"id": 63}, "costExcludingVatCurrency": 10.0, "isInactive": False, "name": "Kaffe",
+           "number": "1001", "priceExcludingVatCurrency": 189.0, "vatType": {"id": 3}, "weight": 1.0}
+    Writer("table", out, err).many([[row]])
+    header = out.getvalue().splitlines()[1]
+    assert header.index("number") < header.index("name") < header.index("priceExcludingVatCurrency")
+    assert "weight" not in header and "columns" in err.getvalue()

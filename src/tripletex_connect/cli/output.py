@@ -22,7 +22,12 @@ OutputFormat = Literal["json", "jsonl", "csv", "table"]
 FORMATS: tuple[OutputFormat, ...] = ("json", "jsonl", "csv", "table")
 
 # Columns a table shows first, when present; the rest follow in the order the API sends them.
-_LEADING_COLUMNS = ("id", "number", "customerNumber", "name", "displayName", "date", "description")
+# What people look for first in any resource: who and what it is, when, for whom, and how much.
+_LEADING_COLUMNS = (
+    "id", "number", "invoiceNumber", "customerNumber", "name", "displayName", "date", "invoiceDate", "orderDate",
+    "customer", "employee", "project", "activity", "hours", "description", "priceExcludingVatCurrency",
+    "amount", "amountExcludingVat", "amountOutstanding",
+)
 _HIDDEN_TABLE_COLUMNS = ("url", "changes")
 _MIN_COLUMN_WIDTH = 14
 
