@@ -19,10 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generated_file import write_or_check  # noqa: E402
 
 from tripletex_connect import catalog  # noqa: E402
-from tripletex_connect.catalog import Operation, Param  # noqa: E402
+from tripletex_connect.catalog import Kind, Operation, Param  # noqa: E402
 
 TARGET = ROOT / "src" / "tripletex_connect" / "resources" / "_generated.py"
-RESERVED = {"self", "body", "limit", "page_size", "extra_params"}
+RESERVED = {"self", "body", "limit", "page_size", "extra_params", "file"}
 PY_TYPES = {
     "string": "str",
     "integer": "int",
@@ -51,8 +51,10 @@ def _returns(op: Operation, is_async: bool) -> str:
     model = f"m.{op.response}" if op.response else "Any"
     if op.paged:
         return f"{'AsyncPaginator' if is_async else 'Paginator'}[{model}]"
-    if op.batch:
+    if op.batch or op.envelope == "values":
         return f"list[{model}]"
+    if op.envelope == "first":
+        return f"{model} | None"
     if op.envelope == "none":
         return "None"
     if op.envelope == "binary":
@@ -66,6 +68,8 @@ def _signature(op: Operation) -> list[str]:
     if op.body is not None:
         one = f"m.{op.body} | Mapping[str, Any]"
         args.append(f"body: Sequence[{one}]" if op.body_is_list else f"body: {one}")
+    if op.kind is Kind.UPLOAD:
+        args.append("file: FileInput")
     query = sorted(op.query_params, key=lambda p: not p.required)
     if query or op.paged:
         args.append("*")
@@ -95,6 +99,8 @@ def _docstring(op: Operation) -> list[str]:
     docs = [_param_doc(p) for p in (*op.path_params, *op.query_params)]
     if op.body is not None:
         docs.insert(len(op.path_params), f"body: the {op.body} to send, as a model or a dict with API field names.")
+    if op.kind is Kind.UPLOAD:
+        docs.insert(len(op.path_params), "file: the file to upload: a path, bytes or a binary file object.")
     if op.paged:
         docs += [
             "limit: stop after this many values (Make's limit); all when None.",
@@ -180,7 +186,7 @@ def render() -> str:
         body += [class_source(r, ops, is_async) for r, ops in resources.items()]
         body.append(mixin_source(resources, is_async))
     text = "".join(body)
-    aliases = [a for a in ("DateLike", "DateTimeLike", "IdList", "StrList") if f": {a}" in text]
+    aliases = [a for a in ("DateLike", "DateTimeLike", "FileInput", "IdList", "StrList") if f": {a}" in text]
     base_names = ", ".join(sorted(["AsyncResource", "SyncResource", "operation", *aliases]))
     abc_names = "Mapping, Sequence" if "Sequence[" in text else "Mapping"
     quoted = ", ".join(f'"{n}"' for n in sorted(names))

@@ -105,9 +105,9 @@ class _ClientBase:
 
     @staticmethod
     def _prepare(
-        key: str, args: Mapping[str, Any] | None, body: Any, extra_params: Mapping[str, Any] | None
+        key: str, args: Mapping[str, Any] | None, body: Any, extra_params: Mapping[str, Any] | None, file: Any = None
     ) -> Call:
-        return prepare(_operation(key), args, body=body, extra_params=extra_params)
+        return prepare(_operation(key), args, body=body, extra_params=extra_params, file=file)
 
     @staticmethod
     def _raw(
@@ -166,9 +166,10 @@ class Tripletex(SyncResources, _ClientBase):
         limit: int | None = None,
         page_size: int | None = None,
         extra_params: Mapping[str, Any] | None = None,
+        file: Any = None,
     ) -> Any:
         """Run the catalog operation `key` with arguments by API or Python name; searches return a Paginator."""
-        call = self._prepare(key, args, body, extra_params)
+        call = self._prepare(key, args, body, extra_params, file)
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
@@ -191,7 +192,7 @@ class Tripletex(SyncResources, _ClientBase):
 
     def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
         response = self._transport.send(
-            call.method, call.path, params=params, json=call.json, idempotent=call.idempotent
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
         return body_of(response)
 
@@ -274,9 +275,10 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         limit: int | None = None,
         page_size: int | None = None,
         extra_params: Mapping[str, Any] | None = None,
+        file: Any = None,
     ) -> Any:
         """Run the catalog operation `key`: an awaitable, or an AsyncPaginator for searches."""
-        call = self._prepare(key, args, body, extra_params)
+        call = self._prepare(key, args, body, extra_params, file)
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
@@ -302,7 +304,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
 
     async def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
         response = await self._transport.send(
-            call.method, call.path, params=params, json=call.json, idempotent=call.idempotent
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
         return body_of(response)
 

@@ -47,6 +47,11 @@ def _normalise_body(operation: dict[str, Any]) -> None:
     for media in list(content):
         if media.startswith("application/json") and "application/json" not in content:
             content["application/json"] = content[media]
+    # Upload bodies declare their file part as `type: object`; a file is bytes (`string`, format binary).
+    form = content.get("multipart/form-data", {}).get("schema", {}).get("properties", {})
+    for part in form.values():
+        if part.get("type") == "object":
+            part.update(type="string", format="binary")
 
 
 @cache
@@ -143,7 +148,9 @@ class OpenAPIRequest:
 
     @property
     def content_type(self) -> str:
-        return self.request.headers.get("content-type", "application/json").split(";")[0]
+        value = self.request.headers.get("content-type", "application/json")
+        # A multipart body is parsed by its boundary, which is a parameter of the content type.
+        return value if value.startswith("multipart/") else value.split(";")[0]
 
 
 @dataclass

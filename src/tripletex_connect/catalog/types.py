@@ -89,7 +89,9 @@ class Operation:
     params: tuple[Param, ...] = ()
     body: str | None = None
     response: str | None = None
-    envelope: Literal["value", "list", "none", "binary"] = "value"
+    # `list` is a paged search; `values` a list answered at once (a command on many objects); `first` the
+    # first value of a list (a Get the API offers only as a search).
+    envelope: Literal["value", "list", "values", "first", "none", "binary"] = "value"
     body_is_list: bool = False
     beta: bool = False
     batch: bool = False
@@ -97,6 +99,14 @@ class Operation:
     exposed: bool = True
     note: str = ""
     examples: tuple[str, ...] = field(default=())
+    # A module that is one choice over several operations (complete|approve|... of a monthly timesheet): the
+    # parameter named `selector` picks, by its value, the key of the operation actually sent.
+    selector: str | None = None
+    dispatch: tuple[tuple[str, str], ...] = ()
+
+    def target(self, choice: str) -> str | None:
+        """The key of the operation a selector value dispatches to (None when the value is no choice)."""
+        return dict(self.dispatch).get(choice)
 
     @property
     def paged(self) -> bool:
@@ -129,6 +139,8 @@ class Operation:
         args = [p.python_name for p in self.path_params]
         if self.body is not None:
             args.append("[...]" if self.body_is_list else "{...}")
+        if self.kind is Kind.UPLOAD:
+            args.append("file=...")
         args += [f"{p.python_name}=..." for p in self.query_params if p.required]
         return f"tx.{self.resource}.{self.name}({', '.join(args)})"
 
@@ -142,4 +154,6 @@ class Operation:
         parts += [f"--{p.cli_name} ..." for p in self.query_params if p.required]
         if self.body is not None:
             parts.append("--data @body.json")
+        if self.kind is Kind.UPLOAD:
+            parts.append("--file FILE")
         return " ".join(parts)

@@ -17,15 +17,16 @@ from typing import Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
-from ..catalog import Operation, Param
+from ..catalog import Kind, Operation, Param
 from .execute import run_operation
 from .output import OutputFormat
 
 # Options every derived command may add; a catalog parameter with one of these names gets a `param-` prefix.
-_CONTROL_NAMES = frozenset({"limit", "page-size", "data", "set", "output", "help"})
+_CONTROL_NAMES = frozenset({"limit", "page-size", "data", "set", "output", "help", "file"})
 OUTPUT_HELP = "Output format: json, jsonl, csv or table (default: table at a terminal, else json)."
 LIMIT_HELP = "Stop after N values (Make's limit); default: all."
 PAGE_SIZE_HELP = "Values fetched per request (default 1000)."
+FILE_HELP = "The file to upload (PDF, PNG, JPEG or TIFF)."
 SET_HELP = (
     "Set a body field, dotted for nested (postalAddress.city=Oslo). The value is JSON when it parses, "
     "else text (quote to force text: name='\"123\"'). Applied on top of --data; repeatable."
@@ -159,6 +160,9 @@ def command_spec(op: Operation) -> CommandSpec:
             _control("data", str, "--data", "-d", metavar="JSON|@FILE|-", help=data_help),
             _control("set_values", list[str], "--set", metavar="FIELD=VALUE", help=SET_HELP),
         ]
+    if op.kind is Kind.UPLOAD:
+        option = typer.Option("--file", "-f", help=FILE_HELP, metavar="FILE", exists=True, dir_okay=False)
+        params.append(inspect.Parameter("file", kw, annotation=Annotated[Path, option]))
     if op.envelope == "binary":
         params.append(_control("out", Path, "--out", metavar="FILE", help="Write the document (e.g. the PDF) to FILE."))
     params.append(inspect.Parameter("output", kw, default=None, annotation=OutputOption))

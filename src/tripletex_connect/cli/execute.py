@@ -48,7 +48,7 @@ def run_operation(
         result = tx.invoke(op.key, args, body=body, limit=limit, page_size=values.get("page_size"))
         writer.many(batches(result, limit=limit, progress_to=progress_stream(writer.fmt, sys.stdout, sys.stderr)))
         return
-    result = tx.invoke(op.key, args, body=body)
+    result = tx.invoke(op.key, args, body=body, file=values.get("file"))
     if isinstance(result, bytes):
         from .api_cmd import write_answer
 
@@ -56,6 +56,8 @@ def run_operation(
         return
     if result is None:
         typer.echo(f"{op.title}: done.", err=True)
+    elif isinstance(result, list):
+        writer.many([result])
     else:
         writer.one(result)
 

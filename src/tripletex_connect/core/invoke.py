@@ -1,6 +1,7 @@
 """Turn a catalog operation plus arguments into a checked HTTP call, and its answer into values.
 
-Everything here is pure (no I/O), shared by the sync and async clients, the CLI and scenarios.
+Everything here is pure (no network I/O; an upload reads its local file), shared by the sync and async
+clients, the CLI and scenarios.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from urllib.parse import quote
 from ..catalog import Kind, Operation, Param
 from .errors import InvalidResponseError, ParameterError
 from .paging import Page
+from .upload import file_part
 
 # Arguments the SDK adds to operations; never sent as query parameters.
-CONTROL_ARGS = ("limit", "page_size", "body", "self", "extra_params")
+CONTROL_ARGS = ("limit", "page_size", "body", "self", "extra_params", "file")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -32,6 +34,7 @@ class Call:
     params: dict[str, str | list[str]] = field(default_factory=dict)
     json: Any = None
     idempotent: bool = True
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
@@ -155,9 +158,12 @@ def prepare(
     *,
     body: Any = None,
     extra_params: Mapping[str, Any] | None = None,
+    file: Any = None,
 ) -> Call:
-    """Check the arguments of an operation and build its call; raises ParameterError before any I/O."""
+    """Check the arguments of an operation and build its call; raises ParameterError before any network I/O."""
     resolved = _resolve_args(op, args or {})
+    if op.selector:
+        return _dispatch(op, resolved, body, extra_params)
     path = op.path
     for param in op.path_params:
         if param not in resolved:
@@ -180,7 +186,32 @@ def prepare(
         payload = prepare_body(op, body)
     elif body is not None:
         raise ParameterError(f"{op.key} takes no body")
-    return Call(op, op.method, path, params, payload, idempotent=is_idempotent(op))
+    return Call(op, op.method, path, params, payload, idempotent=is_idempotent(op), files=prepare_file(op, file))
+
+
+def prepare_file(op: Operation, file: Any) -> dict[str, tuple[str, bytes, str]] | None:
+    """The multipart files of an upload (a path, bytes or binary file object); None for other operations."""
+    if op.kind is not Kind.UPLOAD:
+        if file is not None:
+            raise ParameterError(f"{op.key} takes no file")
+        return None
+    if file is None:
+        raise ParameterError(f"{op.key} needs a file: a path, bytes or a binary file object")
+    return file_part(file, op.key).as_files()
+
+
+def _dispatch(op: Operation, resolved: dict[Param, Any], body: Any, extra_params: Mapping[str, Any] | None) -> Call:
+    """The call of the operation a selector's value chooses, with the remaining arguments."""
+    from .. import catalog
+
+    selector = op.param(op.selector or "")
+    assert selector is not None
+    if selector not in resolved:
+        raise _fail(op, selector, "is required")
+    key = op.target(coerce(op, selector, resolved[selector]))
+    assert key is not None
+    rest = {param.name: value for param, value in resolved.items() if param is not selector}
+    return prepare(catalog.get(key), rest, body=body, extra_params=extra_params)
 
 
 def is_idempotent(op: Operation) -> bool:
@@ -212,9 +243,18 @@ def decode(op: Operation, payload: Any) -> Any:
         return None
     from .. import models
 
+    if op.envelope in ("values", "first") and isinstance(payload, Mapping):
+        values = [_parsed(op, v) for v in payload.get("values") or []]
+        return values if op.envelope == "values" else next(iter(values), None)
     if not isinstance(payload, Mapping) or "value" not in payload:
         return payload
     value = payload["value"]
+    return models.parse(op.response, value) if op.response and isinstance(value, Mapping) else value
+
+
+def _parsed(op: Operation, value: Any) -> Any:
+    from .. import models
+
     return models.parse(op.response, value) if op.response and isinstance(value, Mapping) else value
 
 

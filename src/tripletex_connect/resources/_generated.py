@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from .. import models as m
 from ..core.paging import AsyncPaginator, Paginator
-from .base import AsyncResource, DateLike, IdList, StrList, SyncResource, operation
+from .base import AsyncResource, DateLike, FileInput, IdList, StrList, SyncResource, operation
 
 if TYPE_CHECKING:
     from ..client import AsyncTripletex, Tripletex
 
-__all__ = ["AccountingPeriods", "Activities", "AnnualAccounts", "AsyncAccountingPeriods", "AsyncActivities", "AsyncAnnualAccounts", "AsyncCloseGroups", "AsyncCompanies", "AsyncCountries", "AsyncCurrencies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncDepartments", "AsyncExternalProducts", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLedgers", "AsyncLogisticsSettings", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncResources", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncVatTypes", "AsyncVoucherTypes", "CloseGroups", "Companies", "Countries", "Currencies", "CustomerCategories", "Customers", "Departments", "ExternalProducts", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "Ledgers", "LogisticsSettings", "OrderGroups", "OrderLines", "Orders", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "Session", "SupplierProducts", "Suppliers", "SyncResources", "VatTypes", "VoucherTypes"]
+__all__ = ["AccountingPeriods", "Activities", "AnnualAccounts", "AsyncAccountingPeriods", "AsyncActivities", "AsyncAnnualAccounts", "AsyncCloseGroups", "AsyncCompanies", "AsyncCompanyHolidays", "AsyncCountries", "AsyncCurrencies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncDepartments", "AsyncEmployees", "AsyncExternalProducts", "AsyncHistoricalVouchers", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLedgers", "AsyncLogisticsSettings", "AsyncMonthlyTimesheets", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPaymentTypesOut", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncProjectActivities", "AsyncProjects", "AsyncResources", "AsyncSalaryTypeSpecifications", "AsyncSalaryTypes", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncTimeClocks", "AsyncTimesheetEntries", "AsyncTimesheetSettings", "AsyncVatTypes", "AsyncVoucherTypes", "AsyncVouchers", "AsyncWeeklyTimesheets", "CloseGroups", "Companies", "CompanyHolidays", "Countries", "Currencies", "CustomerCategories", "Customers", "Departments", "Employees", "ExternalProducts", "HistoricalVouchers", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "Ledgers", "LogisticsSettings", "MonthlyTimesheets", "OrderGroups", "OrderLines", "Orders", "PaymentTypesOut", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "ProjectActivities", "Projects", "SalaryTypeSpecifications", "SalaryTypes", "Session", "SupplierProducts", "Suppliers", "SyncResources", "TimeClocks", "TimesheetEntries", "TimesheetSettings", "VatTypes", "VoucherTypes", "Vouchers", "WeeklyTimesheets"]
 
 
 class Session(SyncResource):
@@ -2277,6 +2277,1166 @@ class Activities(SyncResource):
         return result
 
 
+class Vouchers(SyncResource):
+    """Vouchers: Make group Ledger Vouchers."""
+
+    @operation("voucher.create")
+    def create(self, body: m.Voucher | Mapping[str, Any], *, send_to_ledger: bool | None = None) -> m.Voucher:
+        """Create a voucher with its postings, entered gross: the VAT of a posting with a VAT type is split out to the VAT account; the postings must sum to zero.
+
+        Make module: "Create a Ledger Voucher" (Ledger Vouchers), POST /ledger/voucher.
+
+        Args:
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: m.Voucher = self._call("voucher.create", locals())
+        return result
+
+    @operation("voucher.update")
+    def update(self, id: int, body: m.Voucher | Mapping[str, Any], *, send_to_ledger: bool | None = None) -> m.Voucher:
+        """Update a voucher; postings in the body replace the voucher's postings (VAT split again).
+
+        Make module: "Update a Ledger Voucher" (Ledger Vouchers), PUT /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: m.Voucher = self._call("voucher.update", locals())
+        return result
+
+    @operation("voucher.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Voucher:
+        """Get a ledger voucher by id.
+
+        Make module: "Get a Ledger Voucher" (Ledger Vouchers), GET /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Voucher = self._call("voucher.get", locals())
+        return result
+
+    @operation("voucher.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        number: IdList | None = None,
+        number_from: int | None = None,
+        number_to: int | None = None,
+        type_id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Voucher]:
+        """Find ledger vouchers matching the given filters.
+
+        Make module: "Search Ledger Vouchers" (Ledger Vouchers), GET /ledger/voucher.
+
+        Args:
+            id: List of IDs.
+            number: List of voucher numbers.
+            number_from: From and including.
+            number_to: To and excluding.
+            type_id: List of voucher type IDs.
+            date_from: Format is yyyy-MM-dd (from and incl.). Required.
+            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Voucher] = self._call("voucher.search", locals())
+        return result
+
+    @operation("voucher.delete")
+    def delete(self, id: int) -> None:
+        """Delete a voucher and its postings (not a voucher of an invoice, nor in a closed period).
+
+        Make module: "Delete a Ledger Voucher" (Ledger Vouchers), DELETE /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("voucher.delete", locals())
+
+    @operation("voucher.reverse")
+    def reverse(self, id: int, *, date: DateLike) -> m.Voucher:
+        """Reverse a voucher: a new voucher with every posting negated; returns the reversing voucher.
+
+        Reverse a Ledger Voucher: PUT /ledger/voucher/{id}/:reverse.
+
+        Args:
+            id: ID of voucher that should be reversed.
+            date: Reverse voucher date. Required.
+        """
+        result: m.Voucher = self._call("voucher.reverse", locals())
+        return result
+
+
+class PaymentTypesOut(SyncResource):
+    """Payment types out: Make group Ledger Payment Types Out."""
+
+    @operation("payment_type_out.create")
+    def create(self, body: m.PaymentTypeOut | Mapping[str, Any]) -> m.PaymentTypeOut:
+        """Create a ledger payment type out.
+
+        Make module: "Create a Ledger Payment Type Out" (Ledger Payment Types Out), POST /ledger/paymentTypeOut.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: m.PaymentTypeOut = self._call("payment_type_out.create", locals())
+        return result
+
+    @operation("payment_type_out.update")
+    def update(self, id: int, body: m.PaymentTypeOut | Mapping[str, Any]) -> m.PaymentTypeOut:
+        """Update a ledger payment type out: a partial update, absent fields keep their values.
+
+        Make module: "Update a Ledger Payment Type Out" (Ledger Payment Types Out), PUT /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: m.PaymentTypeOut = self._call("payment_type_out.update", locals())
+        return result
+
+    @operation("payment_type_out.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.PaymentTypeOut:
+        """Get a ledger payment type out by id.
+
+        Make module: "Get a Ledger Payment Type Out" (Ledger Payment Types Out), GET /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.PaymentTypeOut = self._call("payment_type_out.get", locals())
+        return result
+
+    @operation("payment_type_out.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        description: str | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.PaymentTypeOut]:
+        """Find payment types for outgoing payments (supplier invoices, VAT returns, salaries).
+
+        Make module: "Search Ledger Payment Types Out" (Ledger Payment Types Out), GET /ledger/paymentTypeOut.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: List of IDs.
+            description: Containing.
+            is_inactive: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.PaymentTypeOut] = self._call("payment_type_out.search", locals())
+        return result
+
+    @operation("payment_type_out.delete")
+    def delete(self, id: int) -> None:
+        """Delete a ledger payment type out by id.
+
+        Make module: "Delete a Ledger Payment Type Out" (Ledger Payment Types Out), DELETE /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("payment_type_out.delete", locals())
+
+
+class HistoricalVouchers(SyncResource):
+    """Historical vouchers: Make group Historical Vouchers."""
+
+    @operation("historical_voucher.create")
+    def create(
+        self,
+        body: Sequence[m.HistoricalVoucher | Mapping[str, Any]],
+        *,
+        comment: str | None = None,
+        use_custom_number_series: bool | None = None,
+    ) -> list[m.HistoricalVoucher]:
+        """Import vouchers kept outside Tripletex (max 500 per request), postings as given: no VAT split.
+
+        Create Historical Vouchers: POST /ledger/voucher/historical/historical.
+
+        Args:
+            body: the HistoricalVoucher to send, as a model or a dict with API field names.
+            comment: Import comment: the name and version of the source system.
+            use_custom_number_series: Use a custom number series instead of the default one.
+        """
+        result: list[m.HistoricalVoucher] = self._call("historical_voucher.create", locals())
+        return result
+
+    @operation("historical_voucher.upload")
+    def upload(self, voucher_id: int, file: FileInput) -> m.HistoricalVoucher:
+        """Attach a scanned document (PDF, PNG, JPEG or TIFF) to a historical voucher; a second upload is appended as new pages.
+
+        Make module: "Upload a Historical Voucher" (Historical Vouchers), POST /ledger/voucher/historical/{voucherId}/attachment.
+
+        Args:
+            voucher_id: Voucher ID to upload attachment to.
+            file: the file to upload: a path, bytes or a binary file object.
+        """
+        result: m.HistoricalVoucher = self._call("historical_voucher.upload", locals())
+        return result
+
+
+class Projects(SyncResource):
+    """Projects: Make group Projects."""
+
+    @operation("project.create")
+    def create(self, body: m.Project | Mapping[str, Any]) -> m.Project:
+        """Create a project: name, project manager and start date are required.
+
+        Make module: "Create a Project" (Projects), POST /project.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: m.Project = self._call("project.create", locals())
+        return result
+
+    @operation("project.update")
+    def update(self, id: int, body: m.Project | Mapping[str, Any]) -> m.Project:
+        """Update a project: a partial update, absent fields keep their values.
+
+        Make module: "Update a Project" (Projects), PUT /project/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: m.Project = self._call("project.update", locals())
+        return result
+
+    @operation("project.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Project:
+        """Get a project by id.
+
+        Make module: "Get a Project" (Projects), GET /project/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Project = self._call("project.get", locals())
+        return result
+
+    @operation("project.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        number: str | None = None,
+        is_offer: bool | None = None,
+        project_manager_id: IdList | None = None,
+        customer_account_manager_id: IdList | None = None,
+        employee_in_project_id: IdList | None = None,
+        department_id: IdList | None = None,
+        start_date_from: DateLike | None = None,
+        start_date_to: DateLike | None = None,
+        end_date_from: DateLike | None = None,
+        end_date_to: DateLike | None = None,
+        is_closed: bool | None = None,
+        is_fixed_price: bool | None = None,
+        customer_id: IdList | None = None,
+        external_accounts_number: str | None = None,
+        include_recently_closed: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Project]:
+        """Find projects matching the given filters.
+
+        Make module: "Search Projects" (Projects), GET /project.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            number: Equals.
+            is_offer: Equals.
+            project_manager_id: List of IDs.
+            customer_account_manager_id: The customer's account manager: list of employee IDs.
+            employee_in_project_id: Project manager or participant: list of employee IDs.
+            department_id: List of IDs.
+            start_date_from: From and including.
+            start_date_to: To and excluding.
+            end_date_from: From and including.
+            end_date_to: To and excluding.
+            is_closed: Equals.
+            is_fixed_price: Equals.
+            customer_id: List of IDs.
+            external_accounts_number: Equals.
+            include_recently_closed: Include recently closed projects (ignored by the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Project] = self._call("project.search", locals())
+        return result
+
+    @operation("project.delete")
+    def delete(self, id: int) -> None:
+        """Delete a project by id.
+
+        Make module: "Delete a Project" (Projects), DELETE /project/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("project.delete", locals())
+
+
+class ProjectActivities(SyncResource):
+    """Project activities: Make group Project Activities."""
+
+    @operation("project_activity.create")
+    def create(self, body: m.ProjectActivity | Mapping[str, Any]) -> m.ProjectActivity:
+        """Link an activity to a project, so hours can be registered on it there.
+
+        Create a Project Activity: POST /project/projectActivity.
+
+        Args:
+            body: the ProjectActivity to send, as a model or a dict with API field names.
+        """
+        result: m.ProjectActivity = self._call("project_activity.create", locals())
+        return result
+
+    @operation("project_activity.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.ProjectActivity:
+        """Get a project activity by id.
+
+        Get a Project Activity: GET /project/projectActivity/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.ProjectActivity = self._call("project_activity.get", locals())
+        return result
+
+    @operation("project_activity.delete")
+    def delete(self, id: int) -> None:
+        """Delete a project activity by id.
+
+        Delete a Project Activity: DELETE /project/projectActivity/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("project_activity.delete", locals())
+
+
+class Employees(SyncResource):
+    """Employees: Make group Employees."""
+
+    @operation("employee.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Employee:
+        """Get an employee by id.
+
+        Get an Employee: GET /employee/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Employee = self._call("employee.get", locals())
+        return result
+
+    @operation("employee.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        employee_number: str | None = None,
+        email: str | None = None,
+        allow_information_registration: bool | None = None,
+        include_contacts: bool | None = None,
+        department_id: IdList | None = None,
+        only_project_managers: bool | None = None,
+        only_contacts: bool | None = None,
+        assignable_project_managers: bool | None = None,
+        period_start: DateLike | None = None,
+        period_end: DateLike | None = None,
+        has_system_access: bool | None = None,
+        only_employee_tokens: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Employee]:
+        """Find employees matching the given filters.
+
+        Search Employees: GET /employee.
+
+        Args:
+            id: List of IDs.
+            first_name: Containing.
+            last_name: Containing.
+            employee_number: Containing.
+            email: Containing.
+            allow_information_registration: Equals (every sandbox employee allows it).
+            include_contacts: Include contacts (external persons).
+            department_id: List of IDs.
+            only_project_managers: Only employees who manage a project.
+            only_contacts: Only contacts (external persons).
+            assignable_project_managers: Only employees who may manage projects.
+            period_start: Employed at or after (ignored by the local sandbox).
+            period_end: Employed before (ignored by the local sandbox).
+            has_system_access: Only employees with a login (every sandbox employee has one).
+            only_employee_tokens: Only API employee tokens (none in the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Employee] = self._call("employee.search", locals())
+        return result
+
+
+class TimesheetSettings(SyncResource):
+    """Timesheet settings: Make group Timesheet Settings."""
+
+    @operation("timesheet_settings.get")
+    def get(self, *, fields: str | None = None) -> m.TimesheetSettings:
+        """Get the timesheet settings of the logged-in company.
+
+        Make module: "Get Timesheet Settings" (Timesheet Settings), GET /timesheet/settings.
+
+        Args:
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetSettings = self._call("timesheet_settings.get", locals())
+        return result
+
+
+class TimesheetEntries(SyncResource):
+    """Timesheet entries: Make group Timesheet Entries."""
+
+    @operation("timesheet_entry.create")
+    def create(self, body: m.TimesheetEntry | Mapping[str, Any]) -> m.TimesheetEntry:
+        """Register hours: employee, activity, date and hours (and the project of a project activity).
+
+        Make module: "Create a Timesheet Entry" (Timesheet Entries), POST /timesheet/entry.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetEntry = self._call("timesheet_entry.create", locals())
+        return result
+
+    @operation("timesheet_entry.update")
+    def update(self, id: int, body: m.TimesheetEntry | Mapping[str, Any]) -> m.TimesheetEntry:
+        """Update a timesheet entry: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Entry" (Timesheet Entries), PUT /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetEntry = self._call("timesheet_entry.update", locals())
+        return result
+
+    @operation("timesheet_entry.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.TimesheetEntry:
+        """Get a timesheet entry by id.
+
+        Make module: "Get a Timesheet Entry" (Timesheet Entries), GET /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetEntry = self._call("timesheet_entry.get", locals())
+        return result
+
+    @operation("timesheet_entry.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        employee_id: IdList | None = None,
+        project_id: IdList | None = None,
+        activity_id: IdList | None = None,
+        comment: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.TimesheetEntry]:
+        """Find timesheet entries matching the given filters.
+
+        Make module: "Search Timesheet Entries" (Timesheet Entries), GET /timesheet/entry.
+
+        Args:
+            id: List of IDs.
+            employee_id: List of IDs.
+            project_id: List of IDs.
+            activity_id: List of IDs.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
+            comment: Containing.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.TimesheetEntry] = self._call("timesheet_entry.search", locals())
+        return result
+
+    @operation("timesheet_entry.delete")
+    def delete(self, id: int, *, version: int | None = None) -> None:
+        """Delete a timesheet entry by id.
+
+        Make module: "Delete a Timesheet Entry" (Timesheet Entries), DELETE /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            version: Number of the version the deletion is based on.
+        """
+        self._call("timesheet_entry.delete", locals())
+
+
+class TimeClocks(SyncResource):
+    """Time clocks: Make group Timesheet Time Clocks."""
+
+    @operation("time_clock.update")
+    def update(self, id: int, body: m.TimeClock | Mapping[str, Any]) -> m.TimeClock:
+        """Update a timesheet time clock: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Time Clock" (Timesheet Time Clocks), PUT /timesheet/timeClock/{id}.
+
+        Args:
+            id: Element ID.
+            body: the TimeClock to send, as a model or a dict with API field names.
+        """
+        result: m.TimeClock = self._call("time_clock.update", locals())
+        return result
+
+    @operation("time_clock.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.TimeClock:
+        """Get a timesheet time clock by id.
+
+        Make module: "Get a Timesheet Time Clock" (Timesheet Time Clocks), GET /timesheet/timeClock/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = self._call("time_clock.get", locals())
+        return result
+
+    @operation("time_clock.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        employee_id: IdList | None = None,
+        project_id: IdList | None = None,
+        activity_id: IdList | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        hour_id: IdList | None = None,
+        is_running: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.TimeClock]:
+        """Find timesheet time clocks matching the given filters.
+
+        Make module: "Search Timesheet Time Clocks" (Timesheet Time Clocks), GET /timesheet/timeClock.
+
+        Args:
+            id: List of IDs.
+            employee_id: List of IDs.
+            project_id: List of IDs.
+            activity_id: List of IDs.
+            date_from: From and including.
+            date_to: To and excluding.
+            hour_id: List of IDs.
+            is_running: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.TimeClock] = self._call("time_clock.search", locals())
+        return result
+
+    @operation("time_clock.start")
+    def start(
+        self,
+        *,
+        activity_id: int,
+        employee_id: int | None = None,
+        project_id: int | None = None,
+        date: DateLike | None = None,
+        lunch_break_duration: float | None = None,
+    ) -> m.TimeClock:
+        """Start a time clock for an employee on an activity (and project); one running clock per employee.
+
+        Start a Time Clock: PUT /timesheet/timeClock/:start.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            project_id: Project ID.
+            activity_id: Activity ID. Required.
+            date: Defaults to today.
+            lunch_break_duration: Lunch break, in hours.
+        """
+        result: m.TimeClock = self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.stop")
+    def stop(self, id: int, *, version: int | None = None) -> None:
+        """Stop a running time clock; its hours are added to the day's timesheet entry.
+
+        Stop a Time Clock: PUT /timesheet/timeClock/{id}/:stop.
+
+        Args:
+            id: Time clock ID.
+            version: Version of the time clock.
+        """
+        self._call("time_clock.stop", locals())
+
+
+class MonthlyTimesheets(SyncResource):
+    """Monthly timesheets: Make group Monthly Timesheets."""
+
+    @operation("monthly_timesheet.update")
+    def update(
+        self,
+        *,
+        command: str,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+        approved_until_date: DateLike | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Update a Monthly Timesheet: complete, approve, unapprove or reopen it (the `command` choice picks the call).
+
+        Make module: "Update a Monthly Timesheet" (Monthly Timesheets), PUT /timesheet/month/:approve.
+
+        Args:
+            command: What to do: complete: Mark as completed by the employee; approve: Approve (locks the hours); unapprove: Take back an approval (the hours stay completed); reopen: Reopen for changes. One of: complete, approve, unapprove, reopen. Required.
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+            approved_until_date: Approve up to this date (default: the end of the month).
+        """
+        result: list[m.MonthlyStatus] = self._call("monthly_timesheet.update", locals())
+        return result
+
+    @operation("monthly_timesheet.complete")
+    def complete(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Mark as completed by the employee: a monthly timesheet, by id or by employee and period.
+
+        Complete a Monthly Timesheet: PUT /timesheet/month/:complete.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = self._call("monthly_timesheet.complete", locals())
+        return result
+
+    @operation("monthly_timesheet.approve")
+    def approve(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+        approved_until_date: DateLike | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Approve (locks the hours): a monthly timesheet, by id or by employee and period.
+
+        Approve a Monthly Timesheet: PUT /timesheet/month/:approve.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+            approved_until_date: Approve up to this date (default: the end of the month).
+        """
+        result: list[m.MonthlyStatus] = self._call("monthly_timesheet.approve", locals())
+        return result
+
+    @operation("monthly_timesheet.unapprove")
+    def unapprove(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Take back an approval (the hours stay completed): a monthly timesheet, by id or by employee and period.
+
+        Unapprove a Monthly Timesheet: PUT /timesheet/month/:unapprove.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = self._call("monthly_timesheet.unapprove", locals())
+        return result
+
+    @operation("monthly_timesheet.reopen")
+    def reopen(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Reopen for changes: a monthly timesheet, by id or by employee and period.
+
+        Reopen a Monthly Timesheet: PUT /timesheet/month/:reopen.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = self._call("monthly_timesheet.reopen", locals())
+        return result
+
+    @operation("monthly_timesheet.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.MonthlyStatus:
+        """Get a monthly timesheet status by id (see `by_months` to find it by employee and month).
+
+        Make module: "Get a Monthly Timesheet" (Monthly Timesheets), GET /timesheet/month/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.MonthlyStatus = self._call("monthly_timesheet.get", locals())
+        return result
+
+    @operation("monthly_timesheet.by_months")
+    def by_months(
+        self,
+        *,
+        employee_ids: IdList,
+        month_year_list: str,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.MonthlyStatus]:
+        """The monthly timesheet statuses of employees for the months given.
+
+        Find Monthly Timesheets: GET /timesheet/month/byMonthNumberList.
+
+        Args:
+            employee_ids: Employee IDs. Required.
+            month_year_list: Months as YYYY-MM, comma separated. Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.MonthlyStatus] = self._call("monthly_timesheet.by_months", locals())
+        return result
+
+
+class WeeklyTimesheets(SyncResource):
+    """Weekly timesheets: Make group Weekly Timesheets."""
+
+    @operation("weekly_timesheet.update")
+    def update(
+        self,
+        *,
+        command: str,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Update a Weekly Timesheet: complete, approve, unapprove or reopen it (the `command` choice picks the call).
+
+        Make module: "Update a Weekly Timesheet" (Weekly Timesheets), PUT /timesheet/week/:approve.
+
+        Args:
+            command: What to do: complete: Mark as completed by the employee; approve: Approve (locks the hours); unapprove: Take back an approval (the hours stay completed); reopen: Reopen for changes. One of: complete, approve, unapprove, reopen. Required.
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = self._call("weekly_timesheet.update", locals())
+        return result
+
+    @operation("weekly_timesheet.complete")
+    def complete(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Mark as completed by the employee: a weekly timesheet, by id or by employee and period.
+
+        Complete a Weekly Timesheet: PUT /timesheet/week/:complete.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = self._call("weekly_timesheet.complete", locals())
+        return result
+
+    @operation("weekly_timesheet.approve")
+    def approve(self, *, id: int | None = None, employee_id: int | None = None, week_year: str | None = None) -> m.Week:
+        """Approve (locks the hours): a weekly timesheet, by id or by employee and period.
+
+        Approve a Weekly Timesheet: PUT /timesheet/week/:approve.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = self._call("weekly_timesheet.approve", locals())
+        return result
+
+    @operation("weekly_timesheet.unapprove")
+    def unapprove(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Take back an approval (the hours stay completed): a weekly timesheet, by id or by employee and period.
+
+        Unapprove a Weekly Timesheet: PUT /timesheet/week/:unapprove.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = self._call("weekly_timesheet.unapprove", locals())
+        return result
+
+    @operation("weekly_timesheet.reopen")
+    def reopen(self, *, id: int | None = None, employee_id: int | None = None, week_year: str | None = None) -> m.Week:
+        """Reopen for changes: a weekly timesheet, by id or by employee and period.
+
+        Reopen a Weekly Timesheet: PUT /timesheet/week/:reopen.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = self._call("weekly_timesheet.reopen", locals())
+        return result
+
+    @operation("weekly_timesheet.get")
+    def get(
+        self,
+        *,
+        ids: IdList | None = None,
+        employee_ids: IdList | None = None,
+        week_year: str | None = None,
+        approved_by: int | None = None,
+        from_: int | None = None,
+        count: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+    ) -> m.Week | None:
+        """Get a weekly timesheet status: by ids, or by employee and week (the first match; None if none).
+
+        Make module: "Get a Weekly Timesheet" (Weekly Timesheets), GET /timesheet/week.
+
+        Args:
+            ids: List of IDs.
+            employee_ids: Employee IDs.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+            approved_by: Approved by this employee.
+            from_: From index.
+            count: Number of elements to return.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Week | None = self._call("weekly_timesheet.get", locals())
+        return result
+
+
+class CompanyHolidays(SyncResource):
+    """Company holidays: Make group Timesheet Company Holidays."""
+
+    @operation("company_holiday.create")
+    def create(self, body: m.CompanyHolidays | Mapping[str, Any]) -> m.CompanyHolidays:
+        """Create a timesheet company holiday.
+
+        Make module: "Create a Timesheet Company Holiday" (Timesheet Company Holidays), POST /timesheet/companyHoliday.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the CompanyHolidays to send, as a model or a dict with API field names.
+        """
+        result: m.CompanyHolidays = self._call("company_holiday.create", locals())
+        return result
+
+    @operation("company_holiday.update")
+    def update(self, id: int, body: m.CompanyHolidays | Mapping[str, Any]) -> m.CompanyHolidays:
+        """Update a timesheet company holiday: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Company Holiday" (Timesheet Company Holidays), PUT /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the CompanyHolidays to send, as a model or a dict with API field names.
+        """
+        result: m.CompanyHolidays = self._call("company_holiday.update", locals())
+        return result
+
+    @operation("company_holiday.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.CompanyHolidays:
+        """Get a timesheet company holiday by id.
+
+        Make module: "Get a Timesheet Company Holiday" (Timesheet Company Holidays), GET /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.CompanyHolidays = self._call("company_holiday.get", locals())
+        return result
+
+    @operation("company_holiday.search")
+    def search(
+        self,
+        *,
+        ids: IdList | None = None,
+        years: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.CompanyHolidays]:
+        """Find timesheet company holidays matching the given filters.
+
+        Make module: "Search Timesheet Company Holidays" (Timesheet Company Holidays), GET /timesheet/companyHoliday.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: ID of the elements.
+            years: Years, e.g. 2026 or 2026,2027.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.CompanyHolidays] = self._call("company_holiday.search", locals())
+        return result
+
+    @operation("company_holiday.delete")
+    def delete(self, id: int) -> None:
+        """Delete a timesheet company holiday by id.
+
+        Make module: "Delete a Timesheet Company Holiday" (Timesheet Company Holidays), DELETE /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("company_holiday.delete", locals())
+
+
+class SalaryTypeSpecifications(SyncResource):
+    """Salary type specifications: Make group Salary Types Specifications."""
+
+    @operation("salary_type_specification.create")
+    def create(
+        self,
+        body: m.TimesheetSalaryTypeSpecification | Mapping[str, Any],
+    ) -> m.TimesheetSalaryTypeSpecification:
+        """Create a timesheet salary type specification.
+
+        Make module: "Create a Timesheet Salary Type Specification" (Salary Types Specifications), POST /timesheet/salaryTypeSpecification.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the TimesheetSalaryTypeSpecification to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetSalaryTypeSpecification = self._call("salary_type_specification.create", locals())
+        return result
+
+    @operation("salary_type_specification.update")
+    def update(
+        self,
+        id: int,
+        body: m.TimesheetSalaryTypeSpecification | Mapping[str, Any],
+    ) -> m.TimesheetSalaryTypeSpecification:
+        """Update a timesheet salary type specification: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Salary Type Specification" (Salary Types Specifications), PUT /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the TimesheetSalaryTypeSpecification to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetSalaryTypeSpecification = self._call("salary_type_specification.update", locals())
+        return result
+
+    @operation("salary_type_specification.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.TimesheetSalaryTypeSpecification:
+        """Get a timesheet salary type specification by id.
+
+        Make module: "Get a Timesheet Salary Type Specification" (Salary Types Specifications), GET /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetSalaryTypeSpecification = self._call("salary_type_specification.get", locals())
+        return result
+
+    @operation("salary_type_specification.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        employee_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.TimesheetSalaryTypeSpecification]:
+        """Find timesheet salary type specifications matching the given filters.
+
+        Make module: "Search Timesheet Salary Type Specifications" (Salary Types Specifications), GET /timesheet/salaryTypeSpecification.
+        Marked [BETA] in the official API.
+
+        Args:
+            date_from: From and including.
+            date_to: To and excluding.
+            employee_id: Employee ID.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.TimesheetSalaryTypeSpecification] = self._call("salary_type_specification.search", locals())
+        return result
+
+    @operation("salary_type_specification.delete")
+    def delete(self, id: int) -> None:
+        """Delete a timesheet salary type specification by id.
+
+        Make module: "Delete a Timesheet Salary Type Specification" (Salary Types Specifications), DELETE /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("salary_type_specification.delete", locals())
+
+
+class SalaryTypes(SyncResource):
+    """Salary types: Make group Salary Types."""
+
+    @operation("salary_type.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.SalaryType:
+        """Get a salary type by id.
+
+        Get a Salary Type: GET /salary/type/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.SalaryType = self._call("salary_type.get", locals())
+        return result
+
+    @operation("salary_type.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        number: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        show_in_timesheet: bool | None = None,
+        is_inactive: bool | None = None,
+        employee_ids: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.SalaryType]:
+        """Find salary types matching the given filters.
+
+        Search Salary Types: GET /salary/type.
+
+        Args:
+            id: List of IDs.
+            number: Equals.
+            name: Containing.
+            description: Containing.
+            show_in_timesheet: Equals.
+            is_inactive: Equals (every salary type of the local sandbox is active).
+            employee_ids: Salary types of these employees (every type, in the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.SalaryType] = self._call("salary_type.search", locals())
+        return result
+
+
 class SyncResources:
     """The resources of the sync client."""
 
@@ -2314,6 +3474,20 @@ class SyncResources:
     countries: Countries
     departments: Departments
     activities: Activities
+    vouchers: Vouchers
+    payment_types_out: PaymentTypesOut
+    historical_vouchers: HistoricalVouchers
+    projects: Projects
+    project_activities: ProjectActivities
+    employees: Employees
+    timesheet_settings: TimesheetSettings
+    timesheet_entries: TimesheetEntries
+    time_clocks: TimeClocks
+    monthly_timesheets: MonthlyTimesheets
+    weekly_timesheets: WeeklyTimesheets
+    company_holidays: CompanyHolidays
+    salary_type_specifications: SalaryTypeSpecifications
+    salary_types: SalaryTypes
 
     def _init_resources(self) -> None:
         client = cast("Tripletex", self)
@@ -2351,6 +3525,20 @@ class SyncResources:
         self.countries = Countries(client)
         self.departments = Departments(client)
         self.activities = Activities(client)
+        self.vouchers = Vouchers(client)
+        self.payment_types_out = PaymentTypesOut(client)
+        self.historical_vouchers = HistoricalVouchers(client)
+        self.projects = Projects(client)
+        self.project_activities = ProjectActivities(client)
+        self.employees = Employees(client)
+        self.timesheet_settings = TimesheetSettings(client)
+        self.timesheet_entries = TimesheetEntries(client)
+        self.time_clocks = TimeClocks(client)
+        self.monthly_timesheets = MonthlyTimesheets(client)
+        self.weekly_timesheets = WeeklyTimesheets(client)
+        self.company_holidays = CompanyHolidays(client)
+        self.salary_type_specifications = SalaryTypeSpecifications(client)
+        self.salary_types = SalaryTypes(client)
 
 
 class AsyncSession(AsyncResource):
@@ -4617,6 +5805,1184 @@ class AsyncActivities(AsyncResource):
         return result
 
 
+class AsyncVouchers(AsyncResource):
+    """Vouchers: Make group Ledger Vouchers."""
+
+    @operation("voucher.create")
+    async def create(self, body: m.Voucher | Mapping[str, Any], *, send_to_ledger: bool | None = None) -> m.Voucher:
+        """Create a voucher with its postings, entered gross: the VAT of a posting with a VAT type is split out to the VAT account; the postings must sum to zero.
+
+        Make module: "Create a Ledger Voucher" (Ledger Vouchers), POST /ledger/voucher.
+
+        Args:
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: m.Voucher = await self._call("voucher.create", locals())
+        return result
+
+    @operation("voucher.update")
+    async def update(
+        self,
+        id: int,
+        body: m.Voucher | Mapping[str, Any],
+        *,
+        send_to_ledger: bool | None = None,
+    ) -> m.Voucher:
+        """Update a voucher; postings in the body replace the voucher's postings (VAT split again).
+
+        Make module: "Update a Ledger Voucher" (Ledger Vouchers), PUT /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: m.Voucher = await self._call("voucher.update", locals())
+        return result
+
+    @operation("voucher.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Voucher:
+        """Get a ledger voucher by id.
+
+        Make module: "Get a Ledger Voucher" (Ledger Vouchers), GET /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Voucher = await self._call("voucher.get", locals())
+        return result
+
+    @operation("voucher.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        number: IdList | None = None,
+        number_from: int | None = None,
+        number_to: int | None = None,
+        type_id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Voucher]:
+        """Find ledger vouchers matching the given filters.
+
+        Make module: "Search Ledger Vouchers" (Ledger Vouchers), GET /ledger/voucher.
+
+        Args:
+            id: List of IDs.
+            number: List of voucher numbers.
+            number_from: From and including.
+            number_to: To and excluding.
+            type_id: List of voucher type IDs.
+            date_from: Format is yyyy-MM-dd (from and incl.). Required.
+            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Voucher] = self._call("voucher.search", locals())
+        return result
+
+    @operation("voucher.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a voucher and its postings (not a voucher of an invoice, nor in a closed period).
+
+        Make module: "Delete a Ledger Voucher" (Ledger Vouchers), DELETE /ledger/voucher/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("voucher.delete", locals())
+
+    @operation("voucher.reverse")
+    async def reverse(self, id: int, *, date: DateLike) -> m.Voucher:
+        """Reverse a voucher: a new voucher with every posting negated; returns the reversing voucher.
+
+        Reverse a Ledger Voucher: PUT /ledger/voucher/{id}/:reverse.
+
+        Args:
+            id: ID of voucher that should be reversed.
+            date: Reverse voucher date. Required.
+        """
+        result: m.Voucher = await self._call("voucher.reverse", locals())
+        return result
+
+
+class AsyncPaymentTypesOut(AsyncResource):
+    """Payment types out: Make group Ledger Payment Types Out."""
+
+    @operation("payment_type_out.create")
+    async def create(self, body: m.PaymentTypeOut | Mapping[str, Any]) -> m.PaymentTypeOut:
+        """Create a ledger payment type out.
+
+        Make module: "Create a Ledger Payment Type Out" (Ledger Payment Types Out), POST /ledger/paymentTypeOut.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: m.PaymentTypeOut = await self._call("payment_type_out.create", locals())
+        return result
+
+    @operation("payment_type_out.update")
+    async def update(self, id: int, body: m.PaymentTypeOut | Mapping[str, Any]) -> m.PaymentTypeOut:
+        """Update a ledger payment type out: a partial update, absent fields keep their values.
+
+        Make module: "Update a Ledger Payment Type Out" (Ledger Payment Types Out), PUT /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: m.PaymentTypeOut = await self._call("payment_type_out.update", locals())
+        return result
+
+    @operation("payment_type_out.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.PaymentTypeOut:
+        """Get a ledger payment type out by id.
+
+        Make module: "Get a Ledger Payment Type Out" (Ledger Payment Types Out), GET /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.PaymentTypeOut = await self._call("payment_type_out.get", locals())
+        return result
+
+    @operation("payment_type_out.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        description: str | None = None,
+        is_inactive: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.PaymentTypeOut]:
+        """Find payment types for outgoing payments (supplier invoices, VAT returns, salaries).
+
+        Make module: "Search Ledger Payment Types Out" (Ledger Payment Types Out), GET /ledger/paymentTypeOut.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: List of IDs.
+            description: Containing.
+            is_inactive: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.PaymentTypeOut] = self._call("payment_type_out.search", locals())
+        return result
+
+    @operation("payment_type_out.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a ledger payment type out by id.
+
+        Make module: "Delete a Ledger Payment Type Out" (Ledger Payment Types Out), DELETE /ledger/paymentTypeOut/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("payment_type_out.delete", locals())
+
+
+class AsyncHistoricalVouchers(AsyncResource):
+    """Historical vouchers: Make group Historical Vouchers."""
+
+    @operation("historical_voucher.create")
+    async def create(
+        self,
+        body: Sequence[m.HistoricalVoucher | Mapping[str, Any]],
+        *,
+        comment: str | None = None,
+        use_custom_number_series: bool | None = None,
+    ) -> list[m.HistoricalVoucher]:
+        """Import vouchers kept outside Tripletex (max 500 per request), postings as given: no VAT split.
+
+        Create Historical Vouchers: POST /ledger/voucher/historical/historical.
+
+        Args:
+            body: the HistoricalVoucher to send, as a model or a dict with API field names.
+            comment: Import comment: the name and version of the source system.
+            use_custom_number_series: Use a custom number series instead of the default one.
+        """
+        result: list[m.HistoricalVoucher] = await self._call("historical_voucher.create", locals())
+        return result
+
+    @operation("historical_voucher.upload")
+    async def upload(self, voucher_id: int, file: FileInput) -> m.HistoricalVoucher:
+        """Attach a scanned document (PDF, PNG, JPEG or TIFF) to a historical voucher; a second upload is appended as new pages.
+
+        Make module: "Upload a Historical Voucher" (Historical Vouchers), POST /ledger/voucher/historical/{voucherId}/attachment.
+
+        Args:
+            voucher_id: Voucher ID to upload attachment to.
+            file: the file to upload: a path, bytes or a binary file object.
+        """
+        result: m.HistoricalVoucher = await self._call("historical_voucher.upload", locals())
+        return result
+
+
+class AsyncProjects(AsyncResource):
+    """Projects: Make group Projects."""
+
+    @operation("project.create")
+    async def create(self, body: m.Project | Mapping[str, Any]) -> m.Project:
+        """Create a project: name, project manager and start date are required.
+
+        Make module: "Create a Project" (Projects), POST /project.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: m.Project = await self._call("project.create", locals())
+        return result
+
+    @operation("project.update")
+    async def update(self, id: int, body: m.Project | Mapping[str, Any]) -> m.Project:
+        """Update a project: a partial update, absent fields keep their values.
+
+        Make module: "Update a Project" (Projects), PUT /project/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: m.Project = await self._call("project.update", locals())
+        return result
+
+    @operation("project.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Project:
+        """Get a project by id.
+
+        Make module: "Get a Project" (Projects), GET /project/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Project = await self._call("project.get", locals())
+        return result
+
+    @operation("project.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        name: str | None = None,
+        number: str | None = None,
+        is_offer: bool | None = None,
+        project_manager_id: IdList | None = None,
+        customer_account_manager_id: IdList | None = None,
+        employee_in_project_id: IdList | None = None,
+        department_id: IdList | None = None,
+        start_date_from: DateLike | None = None,
+        start_date_to: DateLike | None = None,
+        end_date_from: DateLike | None = None,
+        end_date_to: DateLike | None = None,
+        is_closed: bool | None = None,
+        is_fixed_price: bool | None = None,
+        customer_id: IdList | None = None,
+        external_accounts_number: str | None = None,
+        include_recently_closed: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Project]:
+        """Find projects matching the given filters.
+
+        Make module: "Search Projects" (Projects), GET /project.
+
+        Args:
+            id: List of IDs.
+            name: Containing.
+            number: Equals.
+            is_offer: Equals.
+            project_manager_id: List of IDs.
+            customer_account_manager_id: The customer's account manager: list of employee IDs.
+            employee_in_project_id: Project manager or participant: list of employee IDs.
+            department_id: List of IDs.
+            start_date_from: From and including.
+            start_date_to: To and excluding.
+            end_date_from: From and including.
+            end_date_to: To and excluding.
+            is_closed: Equals.
+            is_fixed_price: Equals.
+            customer_id: List of IDs.
+            external_accounts_number: Equals.
+            include_recently_closed: Include recently closed projects (ignored by the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Project] = self._call("project.search", locals())
+        return result
+
+    @operation("project.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a project by id.
+
+        Make module: "Delete a Project" (Projects), DELETE /project/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("project.delete", locals())
+
+
+class AsyncProjectActivities(AsyncResource):
+    """Project activities: Make group Project Activities."""
+
+    @operation("project_activity.create")
+    async def create(self, body: m.ProjectActivity | Mapping[str, Any]) -> m.ProjectActivity:
+        """Link an activity to a project, so hours can be registered on it there.
+
+        Create a Project Activity: POST /project/projectActivity.
+
+        Args:
+            body: the ProjectActivity to send, as a model or a dict with API field names.
+        """
+        result: m.ProjectActivity = await self._call("project_activity.create", locals())
+        return result
+
+    @operation("project_activity.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.ProjectActivity:
+        """Get a project activity by id.
+
+        Get a Project Activity: GET /project/projectActivity/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.ProjectActivity = await self._call("project_activity.get", locals())
+        return result
+
+    @operation("project_activity.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a project activity by id.
+
+        Delete a Project Activity: DELETE /project/projectActivity/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("project_activity.delete", locals())
+
+
+class AsyncEmployees(AsyncResource):
+    """Employees: Make group Employees."""
+
+    @operation("employee.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Employee:
+        """Get an employee by id.
+
+        Get an Employee: GET /employee/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Employee = await self._call("employee.get", locals())
+        return result
+
+    @operation("employee.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        employee_number: str | None = None,
+        email: str | None = None,
+        allow_information_registration: bool | None = None,
+        include_contacts: bool | None = None,
+        department_id: IdList | None = None,
+        only_project_managers: bool | None = None,
+        only_contacts: bool | None = None,
+        assignable_project_managers: bool | None = None,
+        period_start: DateLike | None = None,
+        period_end: DateLike | None = None,
+        has_system_access: bool | None = None,
+        only_employee_tokens: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Employee]:
+        """Find employees matching the given filters.
+
+        Search Employees: GET /employee.
+
+        Args:
+            id: List of IDs.
+            first_name: Containing.
+            last_name: Containing.
+            employee_number: Containing.
+            email: Containing.
+            allow_information_registration: Equals (every sandbox employee allows it).
+            include_contacts: Include contacts (external persons).
+            department_id: List of IDs.
+            only_project_managers: Only employees who manage a project.
+            only_contacts: Only contacts (external persons).
+            assignable_project_managers: Only employees who may manage projects.
+            period_start: Employed at or after (ignored by the local sandbox).
+            period_end: Employed before (ignored by the local sandbox).
+            has_system_access: Only employees with a login (every sandbox employee has one).
+            only_employee_tokens: Only API employee tokens (none in the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Employee] = self._call("employee.search", locals())
+        return result
+
+
+class AsyncTimesheetSettings(AsyncResource):
+    """Timesheet settings: Make group Timesheet Settings."""
+
+    @operation("timesheet_settings.get")
+    async def get(self, *, fields: str | None = None) -> m.TimesheetSettings:
+        """Get the timesheet settings of the logged-in company.
+
+        Make module: "Get Timesheet Settings" (Timesheet Settings), GET /timesheet/settings.
+
+        Args:
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetSettings = await self._call("timesheet_settings.get", locals())
+        return result
+
+
+class AsyncTimesheetEntries(AsyncResource):
+    """Timesheet entries: Make group Timesheet Entries."""
+
+    @operation("timesheet_entry.create")
+    async def create(self, body: m.TimesheetEntry | Mapping[str, Any]) -> m.TimesheetEntry:
+        """Register hours: employee, activity, date and hours (and the project of a project activity).
+
+        Make module: "Create a Timesheet Entry" (Timesheet Entries), POST /timesheet/entry.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetEntry = await self._call("timesheet_entry.create", locals())
+        return result
+
+    @operation("timesheet_entry.update")
+    async def update(self, id: int, body: m.TimesheetEntry | Mapping[str, Any]) -> m.TimesheetEntry:
+        """Update a timesheet entry: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Entry" (Timesheet Entries), PUT /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetEntry = await self._call("timesheet_entry.update", locals())
+        return result
+
+    @operation("timesheet_entry.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.TimesheetEntry:
+        """Get a timesheet entry by id.
+
+        Make module: "Get a Timesheet Entry" (Timesheet Entries), GET /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetEntry = await self._call("timesheet_entry.get", locals())
+        return result
+
+    @operation("timesheet_entry.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike,
+        date_to: DateLike,
+        id: IdList | None = None,
+        employee_id: IdList | None = None,
+        project_id: IdList | None = None,
+        activity_id: IdList | None = None,
+        comment: str | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.TimesheetEntry]:
+        """Find timesheet entries matching the given filters.
+
+        Make module: "Search Timesheet Entries" (Timesheet Entries), GET /timesheet/entry.
+
+        Args:
+            id: List of IDs.
+            employee_id: List of IDs.
+            project_id: List of IDs.
+            activity_id: List of IDs.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
+            comment: Containing.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.TimesheetEntry] = self._call("timesheet_entry.search", locals())
+        return result
+
+    @operation("timesheet_entry.delete")
+    async def delete(self, id: int, *, version: int | None = None) -> None:
+        """Delete a timesheet entry by id.
+
+        Make module: "Delete a Timesheet Entry" (Timesheet Entries), DELETE /timesheet/entry/{id}.
+
+        Args:
+            id: Element ID.
+            version: Number of the version the deletion is based on.
+        """
+        await self._call("timesheet_entry.delete", locals())
+
+
+class AsyncTimeClocks(AsyncResource):
+    """Time clocks: Make group Timesheet Time Clocks."""
+
+    @operation("time_clock.update")
+    async def update(self, id: int, body: m.TimeClock | Mapping[str, Any]) -> m.TimeClock:
+        """Update a timesheet time clock: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Time Clock" (Timesheet Time Clocks), PUT /timesheet/timeClock/{id}.
+
+        Args:
+            id: Element ID.
+            body: the TimeClock to send, as a model or a dict with API field names.
+        """
+        result: m.TimeClock = await self._call("time_clock.update", locals())
+        return result
+
+    @operation("time_clock.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.TimeClock:
+        """Get a timesheet time clock by id.
+
+        Make module: "Get a Timesheet Time Clock" (Timesheet Time Clocks), GET /timesheet/timeClock/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = await self._call("time_clock.get", locals())
+        return result
+
+    @operation("time_clock.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        employee_id: IdList | None = None,
+        project_id: IdList | None = None,
+        activity_id: IdList | None = None,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        hour_id: IdList | None = None,
+        is_running: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.TimeClock]:
+        """Find timesheet time clocks matching the given filters.
+
+        Make module: "Search Timesheet Time Clocks" (Timesheet Time Clocks), GET /timesheet/timeClock.
+
+        Args:
+            id: List of IDs.
+            employee_id: List of IDs.
+            project_id: List of IDs.
+            activity_id: List of IDs.
+            date_from: From and including.
+            date_to: To and excluding.
+            hour_id: List of IDs.
+            is_running: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.TimeClock] = self._call("time_clock.search", locals())
+        return result
+
+    @operation("time_clock.start")
+    async def start(
+        self,
+        *,
+        activity_id: int,
+        employee_id: int | None = None,
+        project_id: int | None = None,
+        date: DateLike | None = None,
+        lunch_break_duration: float | None = None,
+    ) -> m.TimeClock:
+        """Start a time clock for an employee on an activity (and project); one running clock per employee.
+
+        Start a Time Clock: PUT /timesheet/timeClock/:start.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            project_id: Project ID.
+            activity_id: Activity ID. Required.
+            date: Defaults to today.
+            lunch_break_duration: Lunch break, in hours.
+        """
+        result: m.TimeClock = await self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.stop")
+    async def stop(self, id: int, *, version: int | None = None) -> None:
+        """Stop a running time clock; its hours are added to the day's timesheet entry.
+
+        Stop a Time Clock: PUT /timesheet/timeClock/{id}/:stop.
+
+        Args:
+            id: Time clock ID.
+            version: Version of the time clock.
+        """
+        await self._call("time_clock.stop", locals())
+
+
+class AsyncMonthlyTimesheets(AsyncResource):
+    """Monthly timesheets: Make group Monthly Timesheets."""
+
+    @operation("monthly_timesheet.update")
+    async def update(
+        self,
+        *,
+        command: str,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+        approved_until_date: DateLike | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Update a Monthly Timesheet: complete, approve, unapprove or reopen it (the `command` choice picks the call).
+
+        Make module: "Update a Monthly Timesheet" (Monthly Timesheets), PUT /timesheet/month/:approve.
+
+        Args:
+            command: What to do: complete: Mark as completed by the employee; approve: Approve (locks the hours); unapprove: Take back an approval (the hours stay completed); reopen: Reopen for changes. One of: complete, approve, unapprove, reopen. Required.
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+            approved_until_date: Approve up to this date (default: the end of the month).
+        """
+        result: list[m.MonthlyStatus] = await self._call("monthly_timesheet.update", locals())
+        return result
+
+    @operation("monthly_timesheet.complete")
+    async def complete(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Mark as completed by the employee: a monthly timesheet, by id or by employee and period.
+
+        Complete a Monthly Timesheet: PUT /timesheet/month/:complete.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = await self._call("monthly_timesheet.complete", locals())
+        return result
+
+    @operation("monthly_timesheet.approve")
+    async def approve(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+        approved_until_date: DateLike | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Approve (locks the hours): a monthly timesheet, by id or by employee and period.
+
+        Approve a Monthly Timesheet: PUT /timesheet/month/:approve.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+            approved_until_date: Approve up to this date (default: the end of the month).
+        """
+        result: list[m.MonthlyStatus] = await self._call("monthly_timesheet.approve", locals())
+        return result
+
+    @operation("monthly_timesheet.unapprove")
+    async def unapprove(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Take back an approval (the hours stay completed): a monthly timesheet, by id or by employee and period.
+
+        Unapprove a Monthly Timesheet: PUT /timesheet/month/:unapprove.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = await self._call("monthly_timesheet.unapprove", locals())
+        return result
+
+    @operation("monthly_timesheet.reopen")
+    async def reopen(
+        self,
+        *,
+        id: int | None = None,
+        employee_ids: IdList | None = None,
+        month_year: str | None = None,
+    ) -> list[m.MonthlyStatus]:
+        """Reopen for changes: a monthly timesheet, by id or by employee and period.
+
+        Reopen a Monthly Timesheet: PUT /timesheet/month/:reopen.
+
+        Args:
+            id: Monthly status ID; when given, the other arguments are ignored.
+            employee_ids: Employee IDs; defaults to the token's owner.
+            month_year: The month as YYYY-MM, e.g. 2026-11.
+        """
+        result: list[m.MonthlyStatus] = await self._call("monthly_timesheet.reopen", locals())
+        return result
+
+    @operation("monthly_timesheet.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.MonthlyStatus:
+        """Get a monthly timesheet status by id (see `by_months` to find it by employee and month).
+
+        Make module: "Get a Monthly Timesheet" (Monthly Timesheets), GET /timesheet/month/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.MonthlyStatus = await self._call("monthly_timesheet.get", locals())
+        return result
+
+    @operation("monthly_timesheet.by_months")
+    def by_months(
+        self,
+        *,
+        employee_ids: IdList,
+        month_year_list: str,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.MonthlyStatus]:
+        """The monthly timesheet statuses of employees for the months given.
+
+        Find Monthly Timesheets: GET /timesheet/month/byMonthNumberList.
+
+        Args:
+            employee_ids: Employee IDs. Required.
+            month_year_list: Months as YYYY-MM, comma separated. Required.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.MonthlyStatus] = self._call("monthly_timesheet.by_months", locals())
+        return result
+
+
+class AsyncWeeklyTimesheets(AsyncResource):
+    """Weekly timesheets: Make group Weekly Timesheets."""
+
+    @operation("weekly_timesheet.update")
+    async def update(
+        self,
+        *,
+        command: str,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Update a Weekly Timesheet: complete, approve, unapprove or reopen it (the `command` choice picks the call).
+
+        Make module: "Update a Weekly Timesheet" (Weekly Timesheets), PUT /timesheet/week/:approve.
+
+        Args:
+            command: What to do: complete: Mark as completed by the employee; approve: Approve (locks the hours); unapprove: Take back an approval (the hours stay completed); reopen: Reopen for changes. One of: complete, approve, unapprove, reopen. Required.
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = await self._call("weekly_timesheet.update", locals())
+        return result
+
+    @operation("weekly_timesheet.complete")
+    async def complete(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Mark as completed by the employee: a weekly timesheet, by id or by employee and period.
+
+        Complete a Weekly Timesheet: PUT /timesheet/week/:complete.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = await self._call("weekly_timesheet.complete", locals())
+        return result
+
+    @operation("weekly_timesheet.approve")
+    async def approve(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Approve (locks the hours): a weekly timesheet, by id or by employee and period.
+
+        Approve a Weekly Timesheet: PUT /timesheet/week/:approve.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = await self._call("weekly_timesheet.approve", locals())
+        return result
+
+    @operation("weekly_timesheet.unapprove")
+    async def unapprove(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Take back an approval (the hours stay completed): a weekly timesheet, by id or by employee and period.
+
+        Unapprove a Weekly Timesheet: PUT /timesheet/week/:unapprove.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = await self._call("weekly_timesheet.unapprove", locals())
+        return result
+
+    @operation("weekly_timesheet.reopen")
+    async def reopen(
+        self,
+        *,
+        id: int | None = None,
+        employee_id: int | None = None,
+        week_year: str | None = None,
+    ) -> m.Week:
+        """Reopen for changes: a weekly timesheet, by id or by employee and period.
+
+        Reopen a Weekly Timesheet: PUT /timesheet/week/:reopen.
+
+        Args:
+            id: Week status ID; when given, the other arguments are ignored.
+            employee_id: Employee ID.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+        """
+        result: m.Week = await self._call("weekly_timesheet.reopen", locals())
+        return result
+
+    @operation("weekly_timesheet.get")
+    async def get(
+        self,
+        *,
+        ids: IdList | None = None,
+        employee_ids: IdList | None = None,
+        week_year: str | None = None,
+        approved_by: int | None = None,
+        from_: int | None = None,
+        count: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+    ) -> m.Week | None:
+        """Get a weekly timesheet status: by ids, or by employee and week (the first match; None if none).
+
+        Make module: "Get a Weekly Timesheet" (Weekly Timesheets), GET /timesheet/week.
+
+        Args:
+            ids: List of IDs.
+            employee_ids: Employee IDs.
+            week_year: ISO-8601 week and year, e.g. 2026-48.
+            approved_by: Approved by this employee.
+            from_: From index.
+            count: Number of elements to return.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Week | None = await self._call("weekly_timesheet.get", locals())
+        return result
+
+
+class AsyncCompanyHolidays(AsyncResource):
+    """Company holidays: Make group Timesheet Company Holidays."""
+
+    @operation("company_holiday.create")
+    async def create(self, body: m.CompanyHolidays | Mapping[str, Any]) -> m.CompanyHolidays:
+        """Create a timesheet company holiday.
+
+        Make module: "Create a Timesheet Company Holiday" (Timesheet Company Holidays), POST /timesheet/companyHoliday.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the CompanyHolidays to send, as a model or a dict with API field names.
+        """
+        result: m.CompanyHolidays = await self._call("company_holiday.create", locals())
+        return result
+
+    @operation("company_holiday.update")
+    async def update(self, id: int, body: m.CompanyHolidays | Mapping[str, Any]) -> m.CompanyHolidays:
+        """Update a timesheet company holiday: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Company Holiday" (Timesheet Company Holidays), PUT /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the CompanyHolidays to send, as a model or a dict with API field names.
+        """
+        result: m.CompanyHolidays = await self._call("company_holiday.update", locals())
+        return result
+
+    @operation("company_holiday.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.CompanyHolidays:
+        """Get a timesheet company holiday by id.
+
+        Make module: "Get a Timesheet Company Holiday" (Timesheet Company Holidays), GET /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.CompanyHolidays = await self._call("company_holiday.get", locals())
+        return result
+
+    @operation("company_holiday.search")
+    def search(
+        self,
+        *,
+        ids: IdList | None = None,
+        years: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.CompanyHolidays]:
+        """Find timesheet company holidays matching the given filters.
+
+        Make module: "Search Timesheet Company Holidays" (Timesheet Company Holidays), GET /timesheet/companyHoliday.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: ID of the elements.
+            years: Years, e.g. 2026 or 2026,2027.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.CompanyHolidays] = self._call("company_holiday.search", locals())
+        return result
+
+    @operation("company_holiday.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a timesheet company holiday by id.
+
+        Make module: "Delete a Timesheet Company Holiday" (Timesheet Company Holidays), DELETE /timesheet/companyHoliday/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("company_holiday.delete", locals())
+
+
+class AsyncSalaryTypeSpecifications(AsyncResource):
+    """Salary type specifications: Make group Salary Types Specifications."""
+
+    @operation("salary_type_specification.create")
+    async def create(
+        self,
+        body: m.TimesheetSalaryTypeSpecification | Mapping[str, Any],
+    ) -> m.TimesheetSalaryTypeSpecification:
+        """Create a timesheet salary type specification.
+
+        Make module: "Create a Timesheet Salary Type Specification" (Salary Types Specifications), POST /timesheet/salaryTypeSpecification.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the TimesheetSalaryTypeSpecification to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetSalaryTypeSpecification = await self._call("salary_type_specification.create", locals())
+        return result
+
+    @operation("salary_type_specification.update")
+    async def update(
+        self,
+        id: int,
+        body: m.TimesheetSalaryTypeSpecification | Mapping[str, Any],
+    ) -> m.TimesheetSalaryTypeSpecification:
+        """Update a timesheet salary type specification: a partial update, absent fields keep their values.
+
+        Make module: "Update a Timesheet Salary Type Specification" (Salary Types Specifications), PUT /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the TimesheetSalaryTypeSpecification to send, as a model or a dict with API field names.
+        """
+        result: m.TimesheetSalaryTypeSpecification = await self._call("salary_type_specification.update", locals())
+        return result
+
+    @operation("salary_type_specification.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.TimesheetSalaryTypeSpecification:
+        """Get a timesheet salary type specification by id.
+
+        Make module: "Get a Timesheet Salary Type Specification" (Salary Types Specifications), GET /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimesheetSalaryTypeSpecification = await self._call("salary_type_specification.get", locals())
+        return result
+
+    @operation("salary_type_specification.search")
+    def search(
+        self,
+        *,
+        date_from: DateLike | None = None,
+        date_to: DateLike | None = None,
+        employee_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.TimesheetSalaryTypeSpecification]:
+        """Find timesheet salary type specifications matching the given filters.
+
+        Make module: "Search Timesheet Salary Type Specifications" (Salary Types Specifications), GET /timesheet/salaryTypeSpecification.
+        Marked [BETA] in the official API.
+
+        Args:
+            date_from: From and including.
+            date_to: To and excluding.
+            employee_id: Employee ID.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.TimesheetSalaryTypeSpecification] = self._call("salary_type_specification.search", locals())
+        return result
+
+    @operation("salary_type_specification.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a timesheet salary type specification by id.
+
+        Make module: "Delete a Timesheet Salary Type Specification" (Salary Types Specifications), DELETE /timesheet/salaryTypeSpecification/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("salary_type_specification.delete", locals())
+
+
+class AsyncSalaryTypes(AsyncResource):
+    """Salary types: Make group Salary Types."""
+
+    @operation("salary_type.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.SalaryType:
+        """Get a salary type by id.
+
+        Get a Salary Type: GET /salary/type/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.SalaryType = await self._call("salary_type.get", locals())
+        return result
+
+    @operation("salary_type.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        number: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        show_in_timesheet: bool | None = None,
+        is_inactive: bool | None = None,
+        employee_ids: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.SalaryType]:
+        """Find salary types matching the given filters.
+
+        Search Salary Types: GET /salary/type.
+
+        Args:
+            id: List of IDs.
+            number: Equals.
+            name: Containing.
+            description: Containing.
+            show_in_timesheet: Equals.
+            is_inactive: Equals (every salary type of the local sandbox is active).
+            employee_ids: Salary types of these employees (every type, in the local sandbox).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.SalaryType] = self._call("salary_type.search", locals())
+        return result
+
+
 class AsyncResources:
     """The resources of the async client."""
 
@@ -4654,6 +7020,20 @@ class AsyncResources:
     countries: AsyncCountries
     departments: AsyncDepartments
     activities: AsyncActivities
+    vouchers: AsyncVouchers
+    payment_types_out: AsyncPaymentTypesOut
+    historical_vouchers: AsyncHistoricalVouchers
+    projects: AsyncProjects
+    project_activities: AsyncProjectActivities
+    employees: AsyncEmployees
+    timesheet_settings: AsyncTimesheetSettings
+    timesheet_entries: AsyncTimesheetEntries
+    time_clocks: AsyncTimeClocks
+    monthly_timesheets: AsyncMonthlyTimesheets
+    weekly_timesheets: AsyncWeeklyTimesheets
+    company_holidays: AsyncCompanyHolidays
+    salary_type_specifications: AsyncSalaryTypeSpecifications
+    salary_types: AsyncSalaryTypes
 
     def _init_resources(self) -> None:
         client = cast("AsyncTripletex", self)
@@ -4691,3 +7071,17 @@ class AsyncResources:
         self.countries = AsyncCountries(client)
         self.departments = AsyncDepartments(client)
         self.activities = AsyncActivities(client)
+        self.vouchers = AsyncVouchers(client)
+        self.payment_types_out = AsyncPaymentTypesOut(client)
+        self.historical_vouchers = AsyncHistoricalVouchers(client)
+        self.projects = AsyncProjects(client)
+        self.project_activities = AsyncProjectActivities(client)
+        self.employees = AsyncEmployees(client)
+        self.timesheet_settings = AsyncTimesheetSettings(client)
+        self.timesheet_entries = AsyncTimesheetEntries(client)
+        self.time_clocks = AsyncTimeClocks(client)
+        self.monthly_timesheets = AsyncMonthlyTimesheets(client)
+        self.weekly_timesheets = AsyncWeeklyTimesheets(client)
+        self.company_holidays = AsyncCompanyHolidays(client)
+        self.salary_type_specifications = AsyncSalaryTypeSpecifications(client)
+        self.salary_types = AsyncSalaryTypes(client)

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ..core.errors import ParameterError
 from ..core.invoke import suggest
+from ..core.upload import FileInput
 
 if TYPE_CHECKING:
     from ..client import AsyncTripletex, Tripletex
 
 F = TypeVar("F", bound=Callable[..., Any])
+__all__ = ["AsyncResource", "DateLike", "DateTimeLike", "FileInput", "IdList", "StrList", "SyncResource", "operation"]
 
 IdList: TypeAlias = int | str | Sequence[int | str]
 """One id, a comma list `"1,2,3"`, or a sequence of ids."""
@@ -63,7 +65,7 @@ def operation(key: str) -> Callable[[F], F]:
 
 def _split(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     args = {k: v for k, v in args.items() if k != "self"}
-    control = {k: args.pop(k, None) for k in ("body", "limit", "page_size", "extra_params")}
+    control = {k: args.pop(k, None) for k in ("body", "limit", "page_size", "extra_params", "file")}
     return args, control
 
 

@@ -24,16 +24,21 @@ from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
+from .uploads import parse_multipart
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
 Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str], Any], Any]
 
 
 def _actions() -> dict[str, Action]:
+    from .rules.historical import ACTIONS as historical
     from .rules.invoicing import ACTIONS as invoicing
     from .rules.ledger import ACTIONS as ledger
+    from .rules.periods import ACTIONS as periods
+    from .rules.timesheet import ACTIONS as timesheet
+    from .rules.vouchers import ACTIONS as vouchers
 
-    return {**invoicing, **ledger}
+    return {**invoicing, **ledger, **vouchers, **historical, **timesheet, **periods}
 
 
 @dataclass
@@ -176,7 +181,7 @@ class Backend:
         handler = SPECIAL.get(op.key)
         if handler is not None:
             return handler(self, tx, ctx, values, params, tree)
-        if op.kind is Kind.SEARCH:
+        if op.kind is Kind.SEARCH or op.envelope == "first":  # a Get offered only as a search answers a list
             envelope = self.engine.search(tx, ctx, op, params, request.lists(), tree)
             if envelope["versionDigest"] and request.headers.get("if-none-match") == envelope["versionDigest"]:
                 return Reply(304)
@@ -184,9 +189,15 @@ class Backend:
         params = check_param_types(op, params)
         action = self.actions.get(op.key)
         if action is not None:
-            result = action(self, tx, ctx, op, values, params, _json(request, op))
+            result = action(self, tx, ctx, op, values, params, _payload(request, op))
             if isinstance(result, bytes):
                 return Reply(200, content=result, headers={"content-type": "application/pdf"})
+            if isinstance(result, list):
+                return Reply(201, {"fullResultSize": len(result), "from": 0, "count": len(result),
+                                   "versionDigest": None, "values": result})
+            if isinstance(result, list):
+                return Reply(200, {"fullResultSize": len(result), "from": 0, "count": len(result),
+                                   "versionDigest": None, "values": result})
             return Reply(204) if result is None else Reply(200, {"value": result})
         model = model_of(op)
         if op.kind is Kind.GET:
@@ -257,6 +268,13 @@ def _path_ints(op: Operation, values: dict[str, str]) -> dict[str, int]:
         except ValueError:
             raise not_found() from None
     return out
+
+
+def _payload(request: Request, op: Operation) -> Any:
+    """An action's input: the files of an upload, else the JSON body."""
+    if op.kind is Kind.UPLOAD:
+        return parse_multipart(request.headers.get("content-type", ""), request.body)
+    return _json(request, op)
 
 
 def _json(request: Request, op: Operation) -> Any:

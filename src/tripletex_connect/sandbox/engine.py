@@ -76,6 +76,12 @@ class Engine:
         aggregate = aggregate_for(op.key)
         if aggregate is not None:
             return aggregate(self, tx, ctx, op, params, lists, tree)
+        return self.stored_search(tx, ctx, op, params, lists, tree)
+
+    def stored_search(
+        self, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]], tree: Tree
+    ) -> dict[str, Any]:
+        """The list envelope of the stored objects a search's filters, sorting and paging select."""
         model = model_of(op)
         q = build_query(op, model, params, lists)
         for condition, args in rules_for(model).filters(params):

@@ -28,7 +28,7 @@ def _routes() -> list[Route]:
     routes = [
         Route(op, _compile(op.path), op.path.count("{"))
         for op in catalog.all_operations()
-        if op.kind is not Kind.API_CALL
+        if op.kind is not Kind.API_CALL and not op.selector  # a choice over operations is sent as one of them
     ]
     # Literal paths win over templates: /customer/category before /customer/{id}.
     return sorted(routes, key=lambda r: r.placeholders)

@@ -9,6 +9,7 @@ from .accounts import accounts
 from .demo import BANK_ACCOUNT, demo_seed
 from .external import external_products
 from .periods import accounting_periods, annual_accounts
+from .timesheet import salary_types, timesheet_settings
 from .vat import vat_ids, vat_types
 
 __all__ = ["BANK_ACCOUNT", "company_reference", "demo_seed", "is_valid_norwegian_account"]
@@ -24,6 +25,7 @@ def company_reference(year: int) -> dict[str, list[dict[str, Any]]]:
         "Country": basics.countries(),
         "VoucherType": basics.voucher_types(),
         "PaymentType": basics.payment_types(),
+        "PaymentTypeOut": basics.payment_types_out(),
         "ProductUnitMaster": basics.unit_masters(),
         "ProductUnit": basics.product_units(),
         "Department": basics.departments(),
@@ -33,6 +35,8 @@ def company_reference(year: int) -> dict[str, list[dict[str, Any]]]:
         "ExternalProduct": external_products(ids["3"], 1),
         "Inventory": [{"id": 1, "name": "Hovedlager", "number": "1", "isMainInventory": True, "isInactive": False,
                        "hasLocations": False, "deletable": False, "description": "Hovedlageret"}],
+        "TimesheetSettings": timesheet_settings(),
+        "SalaryType": salary_types(),
         "LogisticsSettings": [{"id": 1, "hasWarehouseLocation": False, "showOnboardingWizard": False,
                                "moduleSuggestedProductNumber": False}],
     }

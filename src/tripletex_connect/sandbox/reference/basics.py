@@ -68,6 +68,19 @@ def payment_types() -> list[dict[str, Any]]:
     ]
 
 
+def payment_types_out() -> list[dict[str, Any]]:
+    """Outgoing payment types: paid from the bank account (1920) through the net bank, or in cash (1900)."""
+    common = {"isInactive": False, "isBruttoWageDeduction": False, "requiresSeparateVoucher": False,
+              "showIncomingInvoice": True, "showVatReturns": True, "showWagePayment": True,
+              "showWagePeriodTransaction": False}
+    return [
+        {"id": 1, "description": "Nettbank", "displayName": "Nettbank", "sequence": 1,
+         "creditAccount": {"id": account_id(1920)}, **common},
+        {"id": 2, "description": "Kontant", "displayName": "Kontant", "sequence": 2,
+         "creditAccount": {"id": account_id(1900)}, **common, "showVatReturns": False, "showWagePayment": False},
+    ]
+
+
 def unit_masters() -> list[dict[str, Any]]:
     """The unit masters Tripletex offers every company."""
     return [

@@ -137,6 +137,9 @@ def demo_seed() -> dict[str, list[dict[str, Any]]]:
              "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},
         ],
         "Account": [{"id": account_id(1920), "bankAccountNumber": BANK_ACCOUNT, "bankName": "DNB"}],
+        # The activities the demo hours use, linked to their projects (hours need the link).
+        "ProjectActivity": [{"project": {"id": project}, "activity": {"id": activity}}
+                            for project, activity in sorted({(p, a) for p, a, *_ in HOURS})],
         "Order": orders,
         "OrderLine": lines,
         "TimesheetEntry": _hours(),

@@ -52,9 +52,10 @@ class Rules:
 
 def rules_for(model: str) -> Rules:
     """The rules of a model (the plain base rules when it has none of its own)."""
-    from . import customers, ledger, sales
+    from . import customers, ledger, periods, projects, sales, timesheet, vouchers
 
-    registry: dict[str, Rules] = {**customers.RULES, **sales.RULES, **ledger.RULES}
+    registry: dict[str, Rules] = {**customers.RULES, **sales.RULES, **ledger.RULES, **vouchers.RULES,
+                               **projects.RULES, **timesheet.RULES, **periods.RULES}
     return registry.get(model, _PLAIN)
 
 
@@ -64,6 +65,8 @@ _PLAIN = Rules()
 def aggregate_for(key: str) -> Aggregate | None:
     """The computation behind a search that lists no stored objects (`ledger.search`), if the key has one."""
     from .general_ledger import ledger_search
+    from .periods import AGGREGATES as periods
+    from .timesheet import AGGREGATES as timesheet
 
-    aggregates: dict[str, Aggregate] = {"ledger.search": ledger_search}
+    aggregates: dict[str, Aggregate] = {"ledger.search": ledger_search, **periods, **timesheet}
     return aggregates.get(key)

@@ -44,8 +44,19 @@ def post_voucher(tx: Tx, ctx: Ctx, date: str, description: str, kind: str, lines
         raise invalid([("postings", "Bilaget balanserer ikke: summen av posteringene må være 0.")])
     voucher = tx.insert(ctx.company_id, "Voucher", {
         "date": date, "description": description, "voucherType": _voucher_type(tx, ctx, kind),
-        "number": tx.next_value(ctx.company_id, f"voucher:{date[:4]}"), "year": int(date[:4]),
+        "number": next_voucher_number(tx, ctx, date), "year": int(date[:4]),
     }, ctx.now)
+    return add_postings(tx, ctx, voucher, lines)
+
+
+def next_voucher_number(tx: Tx, ctx: Ctx, date: str) -> int:
+    """The next voucher number of the date's year (one sequence per year)."""
+    return tx.next_value(ctx.company_id, f"voucher:{date[:4]}")
+
+
+def add_postings(tx: Tx, ctx: Ctx, voucher: Row, lines: list[dict[str, Any]]) -> Row:
+    """Store the lines as the voucher's postings (its date and description unless a line has its own)."""
+    date, description = voucher.data["date"], voucher.data.get("description", "")
     refs = []
     for row, line in enumerate(lines, start=1):
         posting = {"date": date, "description": description, "voucher": {"id": voucher.id}, "row": row,
