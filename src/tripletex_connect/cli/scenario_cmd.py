@@ -1,0 +1,197 @@
+"""`ttx run FILE` and `ttx scenario validate|history`: run YAML scenarios, check them, and show past runs.
+
+The scenario package loads only when one of these commands runs, so `ttx --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .derived import OutputOption
+from .errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliUsageError
+from .output import Writer, isatty
+from .state import state_of
+
+if TYPE_CHECKING:
+    from ..client import Tripletex
+    from ..scenario import Scenario, ScenarioResult, Step, StepResult
+
+app = typer.Typer(
+    name="scenario", help="Check scenario files and show their run history (run them with `ttx run`).",
+    no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+FileArg = Annotated[Path, typer.Argument(metavar="FILE", help="The scenario YAML file.", show_default=False)]
+VarOption = Annotated[
+    list[str] | None,
+    typer.Option("--var", metavar="NAME=VALUE", help="Set a variable (YAML value: 5, true, text); repeatable."),
+]
+
+
+def run(
+    ctx: typer.Context,
+    file: FileArg,
+    var: VarOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and print the calls; reads run, writes are not sent.")
+    ] = False,
+    loop: Annotated[bool, typer.Option("--loop", help="Run again every `trigger.every` until Ctrl-C.")] = False,
+    max_runs: Annotated[
+        int | None, typer.Option("--max-runs", min=1, metavar="N", help="With --loop: stop after N runs.")
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    """Run a scenario: validate it, run its steps, and write its output (exit 0 ok, 1 a step failed, 2 invalid)."""
+    scenario, values = _load(file, var)
+    every = scenario.trigger.every
+    if loop and every is None:
+        raise CliUsageError(f"--loop needs an interval: add `every: 15m` to the trigger of {file}")
+    state = state_of(ctx)
+    writer = state.writer(output)
+    tx = _client(ctx, scenario)
+    failures = 0
+
+    def once() -> None:
+        nonlocal failures
+        failures += _run_once(scenario, tx, values, dry_run, writer)
+
+    if not loop:
+        once()
+        raise typer.Exit(EXIT_FAILURE if failures else EXIT_OK)
+    from ..scenario.triggers import run_loop
+
+    runs = 0
+    try:
+        assert every is not None
+        runs = run_loop(once, every, max_runs=max_runs)
+    except KeyboardInterrupt:
+        typer.echo("stopped (Ctrl-C)", err=True)
+    else:
+        typer.echo(f"stopped after {runs} run(s)", err=True)
+    raise typer.Exit(EXIT_FAILURE if failures else EXIT_OK)
+
+
+@app.command("validate")
+def validate_command(file: FileArg, var: VarOption = None) -> None:
+    """Check a scenario file without sending anything: every problem with its line (exit 2 if any)."""
+    scenario, _ = _load(file, var)
+    count = len(scenario.all_steps())
+    typer.echo(f"{file}: ok ({scenario.name!r}, {count} step{'s' if count != 1 else ''}, "
+               f"trigger {scenario.trigger.type})")
+
+
+@app.command("history")
+def history_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Only runs of this scenario.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="The last N runs.")] = 20,
+    output: OutputOption = None,
+) -> None:
+    """Show past runs: when, which scenario, trigger item, status, step counts and error."""
+    from ..scenario.history import History
+    from ..scenario.storage import data_dir
+
+    records = History(data_dir() / "scenario-history.jsonl").read(name, limit=limit)
+    writer = state_of(ctx).writer(output)
+    if writer.fmt == "table":
+        writer.table([_history_row(r) for r in records], ["started", "scenario", "status", "trigger", "steps", "error"])
+    else:
+        writer.many([records])
+
+
+def _history_row(record: dict[str, Any]) -> dict[str, Any]:
+    steps = record.get("steps") or {}
+    parts = [f"{sid}:{c.get('runs', 0)}" + (f"/{c['errors']} err" if c.get("errors") else "")
+             for sid, c in steps.items()]
+    item = record.get("trigger_item")
+    return {**record, "trigger": item.get("id") if isinstance(item, dict) else item, "steps": " ".join(parts)}
+
+
+def _load(file: Path, pairs: list[str] | None) -> tuple[Scenario, dict[str, Any]]:
+    from ..scenario import ScenarioError, load_scenario
+    from ..scenario.yamlfile import parse_scalar
+
+    values: dict[str, Any] = {}
+    for pair in pairs or ():
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise CliUsageError(f"--var {pair!r}: expected NAME=VALUE")
+        values[key.strip()] = parse_scalar(raw)
+    try:
+        scenario = load_scenario(file, vars=values)
+    except ScenarioError as exc:
+        _report_problems(exc)
+    return scenario, values
+
+
+def _report_problems(exc: Any) -> None:
+    for problem in exc.problems:
+        typer.echo(problem.render(exc.source), err=True)
+    count = len(exc.problems)
+    typer.echo(f"{count} problem{'s' if count != 1 else ''}; nothing was sent", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _client(ctx: typer.Context, scenario: Scenario) -> Tripletex:
+    state = state_of(ctx)
+    chosen = state.profile or state.base_url or os.environ.get("TRIPLETEX_PROFILE") or os.environ.get(
+        "TRIPLETEX_BASE_URL")
+    # The scenario's connection applies only when the command line does not choose one.
+    overrides = {"profile": scenario.connection} if scenario.connection and not chosen else {}
+    return state.client(ctx, **overrides)
+
+
+def _run_once(scenario: Scenario, tx: Tripletex, values: dict[str, Any], dry_run: bool, writer: Writer) -> int:
+    """One run (or one poll of a watch); writes output or planned calls; returns the number of failed runs."""
+    from ..scenario import ScenarioError, run_scenario
+
+    try:
+        result = run_scenario(scenario, tx, vars=values, dry_run=dry_run, on_event=_progress())
+    except ScenarioError as exc:
+        _report_problems(exc)
+    if result.note:
+        typer.echo(f"{scenario.name}: {result.note}", err=True)
+    _write(result, writer, dry_run)
+    failed = [run for run in result.runs if not run.ok]
+    for run in failed:
+        typer.echo(f"Error: {run.error}", err=True)
+    return len(failed)
+
+
+def _write(result: ScenarioResult, writer: Writer, dry_run: bool) -> None:
+    if dry_run:
+        writer.many([[call for run in result.runs for call in run.calls]])
+        return
+    outputs = [run.output for run in result.runs if run.ok]
+    if result.per_item:
+        if outputs:
+            writer.many([outputs])
+        return
+    value = outputs[0] if outputs else None
+    if value is None:
+        return
+    if isinstance(value, list):
+        writer.many([value])
+    else:
+        writer.one(value)
+
+
+def _progress() -> Any:
+    """A per-step progress callback writing to stderr, only when stderr is a terminal."""
+    if not isatty(sys.stderr):
+        return None
+
+    def show(kind: str, step: Step, result: StepResult) -> None:
+        if kind == "start":
+            typer.echo(f"  … {step.id} ({step.label})", err=True)
+            return
+        counts = f"{result.runs} call(s)" + (f", {result.skipped} skipped" if result.skipped else "")
+        mark = "✗" if result.errors else "✓"
+        typer.echo(f"  {mark} {step.id}: {counts}" + (f", {result.errors} error(s)" if result.errors else ""), err=True)
+
+    return show

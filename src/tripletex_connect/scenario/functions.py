@@ -1,0 +1,142 @@
+"""The functions and filters of mapping expressions: dates, text, lists and money. Pure and side-effect free."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from .errors import ExpressionError
+
+MAX_TEXT = 1_000_000
+
+
+def as_date(value: Any) -> dt.date:
+    """A date from a date, a datetime, or text starting with YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ExpressionError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def add_days(date: Any, days: Any) -> str:
+    """The date `days` after `date` (negative for before), as YYYY-MM-DD."""
+    return (as_date(date) + dt.timedelta(days=int(days))).isoformat()
+
+
+def format_date(date: Any, fmt: str = "%d.%m.%Y") -> str:
+    """A date in a strftime format, e.g. format_date(today(), '%d.%m.%Y')."""
+    return as_date(date).strftime(str(fmt))
+
+
+def money(value: Any) -> float:
+    """An amount rounded to 2 decimals, half away from zero (as accountants round)."""
+    try:
+        return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError):
+        raise ExpressionError(f"money() needs a number, got {value!r}") from None
+
+
+def _round(value: Any, digits: Any = 0) -> float | int:
+    result = round(float(value), int(digits))
+    return int(result) if int(digits) == 0 else result
+
+
+def _items(value: Any, what: str) -> list[Any]:
+    if isinstance(value, Mapping) and isinstance(value.get("values"), list):
+        return list(value["values"])  # a search result: its values
+    if not isinstance(value, list | tuple):
+        raise ExpressionError(f"{what}() needs a list, got {type(value).__name__}")
+    return list(value)
+
+
+def _field(item: Any, key: Any) -> Any:
+    if key is None:
+        return item
+    for part in str(key).split("."):
+        item = item.get(part) if isinstance(item, Mapping) else None
+    return item
+
+
+def pluck(values: Any, key: str) -> list[Any]:
+    """The `key` of every item: pluck(steps.find.values, 'id'); dotted keys reach nested fields."""
+    return [_field(item, key) for item in _items(values, "pluck")]
+
+
+def total(values: Any, key: Any = None) -> float | int:
+    """The sum of a list, or of one field of every item: sum(steps.orders.values, 'amount')."""
+    numbers = [_field(item, key) for item in _items(values, "sum")]
+    return sum((n for n in numbers if isinstance(n, int | float) and not isinstance(n, bool)), 0)
+
+
+def count(values: Any) -> int:
+    """How many items a list (or a search result, or a text) has."""
+    if isinstance(values, str):
+        return len(values)
+    return len(_items(values, "count"))
+
+
+def first(values: Any) -> Any:
+    """The first item of a list, or null when it is empty."""
+    items = _items(values, "first")
+    return items[0] if items else None
+
+
+def last(values: Any) -> Any:
+    """The last item of a list, or null when it is empty."""
+    items = _items(values, "last")
+    return items[-1] if items else None
+
+
+def join(values: Any, sep: str = ", ") -> str:
+    """The items as text, separated by `sep`."""
+    return str(sep).join("" if v is None else str(v) for v in _items(values, "join"))
+
+
+def text(value: Any) -> str:
+    """A value as text (empty for null)."""
+    return "" if value is None else str(value)
+
+
+def _number(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        try:
+            return kind(value)
+        except (TypeError, ValueError):
+            raise ExpressionError(f"{kind.__name__}() cannot convert {value!r}") from None
+
+    return convert
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "add_days": add_days,
+    "format_date": format_date,
+    "date": lambda value: as_date(value).isoformat(),
+    "money": money,
+    "round": _round,
+    "upper": lambda value: text(value).upper(),
+    "lower": lambda value: text(value).lower(),
+    "trim": lambda value: text(value).strip(),
+    "replace": lambda value, old, new: text(value).replace(str(old), str(new)),
+    "str": text,
+    "int": _number(int),
+    "float": _number(float),
+    "sum": total,
+    "count": count,
+    "length": count,
+    "first": first,
+    "last": last,
+    "pluck": pluck,
+    "join": join,
+    "min": lambda values: min(_items(values, "min"), default=None),
+    "max": lambda values: max(_items(values, "max"), default=None),
+}
+"""Callable as f(x, ...) or as filters x | f(...); `default`, `today` and `now` live in the evaluator."""
+
+SPECIAL = ("default", "today", "now")
+ALL_NAMES = (*FUNCTIONS, *SPECIAL)

@@ -1,0 +1,212 @@
+"""Turn a scenario file into a Scenario, reporting every structural mistake with its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..core.invoke import suggest
+from .errors import Problem, ScenarioError
+from .model import API_MODULE, Path_, Scenario, Step, Trigger
+from .triggers import parse_duration
+from .yamlfile import read_yaml
+
+TOP_KEYS = ("name", "description", "connection", "vars", "trigger", "steps", "output")
+STEP_KEYS = ("id", "description", "module", "params", "body", "limit", "when", "foreach", "as", "steps",
+             "on_error", "method", "path")
+TRIGGER_KEYS = ("type", "module", "params", "from", "every", "limit")
+TRIGGER_TYPES = ("manual", "watch", "schedule")
+_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+def load_scenario(
+    source: str | Path, *, text: str | None = None, vars: Mapping[str, Any] | None = None, check: bool = True
+) -> Scenario:
+    """Read a scenario file (or `text`) and validate it; raises ScenarioError listing every problem at once.
+
+    `vars` are the --var overrides validation should know of; `check=False` skips validation (not YAML syntax).
+    """
+    name = str(source)
+    if text is None:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError(name, [Problem(0, f"cannot read the file: {exc}")]) from None
+    data, lines, problems = read_yaml(text)
+    if problems:
+        raise ScenarioError(name, problems)
+    builder = _Builder(lines)
+    scenario = replace(builder.scenario(data, name), problems=tuple(builder.problems))
+    if check:
+        from .validate import validate
+
+        validate(scenario, (vars or {}).keys())
+    return scenario
+
+
+class _Builder:
+    """Builds the model from plain data, collecting problems instead of stopping at the first."""
+
+    def __init__(self, lines: dict[Path_, int]) -> None:
+        self.lines = lines
+        self.problems: list[Problem] = []
+
+    def fail(self, where: Path_, message: str) -> None:
+        """Record a problem at the line of `where` (or its nearest known parent)."""
+        line = next((self.lines[where[:end]] for end in range(len(where), -1, -1) if where[:end] in self.lines), 0)
+        self.problems.append(Problem(line, message))
+
+    def keys(self, data: dict[str, Any], allowed: tuple[str, ...], where: Path_, what: str) -> None:
+        """Report keys that are not allowed, with a 'did you mean' hint."""
+        for key in data:
+            if key not in allowed:
+                self.fail((*where, key), f"unknown key {key!r} in {what}{suggest(key, allowed)}")
+
+    def mapping(self, value: Any, where: Path_, what: str) -> dict[str, Any]:
+        """`value` if it is a mapping (or absent), else a problem and {}."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.fail(where, f"{what} must be a mapping, got {_kind(value)}")
+            return {}
+        return value
+
+    def scenario(self, data: Any, source: str) -> Scenario:
+        """The whole scenario."""
+        if not isinstance(data, dict):
+            self.fail((), "a scenario must be a mapping with name, steps, ...")
+            return Scenario(name="", steps=(), source=source)
+        self.keys(data, TOP_KEYS, (), "the scenario")
+        name = data.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.fail(("name",) if "name" in data else (), "the scenario needs a `name` (text)")
+        connection = data.get("connection")
+        if connection is not None and not isinstance(connection, str):
+            self.fail(("connection",), "`connection` must be a profile name (text)")
+        steps = self.steps(data.get("steps"), ("steps",))
+        if "steps" in data and not steps and isinstance(data.get("steps"), list):
+            self.fail(("steps",), "`steps` is empty")
+        return Scenario(
+            name=str(name or ""), steps=steps, vars=self.mapping(data.get("vars"), ("vars",), "`vars`"),
+            trigger=self.trigger(data.get("trigger")), connection=connection if isinstance(connection, str) else None,
+            output=data.get("output"), has_output="output" in data, source=source, lines=self.lines,
+        )
+
+    def steps(self, value: Any, where: Path_) -> tuple[Step, ...]:
+        """A list of steps."""
+        if value is None:
+            self.fail(where[:-1], "the scenario needs `steps`: a list of steps")
+            return ()
+        if not isinstance(value, list):
+            self.fail(where, f"`steps` must be a list, got {_kind(value)}")
+            return ()
+        return tuple(step for i, item in enumerate(value) if (step := self.step(item, (*where, i))) is not None)
+
+    def step(self, data: Any, where: Path_) -> Step | None:
+        """One step, with its nested steps."""
+        if not isinstance(data, dict):
+            self.fail(where, f"a step must be a mapping with `id` and `module`, got {_kind(data)}")
+            return None
+        self.keys(data, STEP_KEYS, where, "a step")
+        step_id = data.get("id")
+        if not isinstance(step_id, str) or not _IDENTIFIER.match(step_id):
+            self.fail((*where, "id") if "id" in data else where,
+                      f"a step needs an `id` of letters, digits and _ (starting with a letter), got {step_id!r}")
+            step_id = f"#{where[-1]}"
+        self.step_shape(data, where, step_id)
+        nested = self.steps(data["steps"], (*where, "steps")) if "steps" in data else ()
+        item_name = data.get("as", "item")
+        if not isinstance(item_name, str) or not _IDENTIFIER.match(item_name):
+            self.fail((*where, "as"), f"`as` must be a name for the item, got {item_name!r}")
+            item_name = "item"
+        on_error = data.get("on_error", "stop")
+        if on_error not in ("stop", "continue"):
+            self.fail((*where, "on_error"), f"`on_error` must be stop or continue, got {on_error!r}")
+            on_error = "stop"
+        module = data.get("module")
+        return Step(
+            id=step_id, module=module if isinstance(module, str) else None,
+            params=self.mapping(data.get("params"), (*where, "params"), "`params`"), body=data.get("body"),
+            limit=data.get("limit"), when=data.get("when"), foreach=data.get("foreach"), item_name=item_name,
+            steps=nested, on_error=on_error, method=data.get("method"), path=data.get("path"), where=where,
+        )
+
+    def step_shape(self, data: dict[str, Any], where: Path_, step_id: str) -> None:
+        """Check which keys go together: a module or nested steps, method/path only for `api`."""
+        module = data.get("module")
+        if "steps" in data and "foreach" not in data:
+            self.fail((*where, "steps"), f"step {step_id!r}: nested `steps` need a `foreach`")
+        if "steps" in data and module is not None:
+            self.fail((*where, "module"), f"step {step_id!r}: give either `module` or nested `steps`, not both")
+        if module is None and "steps" not in data:
+            self.fail(where, f"step {step_id!r} needs a `module` (a catalog key such as customer.search, or api)")
+        elif module is not None and not isinstance(module, str):
+            self.fail((*where, "module"), f"step {step_id!r}: `module` must be text, got {_kind(module)}")
+        if "as" in data and "foreach" not in data:
+            self.fail((*where, "as"), f"step {step_id!r}: `as` names the item of a `foreach`; there is none")
+        is_api = module == API_MODULE
+        for key in ("method", "path"):
+            if key in data and not is_api:
+                self.fail((*where, key), f"step {step_id!r}: `{key}` is only for `module: api`")
+            if is_api and key not in data:
+                self.fail(where, f"step {step_id!r}: `module: api` needs `{key}`")
+
+    def trigger(self, value: Any) -> Trigger:
+        """The trigger: `manual` (the default), `watch` or `schedule`."""
+        where: Path_ = ("trigger",)
+        if value is None or value == "manual":
+            return Trigger()
+        if isinstance(value, str):
+            value = {"type": value}
+        data = self.mapping(value, where, "`trigger`")
+        self.keys(data, TRIGGER_KEYS, where, "the trigger")
+        kind = data.get("type", "manual")
+        if kind not in TRIGGER_TYPES:
+            self.fail((*where, "type"), f"unknown trigger type {kind!r}{suggest(str(kind), TRIGGER_TYPES)}; "
+                      f"use one of {', '.join(TRIGGER_TYPES)}")
+            return Trigger()
+        every = self.every(data, where, kind)
+        if kind != "watch":
+            for key in ("module", "params", "from", "limit"):
+                if key in data:
+                    self.fail((*where, key), f"`{key}` belongs to a watch trigger, not to {kind!r}")
+            return Trigger(type=kind, every=every)
+        return self.watch(data, where, every)
+
+    def every(self, data: dict[str, Any], where: Path_, kind: str) -> float | None:
+        """The interval of `--loop` runs, in seconds."""
+        if "every" not in data:
+            if kind == "schedule":
+                self.fail(where, "a schedule trigger needs `every`, e.g. every: 15m")
+            return None
+        try:
+            return parse_duration(data["every"])
+        except ValueError as exc:
+            self.fail((*where, "every"), f"trigger `every`: {exc}")
+            return None
+
+    def watch(self, data: dict[str, Any], where: Path_, every: float | None) -> Trigger:
+        """A watch trigger: a search module, its params, where to start, and how many to take."""
+        module = data.get("module")
+        if not isinstance(module, str):
+            self.fail(where, "a watch trigger needs `module`: a search such as customer.search")
+        start = data.get("from", "now")
+        if start not in ("now", "all") and (isinstance(start, bool) or not isinstance(start, int)):
+            self.fail((*where, "from"), f"trigger `from` must be now, all or an id, got {start!r}")
+            start = "now"
+        limit = data.get("limit")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            self.fail((*where, "limit"), f"trigger `limit` must be a whole number of at least 1, got {limit!r}")
+            limit = None
+        params = self.mapping(data.get("params"), (*where, "params"), "trigger `params`")
+        return Trigger(type="watch", module=module if isinstance(module, str) else None, params=params,
+                       start=start, every=every, limit=limit)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(type(value), type(value).__name__)
