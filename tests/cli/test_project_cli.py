@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shlex
-from pathlib import Path
 from string import Template
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.cli.test_sales_cli import first_id
+from tests.cli.sandbox_cli import first_id, ttx_json
 from tests.sandbox.test_project_modules import make_refs
 from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
@@ -48,25 +47,20 @@ GROUPS: dict[str, list[str]] = {
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_project_and_timesheet_group_runs_in_the_cli(
-    tripletex_sandbox: SandboxCompany, tmp_path: Path, group: str
-) -> None:
+def test_every_project_and_timesheet_group_runs_in_the_cli(tripletex_sandbox: SandboxCompany, group: str) -> None:
     refs = make_refs(tripletex_sandbox.client)
     names: dict[str, Any] = {**vars(refs), "id": None}
-    env = {"TRIPLETEX_CONSUMER_TOKEN": tripletex_sandbox.consumer_token,
-           "TRIPLETEX_EMPLOYEE_TOKEN": tripletex_sandbox.employee_token, "TRIPLETEX_CONFIG": str(tmp_path / "c.toml")}
-    base = ["--base-url", tripletex_sandbox.base_url, "-o", "json"]
     for command in GROUPS[group]:
         args = shlex.split(Template(command).substitute(names))
-        result = CliRunner().invoke(app, [*base, *args], env=env)
+        result = ttx_json(tripletex_sandbox, args)
         assert result.exit_code == 0, f"ttx {' '.join(args)}: {result.stderr}"
         if names["id"] is None:
             names["id"] = first_id(result.stdout)
 
 
-def test_a_choice_outside_the_commands_is_refused_before_any_request(tmp_path: Path) -> None:
+def test_a_choice_outside_the_commands_is_refused_before_any_request() -> None:
     result = CliRunner().invoke(app, ["monthly-timesheets", "update", "--command", "sign", "--month-year", "2026-11"])
-    assert result.exit_code != 0 and "sign" in result.stderr
+    assert result.exit_code == 2 and "sign" in result.stderr
 
 
 def test_the_cli_covers_every_project_and_timesheet_make_group() -> None:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import shlex
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.cli.sandbox_cli import ttx_json
 from tests.sandbox.test_ledger_reads import paid_invoice
-from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
 
 # Per group: commands run in order (`$id` is the first id the previous command printed) and a text the last
@@ -34,23 +32,20 @@ GROUPS: dict[str, tuple[list[str], str]] = {
 LEDGER_READS = {group for group in GROUPS if group.startswith("Ledger")}
 
 
-def run(company: SandboxCompany, tmp_path: Path, command: str) -> str:
+def run(company: SandboxCompany, command: str) -> str:
     """Run one `ttx` command against the sandbox company as JSON; fail on a non-zero exit."""
-    env = {"TRIPLETEX_CONSUMER_TOKEN": company.consumer_token, "TRIPLETEX_EMPLOYEE_TOKEN": company.employee_token,
-           "TRIPLETEX_CONFIG": str(tmp_path / "c.toml")}
-    args = ["--base-url", company.base_url, "-o", "json", *shlex.split(command)]
-    result = CliRunner().invoke(app, args, env=env)
+    result = ttx_json(company, shlex.split(command))
     assert result.exit_code == 0, f"ttx {command}: {result.stderr}"
     return result.stdout
 
 
 @pytest.mark.parametrize("group", GROUPS)
-def test_every_reference_group_reads_in_the_cli(tripletex_sandbox: SandboxCompany, tmp_path: Path, group: str) -> None:
+def test_every_reference_group_reads_in_the_cli(tripletex_sandbox: SandboxCompany, group: str) -> None:
     paid_invoice(tripletex_sandbox.client)
     commands, expected = GROUPS[group]
     output, found = "", None
     for command in commands:
-        output = run(tripletex_sandbox, tmp_path, command.replace("$id", str(found)))
+        output = run(tripletex_sandbox, command.replace("$id", str(found)))
         value: Any = json.loads(output)
         first = value[0] if isinstance(value, list) and value else value
         found = first.get("id") if isinstance(first, dict) else None

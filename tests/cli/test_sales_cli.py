@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shlex
 from pathlib import Path
 from string import Template
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
+from tests.cli.sandbox_cli import first_id, ttx_json
 from tests.cli.test_reference_cli import LEDGER_READS
 from tests.sandbox.test_sales_modules import make_refs
-from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
 
@@ -72,25 +70,13 @@ GROUPS: dict[str, list[str]] = {
 }
 
 
-def first_id(output: str) -> int | None:
-    """The id of the object a command printed (the first one of a list)."""
-    if not output.strip():
-        return None
-    value: Any = json.loads(output)
-    value = value[0] if isinstance(value, list) and value else value
-    return value.get("id") if isinstance(value, dict) else None
-
-
 @pytest.mark.parametrize("group", GROUPS)
 def test_every_sales_group_runs_in_the_cli(tripletex_sandbox: SandboxCompany, tmp_path: Path, group: str) -> None:
     refs = make_refs(tripletex_sandbox.client)
     names: dict[str, Any] = {**vars(refs), "id": refs.invoice if group == "Invoices" else None, "tmp": tmp_path}
-    env = {"TRIPLETEX_CONSUMER_TOKEN": tripletex_sandbox.consumer_token,
-           "TRIPLETEX_EMPLOYEE_TOKEN": tripletex_sandbox.employee_token, "TRIPLETEX_CONFIG": str(tmp_path / "c.toml")}
-    base = ["--base-url", tripletex_sandbox.base_url, "-o", "json"]
     for command in GROUPS[group]:
         args = shlex.split(Template(command).substitute(names))
-        result = CliRunner().invoke(app, [*base, *args], env=env)
+        result = ttx_json(tripletex_sandbox, args)
         assert result.exit_code == 0, f"ttx {' '.join(args)}: {result.stderr}"
         made = first_id(result.stdout)
         if names["id"] is None or (args[1].startswith("create") and made):

@@ -10,11 +10,9 @@ from string import Template
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tests.cli.test_sales_cli import first_id
+from tests.cli.sandbox_cli import first_id, ttx_json
 from tripletex_connect import catalog
-from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
 
 VOUCHER = ('{"date": "2026-03-01", "description": "Husleie", "postings": ['
@@ -37,20 +35,13 @@ GROUPS: dict[str, list[str]] = {
 }
 
 
-def run(company: SandboxCompany, tmp_path: Path, args: list[str]) -> Any:
-    """Run `ttx` as JSON against the sandbox company; the result of the command."""
-    env = {"TRIPLETEX_CONSUMER_TOKEN": company.consumer_token, "TRIPLETEX_EMPLOYEE_TOKEN": company.employee_token,
-           "TRIPLETEX_CONFIG": str(tmp_path / "c.toml")}
-    return CliRunner().invoke(app, ["--base-url", company.base_url, "-o", "json", *args], env=env)
-
-
 @pytest.mark.parametrize("group", GROUPS)
 def test_every_voucher_group_runs_in_the_cli(tripletex_sandbox: SandboxCompany, tmp_path: Path, group: str) -> None:
     (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     names: dict[str, Any] = {"id": None, "tmp": tmp_path}
     for command in GROUPS[group]:
         args = shlex.split(Template(command).substitute(names))
-        result = run(tripletex_sandbox, tmp_path, args)
+        result = ttx_json(tripletex_sandbox, args)
         assert result.exit_code == 0, f"ttx {' '.join(args)}: {result.stderr}"
         names["id"] = names["id"] or first_id(result.stdout)
 
@@ -59,17 +50,17 @@ def test_an_uploaded_file_is_stored_with_its_name_size_and_type(tripletex_sandbo
                                                                  tmp_path: Path) -> None:
     scan = tmp_path / "bilag 17.png"
     scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 10)
-    made = first_id(run(tripletex_sandbox, tmp_path, ["historical-vouchers", "create", "--data", HISTORICAL]).stdout)
-    uploaded = run(tripletex_sandbox, tmp_path, ["historical-vouchers", "upload", str(made), "--file", str(scan)])
+    made = first_id(ttx_json(tripletex_sandbox, ["historical-vouchers", "create", "--data", HISTORICAL]).stdout)
+    uploaded = ttx_json(tripletex_sandbox, ["historical-vouchers", "upload", str(made), "--file", str(scan)])
     assert uploaded.exit_code == 0, uploaded.stderr
-    shown = run(tripletex_sandbox, tmp_path, ["vouchers", "get", str(made), "--fields", "attachment(*)"])
+    shown = ttx_json(tripletex_sandbox, ["vouchers", "get", str(made), "--fields", "attachment(*)"])
     attachment = json.loads(shown.stdout)["attachment"]
     assert (attachment["fileName"], attachment["size"], attachment["mimeType"]) == ("bilag 17.png", 18, "image/png")
 
 
 def test_an_upload_without_an_existing_file_is_a_usage_error(tripletex_sandbox: SandboxCompany,
                                                              tmp_path: Path) -> None:
-    result = run(tripletex_sandbox, tmp_path, ["historical-vouchers", "upload", "1", "--file", str(tmp_path / "nope")])
+    result = ttx_json(tripletex_sandbox, ["historical-vouchers", "upload", "1", "--file", str(tmp_path / "nope")])
     assert result.exit_code == 2 and "nope" in result.stderr
 
 

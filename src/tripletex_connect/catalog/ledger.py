@@ -59,20 +59,20 @@ VAT_TYPES = [
     ),
 ]
 
+# What both the postings search and the general ledger filter on.
+POSTING_FILTERS = (
+    date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
+    date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
+    Param("openPostings", "string", help="Deprecated", field="openPostings", match="rule"),
+    *(equals_id(f"{name}Id") for name in ("account", "supplier", "customer", "employee", "department", "project",
+                                         "product")),
+)
+
 POSTINGS = crud(
     key="posting", resource="postings", group="Ledger Postings", path="/ledger/posting", model="Posting",
     noun="Ledger Posting", plural="Ledger Postings", kinds=(K.GET, K.SEARCH),
     search_params=(
-        date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
-        date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
-        Param("openPostings", "string", help="Deprecated", field="openPostings", match="rule"),
-        equals_id("accountId"),
-        equals_id("supplierId"),
-        equals_id("customerId"),
-        equals_id("employeeId"),
-        equals_id("departmentId"),
-        equals_id("projectId"),
-        equals_id("productId"),
+        *POSTING_FILTERS,
         number_range("accountNumberFrom", "account.number", upper=False, kind="integer"),
         number_range("accountNumberTo", "account.number", upper=True, kind="integer"),
         Param("type", "string", help="Posting type", enum=POSTING_TYPES, field="type", match="eq"),
@@ -102,16 +102,7 @@ LEDGER = [
         summary="The general ledger (hovedbok): per account, the opening balance, the sum of the postings in the "
                 "date range and the closing balance.",
         params=(
-            date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
-            date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
-            Param("openPostings", "string", help="Deprecated", field="openPostings", match="rule"),
-            equals_id("accountId"),
-            equals_id("supplierId"),
-            equals_id("customerId"),
-            equals_id("employeeId"),
-            equals_id("departmentId"),
-            equals_id("projectId"),
-            equals_id("productId"),
+            *POSTING_FILTERS,
             FROM, COUNT, SORTING, FIELDS,
         ),
         response="LedgerAccount", envelope="list",
