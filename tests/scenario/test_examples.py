@@ -10,7 +10,8 @@ import pytest
 
 from tripletex_connect.client import Tripletex
 from tripletex_connect.sandbox import SandboxCompany
-from tripletex_connect.scenario import ScenarioResult, load_scenario, run_scenario
+from tripletex_connect.sandbox.reference import BANK_ACCOUNT
+from tripletex_connect.scenario import Scenario, ScenarioResult, load_scenario, run_scenario
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "examples").glob("*.yaml"))
 
@@ -33,6 +34,38 @@ def _check_invoices(tx: Tripletex, result: ScenarioResult) -> None:
     assert sorted(i.amount_outstanding for i in invoices) == [0, 0]
 
 
+def _hours(tx: Tripletex) -> dict[str, Any]:
+    bank = tx.ledger_accounts.search(number=[1920]).first()
+    assert bank is not None
+    tx.ledger_accounts.update(bank.id, {"version": bank.version, "bankAccountNumber": BANK_ACCOUNT})
+    ola = tx.employees.search(first_name="Ola").first()
+    work = next(a for a in tx.activities.search() if a.is_project_activity)
+    assert ola is not None
+    customer = tx.customers.create({"name": "Fjordkraft AS"})
+    project = tx.projects.create({"name": "Nettbutikk", "projectManager": {"id": ola.id},
+                                  "customer": {"id": customer.id}, "startDate": "2026-09-01",
+                                  "projectActivities": [{"activity": {"id": work.id}}]})
+    for day, hours in (("2026-10-05", 7.5), ("2026-10-06", 6.0), ("2026-11-02", 3.0)):
+        tx.timesheet_entries.create({"employee": {"id": ola.id}, "project": {"id": project.id},
+                                     "activity": {"id": work.id}, "date": day, "hours": hours})
+    return {"project": "Nettbutikk", "month": "2026-10", "date": "2026-11-25", "ola": ola.id}
+
+
+def _bill_hours(tx: Tripletex, scenario: Scenario) -> None:
+    values = _hours(tx)
+    ola = values.pop("ola")
+    not_yet = run_scenario(scenario, tx, vars=values)
+    assert not_yet.ok and not_yet.output["invoice"] is None  # October is not approved yet
+    tx.monthly_timesheets.complete(employee_ids=[ola], month_year="2026-10")
+    tx.monthly_timesheets.approve(employee_ids=[ola], month_year="2026-10")
+    billed = run_scenario(scenario, tx, vars=values)
+    assert billed.ok, billed.last.error
+    assert billed.output["hours_billed"] == 13.5  # October's hours only, not November's
+    assert billed.output["amount"] == 21093.75  # 13.5 h at 1250 plus 25 % VAT
+    again = run_scenario(scenario, tx, vars=values)
+    assert again.ok and again.output["invoice"] is None  # the month is billed once
+
+
 def _welcome(tx: Tripletex, run: Callable[[], ScenarioResult]) -> None:
     tx.customers.create({"name": "Gammel Kunde AS"})
     assert run().runs == []  # the first run starts watching
@@ -48,7 +81,8 @@ def _weekly(tx: Tripletex, result: ScenarioResult) -> None:
 
 
 def test_the_documented_examples_exist() -> None:
-    assert {p.name for p in EXAMPLES} >= {"invoice-open-orders.yaml", "welcome-new-customers.yaml", "weekly-sales.yaml"}
+    assert {p.name for p in EXAMPLES} >= {"invoice-open-orders.yaml", "welcome-new-customers.yaml", "weekly-sales.yaml",
+                                          "invoice-approved-hours.yaml"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -58,6 +92,9 @@ def test_example_runs_on_the_sandbox(path: Path, tripletex_sandbox: SandboxCompa
     scenario = load_scenario(path)
     if path.stem == "welcome-new-customers":
         _welcome(tx, lambda: run_scenario(scenario, tx))
+        return
+    if path.stem == "invoice-approved-hours":
+        _bill_hours(tx, scenario)
         return
     values = _orders(tx) if path.stem == "invoice-open-orders" else {}
     result = run_scenario(scenario, tx, vars=values)

@@ -46,6 +46,10 @@ def test_templates_render_inside_nested_bodies() -> None:
     assert render(body, ctx()) == {"customer": {"id": 4}, "lines": [{"count": 3}], "x": 1}
 
 
+def test_an_expression_may_span_lines_as_yaml_blocks_give_it() -> None:
+    assert render("{{ vars.n > 2\n     and steps.order.id == 77 }}", ctx()) is True
+
+
 def test_snake_case_names_reach_camel_case_fields() -> None:
     assert render("{{ steps.find.first.customer_number }}", ctx()) == 10004
 
@@ -56,6 +60,14 @@ def test_snake_case_names_reach_camel_case_fields() -> None:
     ("{{ now() }}", "2026-11-25T09:30:00+00:00"),
     ("{{ add_days(vars.date, 7) }}", "2026-12-02"),
     ("{{ add_days('2026-03-01', -1) }}", "2026-02-28"),
+    ("{{ add_months('2026-01-31', 1) }}", "2026-02-28"),
+    ("{{ add_months('2024-01-31', 1) }}", "2024-02-29"),
+    ("{{ add_months('2026-11-15', 2) }}", "2027-01-15"),
+    ("{{ add_months('2026-03-31', -1) }}", "2026-02-28"),
+    ("{{ month_start('2026-10') }}", "2026-10-01"),
+    ("{{ pluck(where([{'id': 1, 'ok': true}, {'id': 2, 'ok': false}], 'ok'), 'id') }}", [1]),
+    ("{{ where([{'s': 'A'}, {'s': 'B'}], 's', 'B') }}", [{"s": "B"}]),
+    ("{{ month_start('2026-10-17') }}", "2026-10-01"),
     ("{{ format_date(vars.date, '%d.%m.%Y') }}", "25.11.2026"),
     ("{{ vars.empty | default('none') }}", "none"),
     ("{{ vars.missing | default(5) }}", 5),

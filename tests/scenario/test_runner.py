@@ -46,6 +46,27 @@ def test_later_steps_use_the_results_of_earlier_steps(
     assert result.output == {"id": created["id"], "email": "post@fjord.no", "found": 1}
 
 
+def test_var_defaults_are_evaluated_in_order_and_a_given_var_is_taken_as_it_is(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    defaults = scenario("""
+        name: dated
+        vars:
+          date: "{{ today() }}"
+          due: "{{ add_days(vars.date, 14) }}"
+          label: "Due {{ vars.due }}"
+        steps:
+          - id: who
+            module: customer.search
+            limit: 1
+        output: {date: "{{ vars.date }}", due: "{{ vars.due }}", label: "{{ vars.label }}"}
+        """)
+    assert run(defaults, tripletex_sandbox).output == {"date": "2026-11-25", "due": "2026-12-09",
+                                                       "label": "Due 2026-12-09"}
+    given = run(defaults, tripletex_sandbox, vars={"date": "2026-01-01", "label": "{{ not evaluated }}"})
+    assert given.output == {"date": "2026-01-01", "due": "2026-01-15", "label": "{{ not evaluated }}"}
+
+
 def test_foreach_runs_the_module_once_per_item(
     tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
 ) -> None:

@@ -80,7 +80,8 @@ def parse(source: str) -> ast.expr:
     if len(text) > MAX_EXPRESSION:
         raise ExpressionError(f"expression longer than {MAX_EXPRESSION} characters")
     try:
-        tree = ast.parse(text, mode="eval")
+        # Parenthesised, an expression may span lines, as YAML's folded and literal blocks give them.
+        tree = ast.parse(f"(\n{text}\n)", mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot parse {{{{ {text} }}}}: {exc.msg}") from None
     for node in ast.walk(tree):

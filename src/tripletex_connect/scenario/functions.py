@@ -29,6 +29,21 @@ def add_days(date: Any, days: Any) -> str:
     return (as_date(date) + dt.timedelta(days=int(days))).isoformat()
 
 
+def add_months(date: Any, months: Any) -> str:
+    """The date `months` after `date`, the day kept where the month has it (31 Jan + 1 -> 28/29 Feb)."""
+    start = as_date(date)
+    index = start.year * 12 + start.month - 1 + int(months)
+    year, month = divmod(index, 12)
+    last_day = (dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month + 1, min(start.day, last_day)).isoformat()
+
+
+def month_start(date: Any) -> str:
+    """The first day of the date's month; also takes a month as YYYY-MM."""
+    text = str(date)
+    return (as_date(f"{text}-01") if len(text) == 7 else as_date(date)).replace(day=1).isoformat()
+
+
 def format_date(date: Any, fmt: str = "%d.%m.%Y") -> str:
     """A date in a strftime format, e.g. format_date(today(), '%d.%m.%Y')."""
     return as_date(date).strftime(str(fmt))
@@ -66,6 +81,17 @@ def _field(item: Any, key: Any) -> Any:
 def pluck(values: Any, key: str) -> list[Any]:
     """The `key` of every item: pluck(steps.find.values, 'id'); dotted keys reach nested fields."""
     return [_field(item, key) for item in _items(values, "pluck")]
+
+
+_TRUTHY = object()
+
+
+def where(values: Any, key: str, value: Any = _TRUTHY) -> list[Any]:
+    """The items whose `key` equals `value` (or is true, without one): where(steps.months.values, 'approved')."""
+    items = _items(values, "where")
+    if value is _TRUTHY:
+        return [item for item in items if _field(item, key)]
+    return [item for item in items if _field(item, key) == value]
 
 
 def total(values: Any, key: Any = None) -> float | int:
@@ -115,6 +141,8 @@ def _number(kind: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "add_days": add_days,
+    "add_months": add_months,
+    "month_start": month_start,
     "format_date": format_date,
     "date": lambda value: as_date(value).isoformat(),
     "money": money,
@@ -132,6 +160,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "first": first,
     "last": last,
     "pluck": pluck,
+    "where": where,
     "join": join,
     "min": lambda values: min(_items(values, "min"), default=None),
     "max": lambda values: max(_items(values, "max"), default=None),

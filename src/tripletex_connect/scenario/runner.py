@@ -99,9 +99,24 @@ class Runner:
         self.opts = opts
         self.secrets = client_secrets(client)
 
+    def run_vars(self) -> dict[str, Any]:
+        """The vars of one run: defaults evaluated now, in order (one may use those above it); --var as given."""
+        given = set((self.opts.vars or {}).keys())
+        values: dict[str, Any] = {}
+        ctx = Context({"vars": values, "steps": {}}, self.opts.now)
+        for name, value in self.vars.items():
+            if name in given:
+                values[name] = value
+                continue
+            try:
+                values[name] = render(value, ctx)
+            except ExpressionError as exc:
+                raise StepFailed("vars", name, self.clean(describe(exc))) from None
+        return values
+
     def context(self, trigger_item: Any = None, outputs: dict[str, Any] | None = None) -> Context:
         """The names expressions see at the start of a run."""
-        names = {"vars": self.vars, "steps": outputs if outputs is not None else {}}
+        names = {"vars": self.run_vars(), "steps": outputs if outputs is not None else {}}
         if self.scenario.trigger.type == "watch":
             names["trigger"] = trigger_item
         return Context(names, self.opts.now)
@@ -111,8 +126,8 @@ class Runner:
         run = RunResult(self.scenario.name, self.opts.now(), trigger_item=trigger_item, dry_run=self.opts.dry_run)
         run.steps = {s.id: StepResult(s.id, s.label) for s in self.scenario.all_steps()}
         outputs: dict[str, Any] = {}
-        ctx = self.context(trigger_item, outputs)
         try:
+            ctx = self.context(trigger_item, outputs)
             self.run_steps(self.scenario.steps, ctx, outputs, run)
             run.output = self.final_output(ctx, outputs)
             run.status = "warning" if any(s.errors for s in run.steps.values()) else "ok"
