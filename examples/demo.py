@@ -1,20 +1,28 @@
 """The tripletex-connect demo: a short, realistic flow against the local sandbox (what `make demo` runs).
 
-It starts the sandbox with demo data on a free port, connects with the SDK exactly as a user would
-connect to Tripletex, works with customers and categories, and stops the sandbox cleanly.
+It starts the sandbox with demo data on a free port and connects with the SDK exactly as a user would
+connect to Tripletex; then it works with customers, sells (product, order, invoice, PDF, postings),
+approves a month of hours and runs the scenario examples/invoice-approved-hours.yaml to invoice them,
+and stops the sandbox cleanly.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
 from tripletex_connect import APIError, Tripletex
 from tripletex_connect.sandbox import Sandbox
+from tripletex_connect.scenario import run_file
 
 console = Console()
+TODAY = dt.date.today().isoformat()
+TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+HOURS_SCENARIO = Path(__file__).with_name("invoice-approved-hours.yaml")
 
 
 def customers_table(title: str, customers: list) -> Table:  # type: ignore[type-arg]
@@ -82,7 +90,7 @@ def sell(tx: Tripletex) -> None:
     customer = tx.customers.search(customer_name="bergen bryggeri", limit=1).first()
     assert customer is not None
     order = tx.orders.create({
-        "customer": {"id": customer.id}, "orderDate": "2026-11-25", "deliveryDate": "2026-11-25",
+        "customer": {"id": customer.id}, "orderDate": TODAY, "deliveryDate": TODAY,
         "orderLines": [{"product": {"id": kaffe.id}, "count": 12, "discount": 5},
                        {"description": "Levering", "unitPriceExcludingVatCurrency": 350.0, "count": 1}],
     })
@@ -95,7 +103,7 @@ def sell(tx: Tripletex) -> None:
                       f"{line.discount:g}", f"{line.amount_excluding_vat_currency:.2f}",
                       f"{line.amount_including_vat_currency:.2f}")
     console.print(lines)
-    invoice = tx.orders.invoice(order.id, invoice_date="2026-11-25", send_to_customer=False)
+    invoice = tx.orders.invoice(order.id, invoice_date=TODAY, send_to_customer=False)
     console.print(f"[green]Invoiced[/]: invoice {invoice.invoice_number}, {invoice.amount:.2f} NOK due "
                   f"{invoice.invoice_due_date}")
     pdf = tx.invoices.pdf(invoice.id)
@@ -103,12 +111,42 @@ def sell(tx: Tripletex) -> None:
     booked = Table(title="What the invoice booked", title_justify="left")
     for column in ("account", "name", "amount"):
         booked.add_column(column)
-    for posting in tx.postings.search(date_from="2026-11-25", date_to="2026-11-26",
+    for posting in tx.postings.search(date_from=TODAY, date_to=TOMORROW,
                                       fields="account(number,name),amountGross"):
         account = posting.account
         booked.add_row(str(account.number if account else ""), account.name or "" if account else "",
                        f"{posting.amount_gross:.2f}")
     console.print(booked)
+
+
+def bill_hours(tx: Tripletex) -> None:
+    """Hours on a project, its month approved, and the scenario that invoices approved hours."""
+    project = tx.projects.search(name="kontorbygg", limit=1).first()
+    assert project is not None
+    since = (dt.date.today() - dt.timedelta(days=60)).isoformat()
+    entries = tx.timesheet_entries.search(project_id=[project.id], date_from=since, date_to=TOMORROW,
+                                          fields="date,hours,employee(id,firstName),activity(name),comment").to_list()
+    hours = Table(title=f"Hours on project '{project.name}'", title_justify="left")
+    for column in ("date", "employee", "activity", "hours", "comment"):
+        hours.add_column(column)
+    for entry in entries:
+        hours.add_row(entry.date or "", entry.employee.first_name or "" if entry.employee else "",
+                      entry.activity.name or "" if entry.activity else "", f"{entry.hours:g}", entry.comment or "")
+    console.print()
+    console.print(hours)
+    month = max(entry.date or "" for entry in entries)[:7]
+    employees = sorted({entry.employee.id for entry in entries if entry.employee and entry.employee.id})
+    tx.monthly_timesheets.complete(employee_ids=employees, month_year=month)
+    tx.monthly_timesheets.approve(employee_ids=employees, month_year=month)
+    console.print(f"[green]Approved[/] the monthly timesheet of {month}; hours of approved months are locked")
+    console.print(f"Running [bold]ttx run examples/{HOURS_SCENARIO.name}[/] "
+                  f"--var project=\"{project.name}\" --var month={month}")
+    result = run_file(HOURS_SCENARIO, tx, vars={"project": project.name, "month": month}, record=False)
+    for name, step in result.last.steps.items():
+        console.print(f"  {name:<8} {step.status}")
+    out = result.output
+    console.print(f"[green]Invoiced[/] {out['hours_billed']:g} approved hours of {month}: invoice {out['invoice']}, "
+                  f"{out['amount']:.2f} NOK incl. VAT")
 
 
 def main() -> int:
@@ -121,6 +159,7 @@ def main() -> int:
         with sandbox.client() as tx:
             run(tx)
             sell(tx)
+            bill_hours(tx)
     finally:
         sandbox.stop()
     console.print("\nSandbox stopped. Try it yourself: [bold]ttx sandbox serve --seed demo[/]")

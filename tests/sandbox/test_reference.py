@@ -10,15 +10,17 @@ import pytest
 
 from tripletex_connect.models import field_types
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT, company_reference, demo_seed, is_valid_norwegian_account
+from tripletex_connect.sandbox.reference.demo import WRITTEN_FOR, demo_vouchers
 
 from .conftest import Api
 
 REFERENCE = company_reference(2026)
+WRITTEN = WRITTEN_FOR.isoformat()
 
 
-@pytest.mark.parametrize("model", sorted({*REFERENCE, *demo_seed()}))
+@pytest.mark.parametrize("model", sorted({*REFERENCE, *demo_seed(WRITTEN)}))
 def test_every_field_exists_in_the_spec_schema_and_ids_are_unique(model: str) -> None:
-    objects = REFERENCE.get(model, []) + demo_seed().get(model, [])
+    objects = REFERENCE.get(model, []) + demo_seed(WRITTEN).get(model, [])
     known = set(field_types(model))
     for obj in objects:
         assert set(obj) <= known, f"{model}: {set(obj) - known}"
@@ -28,7 +30,7 @@ def test_every_field_exists_in_the_spec_schema_and_ids_are_unique(model: str) ->
 
 def test_references_point_to_existing_objects() -> None:
     data = {model: {o["id"] for o in objs} for model, objs in REFERENCE.items()}
-    for model, objects in {**REFERENCE, **demo_seed()}.items():
+    for model, objects in {**REFERENCE, **demo_seed(WRITTEN)}.items():
         specs = field_types(model)
         for obj in objects:
             for name, value in obj.items():
@@ -119,3 +121,14 @@ def test_the_demo_seed_adds_customers_products_projects_orders_hours_and_balance
     assert projects == 3 and len(hours) >= 5 and all(h.data["hours"] > 0 for h in hours)
     created = api.http.post("/v2/customer", json={"name": "Ny"}, headers=auth).json()["value"]
     assert created["customerNumber"] == 10009  # numbering continues after the demo customers
+
+
+def test_the_demo_data_moves_with_the_day_it_is_seeded_on() -> None:
+    a_year_on = "2027-11-25"  # 365 days later: every date keeps its month and day
+    written, later = demo_seed(WRITTEN), demo_seed(a_year_on)
+    assert [h["date"] for h in later["TimesheetEntry"]] == [
+        h["date"].replace("2026-", "2027-") for h in written["TimesheetEntry"]]
+    assert [o["orderDate"] for o in later["Order"]] == [
+        o["orderDate"].replace("2026-", "2027-") for o in written["Order"]]
+    assert demo_vouchers(a_year_on)[0][0] == "2027-01-02" and demo_vouchers(WRITTEN)[0][0] == "2026-01-02"
+    assert later["Account"] == written["Account"]  # no date in it: the bank account number is left alone

@@ -29,7 +29,7 @@ def _seed(tx: Tx, ctx: Ctx) -> None:
     from .rules import rules_for
     from .rules.invoicing import post_voucher
 
-    for model, objects in demo_seed().items():
+    for model, objects in demo_seed(ctx.today).items():
         rules = rules_for(model)
         for obj in (dict(o) for o in objects):
             row = tx.get(ctx.company_id, model, int(obj["id"])) if "id" in obj else None
@@ -38,7 +38,7 @@ def _seed(tx: Tx, ctx: Ctx) -> None:
                 continue
             rules.on_create(tx, ctx, obj)
             rules.after_create(tx, ctx, tx.insert(ctx.company_id, model, obj, ctx.now, id=obj.get("id")))
-    for date, description, kind, postings in demo_vouchers():
+    for date, description, kind, postings in demo_vouchers(ctx.today):
         post_voucher(tx, ctx, date, description, kind, postings)
 
 

@@ -3,10 +3,17 @@ registered bank account."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from .accounts import account_id
 from .vat import vat_ids
+
+# The demo data is written as of this day; a company seeded on another day gets every date moved by the
+# difference, so its hours, orders and vouchers are always recent and never fall in a closed year.
+WRITTEN_FOR = dt.date(2026, 11, 25)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 BANK_ACCOUNT = "15030100007"  # passes the mod-11 check
 
@@ -106,17 +113,33 @@ def _hours() -> list[dict[str, Any]]:
     ]
 
 
-def demo_vouchers() -> list[tuple[str, str, str, list[dict[str, Any]]]]:
-    """Balanced vouchers of the demo as (date, description, voucher type, postings)."""
+def shift_dates(data: Any, today: str) -> Any:
+    """The demo data moved in time so that it ends where it ended on WRITTEN_FOR, counted from `today`."""
+    days = (dt.date.fromisoformat(today) - WRITTEN_FOR).days
+    if isinstance(data, str) and _DATE.match(data):
+        return (dt.date.fromisoformat(data) + dt.timedelta(days=days)).isoformat()
+    if isinstance(data, dict):
+        return {key: shift_dates(value, today) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return type(data)(shift_dates(item, today) for item in data)
+    return data
+
+
+def demo_vouchers(today: str) -> list[tuple[str, str, str, list[dict[str, Any]]]]:
+    """Balanced vouchers of the demo as (date, description, voucher type, postings), dated relative to today."""
     return [
-        (date, text, kind, [{"account": {"id": account_id(number)}, "amountGross": amount}
-                            for number, amount in postings])
+        (shift_dates(date, today), text, kind, [{"account": {"id": account_id(number)}, "amountGross": amount}
+                                                for number, amount in postings])
         for date, text, kind, postings in VOUCHERS
     ]
 
 
-def demo_seed() -> dict[str, list[dict[str, Any]]]:
-    """Realistic demo data in the API's shape; objects of the reference data (account 1920) are updated."""
+def demo_seed(today: str) -> dict[str, list[dict[str, Any]]]:
+    """Realistic demo data in the API's shape, dated relative to today; reference objects (1920) are updated."""
+    return shift_dates(_seed_as_written(), today)  # type: ignore[no-any-return]
+
+
+def _seed_as_written() -> dict[str, list[dict[str, Any]]]:
     addresses, customers = _customers()
     orders, lines = _orders()
     return {
