@@ -118,3 +118,22 @@ def test_a_header_that_cannot_be_sent_is_a_usage_error(api: respx.MockRouter, tt
     result = ttx("api", "GET", "/customer", "-H", "X-Note: blåbær")
     assert result.exit_code == 2 and "ASCII" in result.stderr and "unexpected" not in result.stderr
     assert not api.calls
+
+
+def test_an_out_file_that_cannot_be_written_is_refused_before_the_request_is_sent(
+    api: respx.MockRouter, ttx: Invoke, tmp_path: Path
+) -> None:
+    route = api.post("/customer").respond(201, json={"value": customer(3)})
+    result = ttx("api", "POST", "/customer", "-d", '{"name": "Raw AS"}', "--out", str(tmp_path / "missing" / "a.json"))
+    assert result.exit_code == 2
+    assert "the folder" in result.stderr and "does not exist" in result.stderr
+    assert not route.calls
+
+
+def test_a_derived_document_command_checks_its_out_file_before_sending(
+    api: respx.MockRouter, ttx: Invoke, tmp_path: Path
+) -> None:
+    route = api.get("/invoice/1/pdf").respond(200, content=b"%PDF-1.7\n")
+    result = ttx("invoices", "pdf", "1", "--out", str(tmp_path / "missing" / "f.pdf"))
+    assert result.exit_code == 2, result.stderr
+    assert not route.calls

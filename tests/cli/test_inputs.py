@@ -64,6 +64,7 @@ def test_a_set_indexes_into_an_existing_list() -> None:
         ("name.first=x", 'name is the value "A", not an object'),
         ("lines.x=1", "indexed by a number"),
         ("lines.5=1", "outside the list"),
+        ("orderLines.0.count=2", "there is no list orderLines to index"),
     ],
 )
 def test_a_set_that_cannot_apply_says_why(assignment: str, message: str) -> None:

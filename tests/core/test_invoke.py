@@ -112,3 +112,23 @@ def test_a_body_given_as_a_model_is_sent_in_the_api_shape() -> None:
 
     call = prepare(catalog.get("customer.create"), body=Customer(name="A", is_private_individual=True))
     assert call.json == {"name": "A", "isPrivateIndividual": True}
+
+
+def test_python_field_names_are_turned_into_api_names_at_every_depth_of_a_body() -> None:
+    call = prepare(catalog.get("order.create"), body={
+        "customer": {"id": 1}, "order_date": "2026-11-25",
+        "order_lines": [{"unit_price_excluding_vat_currency": 100, "count": 2}],
+        "delivery_address": {"address_line1": "Gate 1", "postal_code": "0150"},
+    })
+    assert call.json == {
+        "customer": {"id": 1}, "orderDate": "2026-11-25",
+        "orderLines": [{"unitPriceExcludingVatCurrency": 100, "count": 2}],
+        "deliveryAddress": {"addressLine1": "Gate 1", "postalCode": "0150"},
+    }
+
+
+def test_an_unknown_nested_body_field_is_refused_with_its_path_and_nothing_sent() -> None:
+    with pytest.raises(ParameterError, match=r"orderLines\[1\] \(OrderLine\) has no field 'cnt' \(did you mean"):
+        prepare(catalog.get("order.create"), body={"orderLines": [{"count": 1}, {"cnt": 1}]})
+    with pytest.raises(ParameterError, match=r"postalAddress \(Address\) has no field 'nosuch'"):
+        prepare(catalog.get("customer.create"), body={"name": "A", "postalAddress": {"nosuch": 1}})

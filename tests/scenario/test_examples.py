@@ -103,3 +103,31 @@ def test_example_runs_on_the_sandbox(path: Path, tripletex_sandbox: SandboxCompa
         _check_invoices(tx, result)
     elif path.stem == "weekly-sales":
         _weekly(tx, result)
+
+
+NOTHING_MATCHES = {"customer": "Finnes Ikke AS", "project": "Finnes ikke", "month": "2026-10"}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_that_finds_nothing_ends_ok_without_a_failure(path: Path, tripletex_sandbox: SandboxCompany) -> None:
+    scenario = load_scenario(path)
+    values = {name: NOTHING_MATCHES[name] for name, value in scenario.vars.items() if value is None}
+    result = run_scenario(scenario, tripletex_sandbox.client, vars=values)
+    assert result.ok, result.last.error if result.runs else result.note
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_dry_run_lists_its_calls_and_writes_nothing(path: Path, tripletex_sandbox: SandboxCompany) -> None:
+    tx = tripletex_sandbox.client
+    scenario = load_scenario(path)
+    values = _orders(tx) if path.stem == "invoice-open-orders" else {}
+    if path.stem == "invoice-approved-hours":
+        values = _hours(tx)
+        ola = values.pop("ola")
+        tx.monthly_timesheets.complete(employee_ids=[ola], month_year="2026-10")
+        tx.monthly_timesheets.approve(employee_ids=[ola], month_year="2026-10")
+    orders_before = tx.orders.search(order_date_from="2000-01-01", order_date_to="2100-01-01").to_list()
+    result = run_scenario(scenario, tx, vars=values, dry_run=True)
+    assert all(run.ok for run in result.runs), [run.error for run in result.runs]
+    assert tx.invoices.search(invoice_date_from="2000-01-01", invoice_date_to="2100-01-01").to_list() == []
+    assert tx.orders.search(order_date_from="2000-01-01", order_date_to="2100-01-01").to_list() == orders_before

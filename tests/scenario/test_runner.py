@@ -260,3 +260,48 @@ def test_the_raw_api_module_calls_any_path(
         output: "{{ steps.read.name }}"
         """), tripletex_sandbox)
     assert result.output == "Rå AS"
+
+
+def test_a_dry_run_lists_a_call_that_needs_a_field_of_an_unsent_write_with_a_note(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    result = run(scenario("""
+        name: dry chain
+        steps:
+          - id: created
+            module: customer.create
+            body: {name: Fjord AS}
+          - id: copy
+            when: "{{ steps.created.customerNumber > 0 }}"
+            module: customer.create
+            body: {name: "{{ steps.created.name }} 2", email: "{{ steps.created.email }}"}
+          - id: each
+            foreach: "{{ steps.copy.values }}"
+            module: customer.get
+            params: {id: "{{ item.id }}"}
+        output: {number: "{{ steps.copy.customerNumber }}"}
+        """), tripletex_sandbox, dry_run=True)
+    assert result.ok, result.last.error
+    calls = result.last.calls
+    assert [(c["step"], c["sent"]) for c in calls] == [("created", False), ("copy", False)]
+    assert "steps.created.email is known only when step 'created' runs" in calls[1]["note"]
+    assert tripletex_sandbox.client.customers.search().to_list() == []
+
+
+def test_a_foreach_whose_nested_step_stops_the_run_is_recorded_as_failed(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    result = run(scenario("""
+        name: nested failure
+        steps:
+          - id: each
+            foreach: [1]
+            steps:
+              - id: missing
+                module: customer.get
+                params: {id: 999999}
+        """), tripletex_sandbox)
+    steps = result.last.record("x.yaml", "local")["steps"]
+    assert result.last.status == "failed"
+    assert steps["missing"]["status"] == "failed"
+    assert steps["each"]["status"] == "failed"

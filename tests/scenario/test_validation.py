@@ -245,3 +245,69 @@ def test_a_valid_file_has_no_problems_and_vars_can_come_from_the_command_line(
     with pytest.raises(ScenarioError):
         load_scenario(path)
     assert load_scenario(path, vars={"who": "Acme"}).steps[0].id == "a"
+
+
+def test_literal_body_fields_are_checked_before_anything_is_sent(scenario_file: Callable[[str], Path]) -> None:
+    found = problems(scenario_file, """
+        name: x
+        steps:
+          - id: find
+            module: customer.search
+          - id: make
+            module: customer.create
+            body: {name: "{{ steps.find.first.name }} 2", emial: a@b.no}
+          - id: touch
+            module: customer.update
+            params: {id: 1}
+            body: {version: many, email: "{{ steps.find.first.email }}"}
+          - id: fine
+            module: order.create
+            body: {customer: {id: "{{ steps.find.first.id }}"}, orderDate: 2026-11-25,
+                   orderLines: [{count: "{{ steps.find.count }}", description: Timer}]}
+        """)
+    assert len(found) == 2, found
+    assert found[0].startswith("7: step 'make': customer.create: Customer has no field 'emial' (did you mean 'email'?)")
+    assert found[1].startswith("11: step 'touch': customer.update: invalid Customer: version:")
+
+
+def test_an_unclosed_template_is_a_problem_not_literal_text(scenario_file: Callable[[str], Path]) -> None:
+    found = only(scenario_file, """
+        name: x
+        vars: {go: false}
+        steps:
+          - id: find
+            module: customer.search
+            when: "{{ vars.go }"
+        """)
+    assert found == "6: step 'find': unclosed {{ in '{{ vars.go }': every {{ needs its }}"
+
+
+def test_a_var_given_on_the_command_line_that_the_scenario_never_uses_is_refused(
+    scenario_file: Callable[[str], Path],
+) -> None:
+    path = scenario_file("""
+        name: x
+        vars: {date: "{{ today() }}"}
+        steps:
+          - id: a
+            module: customer.search
+            params: {changed_since: "{{ vars.date }}", customer_name: "{{ vars.who }}"}
+        """)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path, vars={"dat": "2026-01-01", "who": "Acme"})
+    assert str(caught.value) == (f"{path}: --var dat: the scenario has no variable 'dat' (did you mean 'date'?); "
+                                 "its variables: date, who")
+    assert load_scenario(path, vars={"date": "2026-01-01", "who": "Acme"}).steps[0].id == "a"
+
+
+def test_var_defaults_are_checked_like_any_expression(scenario_file: Callable[[str], Path]) -> None:
+    found = only(scenario_file, """
+        name: x
+        vars:
+          date: "{{ today() }}"
+          due: "{{ add_days(vars.dat, 14) }}"
+        steps:
+          - id: a
+            module: customer.search
+        """)
+    assert found.startswith("4: vars: {{ add_days(vars.dat, 14) }}: unknown variable 'dat' (did you mean 'date'?)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -50,13 +51,25 @@ def api(
     params = parse_query(query or ())
     headers = parse_headers(header or ())
     body = read_json(data) if data is not None else None
-    if out is not None and out.is_dir():
-        raise CliUsageError(f"--out {str(out)!r} is a directory; give a file name")
+    check_out(out)
     state = state_of(ctx)
     writer = state.writer(output)
     tx = state.client(ctx)
     answer = tx.request(method, path, params=params, json=body, headers=headers or None)
     write_answer(answer, writer, out)
+
+
+def check_out(out: Path | None) -> None:
+    """Refuse an --out FILE that cannot be written before the request is sent, so no write's answer is lost."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise CliUsageError(f"--out {str(out)!r} is a directory; give a file name")
+    folder = out.parent
+    if not folder.is_dir():
+        raise CliUsageError(f"--out: cannot write {str(out)!r}: the folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise CliUsageError(f"--out: cannot write {str(out)!r}: permission denied")
 
 
 def write_answer(answer: Any, writer: Writer, out: Path | None) -> None:

@@ -40,6 +40,9 @@ def run_operation(
         body = build_body(values.get("data"), sets, list_body=op.body_is_list, is_text=text_paths(op.body))
         if body is None:
             raise CliUsageError(f"'{ctx.command_path}' needs a body: give --data JSON|@FILE|- and/or --set FIELD=VALUE")
+    from .api_cmd import check_out, write_answer
+
+    check_out(values.get("out"))
     output: OutputFormat | None = values.get("output")
     writer = state.writer(output)
     tx = state.client(ctx)
@@ -50,8 +53,6 @@ def run_operation(
         return
     result = tx.invoke(op.key, args, body=body, file=values.get("file"))
     if isinstance(result, bytes):
-        from .api_cmd import write_answer
-
         write_answer(result, writer, values.get("out"))
         return
     if result is None:

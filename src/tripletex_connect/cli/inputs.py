@@ -91,6 +91,9 @@ def set_path(body: Any, path: str, value: Any) -> Any:
             node[part] = value
         else:
             if node.get(part) is None:
+                if parts[depth + 1].lstrip("-").isdigit():  # an index into a list that is not there
+                    raise CliUsageError(f"--set {path}: there is no list {where} to index; give the whole list, "
+                                        f"e.g. --set '{where}=[{{...}}]' or with --data")
                 node[part] = {}
             node = node[part]
     return body

@@ -29,24 +29,40 @@ def _describe(error: Mapping[str, Any]) -> str:
     return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid"))
 
 
+def _api_names(name: str, data: Mapping[str, Any], where: str, path: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A plain body of model `name` with API field names at every depth; unknown fields are refused."""
+    from . import SCHEMA_FIELDS, field_names
+
+    api_to_python = field_names(name)
+    python_to_api = {py: api for api, py in api_to_python.items()}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        api = key if key in api_to_python else python_to_api.get(str(key))
+        if api is None:
+            inside = f"{'.'.join(path)} ({name}) has" if path else f"{name} has"
+            raise ParameterError(
+                f"{where}: {inside} no field {key!r}{suggest(str(key), api_to_python)}; nothing was sent"
+            )
+        spec = SCHEMA_FIELDS[name][api]
+        inner = spec.ref if spec.ref in SCHEMA_FIELDS else None
+        if inner and isinstance(value, Mapping):
+            value = _api_names(inner, value, where, (*path, api))
+        elif inner and spec.kind == "array" and isinstance(value, list):
+            value = [_api_names(inner, item, where, (*path, f"{api}[{index}]")) if isinstance(item, Mapping) else item
+                     for index, item in enumerate(value)]
+        out[api] = value
+    return out
+
+
 def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
     """The body as a JSON-ready dict with API field names; ParameterError for unknown fields or wrong types."""
-    from . import TripletexModel, field_names, model_for, to_api_dict
+    from . import TripletexModel, model_for, to_api_dict
 
     if isinstance(body, TripletexModel):
         return to_api_dict(body)
     if not isinstance(body, Mapping):
         raise ParameterError(f"{where}: the body must be a {name} (a model or a dict), got {type(body).__name__}")
-    api_to_python = field_names(name)
-    python_to_api = {py: api for api, py in api_to_python.items()}
-    out: dict[str, Any] = {}
-    for key, value in body.items():
-        api = key if key in api_to_python else python_to_api.get(str(key))
-        if api is None:
-            raise ParameterError(
-                f"{where}: {name} has no field {key!r}{suggest(str(key), api_to_python)}; nothing was sent"
-            )
-        out[api] = _plain(value)
+    out = _api_names(name, _plain(body), where)
     try:
         model_for(name).model_validate(out)
     except pydantic.ValidationError as exc:

@@ -51,6 +51,8 @@ def segments(text: str) -> list[str | ast.expr]:
             out.append(text[pos:match.start()])
         out.append(parse(match.group(1)))
         pos = match.end()
+    if "{{" in text[pos:]:
+        raise ExpressionError(f"unclosed {{{{ in {text!r}: every {{{{ needs its }}}}")
     if pos < len(text):
         out.append(text[pos:])
     return out
@@ -187,6 +189,18 @@ def _as_text(value: Any) -> str:
 
 class Undefined(ExpressionError):
     """A reference to something that does not exist (an unknown name, key or index)."""
+
+
+class Unsent(Undefined):
+    """A reference to a field of a write a dry run did not send: its value is unknown, not missing."""
+
+
+class StandIn(dict[str, Any]):
+    """The result of a write a dry run did not send: what is known of it (its body, `id: null`)."""
+
+    def __init__(self, step_id: str, known: Mapping[str, Any] | None = None) -> None:
+        super().__init__(known or {})
+        self.step_id = step_id
 
 
 class Evaluator:
@@ -355,6 +369,9 @@ def lookup(base: Any, key: str, where: str) -> Any:
         by_snake = {snake_case(str(k)).rstrip("_"): k for k in base}
         if key in by_snake:
             return base[by_snake[key]]
+        if isinstance(base, StandIn):
+            raise Unsent(f"{where}.{key} is known only when step {base.step_id!r} runs "
+                         "(a write a dry run does not send)")
         keys = [str(k) for k in base]
         shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
         raise Undefined(f"{where} has no {key!r}{suggest(key, keys)}; it has: {shown or 'nothing'}")

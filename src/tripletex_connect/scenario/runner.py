@@ -14,7 +14,7 @@ from ..core.errors import ParameterError, TripletexError
 from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
 from .errors import ExpressionError, Problem, ScenarioError, StepFailed
-from .expressions import Context, render
+from .expressions import Context, StandIn, Unsent, render
 from .history import History
 from .model import API_MODULE, Scenario, Step
 from .results import RunResult, ScenarioResult, StepResult
@@ -141,6 +141,8 @@ class Runner:
         if self.scenario.has_output:
             try:
                 return render(self.scenario.output, ctx)
+            except Unsent:
+                return None  # a dry run prints its calls, not the output
             except ExpressionError as exc:
                 raise StepFailed("output", "output", self.clean(str(exc))) from None
         last = outputs.get(self.scenario.steps[-1].id) if self.scenario.steps else None
@@ -187,7 +189,10 @@ class Runner:
 
     def items_of(self, step: Step, ctx: Context) -> list[Any]:
         """The list a foreach iterates (a search result counts as its values)."""
-        items = self.render(step, step.foreach, ctx, "foreach")
+        try:
+            items = self.render(step, step.foreach, ctx, "foreach")
+        except Unsent:  # the list comes from a write a dry run did not send: nothing to iterate
+            return []
         if isinstance(items, dict) and isinstance(items.get("values"), list):
             items = items["values"]
         if items is None:
@@ -197,17 +202,22 @@ class Runner:
         return items
 
     def wanted(self, step: Step, ctx: Context) -> bool:
-        """False when the step's `when` condition says to skip it."""
-        return step.when is None or bool(self.render(step, step.when, ctx, "when"))
+        """False when the step's `when` condition says to skip it (a dry run that cannot tell lists the step)."""
+        try:
+            return step.when is None or bool(self.render(step, step.when, ctx, "when"))
+        except Unsent:
+            return True
 
     def guarded(self, step: Step, result: StepResult, action: Callable[[], Any], *, count: bool = True) -> Any:
         """Run an action of a step; an error stops the run, or with on_error continue is counted and gives None."""
         try:
             output = action()
         except StepFailed as failure:  # a nested step stopped: its foreach stops too, unless it continues
-            if step.on_error == "stop":
-                raise
             message = str(failure)
+            if step.on_error == "stop":
+                result.errors += 1
+                result.error = message
+                raise
         except (TripletexError, ExpressionError) as exc:
             message = self.clean(describe(exc))
             if step.on_error == "stop":
@@ -230,9 +240,12 @@ class Runner:
 
     def call(self, step: Step, ctx: Context, run: RunResult) -> Any:
         """One module call with the step's rendered params and body (planned only, for writes in a dry run)."""
-        params = self.render(step, step.params, ctx, "params") or {}
-        body = self.render(step, step.body, ctx, "body")
-        limit = self.render(step, step.limit, ctx, "limit")
+        try:
+            params = self.render(step, step.params, ctx, "params") or {}
+            body = self.render(step, step.body, ctx, "body")
+            limit = self.render(step, step.limit, ctx, "limit")
+        except Unsent as exc:  # only in a dry run: it needs what a write not sent would answer
+            return self.unsent(step, run, exc)
         if step.module == API_MODULE:
             return self.api(step, ctx, run, params, body)
         assert step.module is not None
@@ -241,8 +254,16 @@ class Runner:
             write = op.kind not in READ_KINDS
             planned = self.plan(step, run, op, params, body, sent=not write)
             if write or planned is None:
-                return {"id": None, **(body if isinstance(body, dict) else {})}
+                return StandIn(step.id, {"id": None, **(body if isinstance(body, dict) else {})})
         return to_output(self.client.invoke(op.key, params, body=body, limit=limit))
+
+    def unsent(self, step: Step, run: RunResult, exc: Unsent) -> StandIn:
+        """A dry-run call that depends on a write not sent: listed with a note, its result a stand-in."""
+        op = catalog.get(step.module) if step.module and step.module != API_MODULE else None
+        run.calls.append({"step": step.id, "module": op.key if op else "api",
+                          "method": op.method if op else step.method, "path": op.path if op else step.path,
+                          "params": step.params, "body": step.body, "sent": False, "note": self.clean(str(exc))})
+        return StandIn(step.id)
 
     def plan(self, step: Step, run: RunResult, op: catalog.Operation, params: Any, body: Any, sent: bool) -> Any:
         """Record a dry-run call; returns None when it cannot be prepared (it depends on a write not made)."""
@@ -265,7 +286,7 @@ class Runner:
             run.calls.append({"step": step.id, "module": "api", "method": method, "path": path, "params": params,
                               "body": body, "sent": method == "GET"})
             if method != "GET":
-                return {"id": None, **(body if isinstance(body, dict) else {})}
+                return StandIn(step.id, {"id": None, **(body if isinstance(body, dict) else {})})
         answer = self.client.request(method, path, params=params, json=body)
         if isinstance(answer, dict) and isinstance(answer.get("values"), list):
             return _listing(answer["values"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import catalog
 from ..core.errors import ParameterError, TripletexError
-from ..core.invoke import coerce, suggest
+from ..core.invoke import coerce, prepare_body, suggest
 from ..core.paths import split_api_path
 from .errors import ExpressionError, Problem, ScenarioError
 from .expressions import CONSTANTS, Reference, expressions_in, references, segments
@@ -34,6 +34,7 @@ class _Checker:
     var_names: frozenset[str]
     problems: list[Problem] = field(default_factory=list)
     parent_of: dict[str, str | None] = field(default_factory=dict)
+    used_vars: set[str] = field(default_factory=set)
 
     def fail(self, where: Path_, message: str) -> None:
         """Record a problem once, at the line of `where`."""
@@ -51,6 +52,12 @@ def check_scenario(scenario: Scenario, var_names: Iterable[str] = ()) -> list[Pr
     if scenario.has_output:
         top = frozenset(step.id for step in scenario.steps)
         _check_templates(checker, scenario.output, ("output",), Scope(steps=top), "output")
+    _check_templates(checker, scenario.vars, ("vars",), Scope(), "vars")
+    for name in sorted(set(var_names) - set(scenario.vars) - checker.used_vars):
+        # a misspelt --var would otherwise be ignored while a default takes its place
+        known = sorted(set(scenario.vars) | checker.used_vars)
+        checker.fail((), f"--var {name}: the scenario has no variable {name!r}{suggest(name, known)}; "
+                     f"its variables: {', '.join(known) or 'none'}")
     return checker.problems
 
 
@@ -103,6 +110,11 @@ def _check_module(checker: _Checker, step: Step) -> None:
         checker.fail(step.where, f"step {step.id!r}: {op.key} needs a `body` (a {op.body})")
     if op.body is None and step.body is not None:
         checker.fail((*step.where, "body"), f"step {step.id!r}: {op.key} takes no body")
+    if op.body is not None and step.body is not None and not _is_template(step.body):
+        try:  # unknown fields and literal values of the wrong type; templates are checked when they have values
+            prepare_body(op, _literal_part(step.body))
+        except ParameterError as exc:
+            checker.fail((*step.where, "body"), f"step {step.id!r}: {exc}")
     if step.limit is not None:
         if not op.paged:
             checker.fail((*step.where, "limit"), f"step {step.id!r}: `limit` is only for searches; {op.key} is not")
@@ -188,12 +200,14 @@ def text_of(text: str) -> str:
 
 
 def _who(who: str) -> str:
-    return who if who in ("output", "trigger") else f"step {who!r}"
+    return who if who in ("output", "trigger", "vars") else f"step {who!r}"
 
 
 def _check_reference(checker: _Checker, ref: Reference, scope: Scope, in_trigger: bool) -> str | None:
     root = ref.root
     if root == "vars":
+        if ref.chain:
+            checker.used_vars.add(ref.chain[0])
         if ref.chain and ref.chain[0] not in checker.var_names:
             return (f"unknown variable {ref.chain[0]!r}{suggest(ref.chain[0], checker.var_names)}; "
                     "declare it under `vars` (null if it must be given with --var)")
@@ -228,6 +242,17 @@ def _check_step_ref(checker: _Checker, ref: Reference, scope: Scope) -> str | No
     if parent is not None and parent not in scope.foreaches:
         return f"step {target!r} runs inside foreach {parent!r}; use steps.{parent}.values instead"
     return f"step {target!r} has not run yet at this point (a step can use only the steps before it)"
+
+
+def _literal_part(value: Any) -> Any:
+    """Data with every template replaced by null (no value yet), to check what is written literally."""
+    if _is_template(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _literal_part(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_literal_part(item) for item in value]
+    return value
 
 
 def _whole(value: Any) -> bool:
