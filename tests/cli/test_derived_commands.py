@@ -305,3 +305,10 @@ def test_help_shows_types_choices_and_renames_a_clashing_option(capsys: pytest.C
     assert "--param-limit" in text and "--limit" in text
     assert re.search(r"\*\s+--year\s+<int>\s+Accounting year\s+\[required\]", text)
     assert "Find reports [beta]." in text
+
+
+def test_help_says_which_commands_are_make_modules_and_which_are_extras(ttx: Invoke) -> None:
+    make = _help_rows(ttx("customers", "create", "--help", connect=False).stdout)
+    extra = _help_rows(ttx("orders", "invoice", "--help", connect=False).stdout)
+    assert "Make module: Customers / Create a Customer" in make
+    assert "Make module:" not in extra and "an extra operation, not a Make module (group Orders)" in extra

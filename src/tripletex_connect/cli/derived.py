@@ -171,7 +171,9 @@ def command_spec(op: Operation) -> CommandSpec:
 
 def command_help(op: Operation) -> str:
     """The help of an operation's command: its summary, the Make module it is, and notes."""
-    lines = [_escape(op.summary), "", _escape(f"Make module: {op.group} / {op.title}")]
+    origin = f"Make module: {op.group} / {op.title}" if op.make_module else (
+        f"{op.title}: an extra operation, not a Make module (group {op.group})")
+    lines = [_escape(op.summary), "", _escape(origin)]
     if op.beta:
         lines[-1] += " (beta in the API)"
     if op.note:
