@@ -37,6 +37,10 @@ def main(count: int = 100_000) -> None:
         "customerAccountNumber (in, 3)": [("customerAccountNumber", "10010,50000,90000")],
         "id (in, 3)": [("id", "5,500,5000")],
         "first page, sorted by name": [("count", "100"), ("sorting", "name")],
+        "first page, sorted by -name": [("count", "100"), ("sorting", "-name")],
+        "first page, by customerNumber": [("count", "100"), ("sorting", "customerNumber")],
+        "first page, sorted by email": [("count", "100"), ("sorting", "email")],
+        "first page, by postalAddress.city": [("count", "100"), ("sorting", "postalAddress.city")],
         "customerName (contains, scan)": [("customerName", "kunde 09999")],
     }
     for label, query in searches.items():

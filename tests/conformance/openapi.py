@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -239,5 +240,97 @@ class RecordingTransport(httpx.BaseTransport):
 def assert_all_valid(recorder: RecordingTransport) -> None:
     """Every recorded request and response follows the spec (and there was traffic at all)."""
     assert recorder.exchanges
+    problems: list[str] = []
     for request, response in recorder.exchanges:
         validate_exchange(request, response)
+        problems += shape_problems(request, response)
+    assert not problems, "answers the real API would shape otherwise:\n" + "\n".join(dict.fromkeys(problems))
+
+
+# What the spec's schemas cannot say and the real API always does (see ../shared/tripletex-behaviour.md):
+# dates are YYYY-MM-DD, every object with an id carries its `url`, a reference the `fields` did not expand
+# is exactly {"id", "url"}, no field the model lacks, and amounts are numbers, never strings.
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "array": (list,),
+    "object": (dict,),
+}
+
+
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = normalised_spec()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _response_schema(request: httpx.Request, status: int) -> dict[str, Any] | None:
+    from tripletex_connect.sandbox import routes
+
+    found = routes.match(request.method, _relative(request.url)[len("/v2"):])
+    if not found or isinstance(found, bool):
+        return None
+    operation = normalised_spec()["paths"].get(found[0].path, {}).get(request.method.lower(), {})
+    responses = operation.get("responses", {})
+    answer = responses.get(str(status)) or responses.get("default") or {}
+    schema = answer.get("content", {}).get("application/json", {}).get("schema")
+    return _resolve(schema) if schema else None
+
+
+def _is_date_field(name: str) -> bool:
+    return name == "date" or name.endswith("Date")
+
+
+def _shape(value: Any, schema: dict[str, Any], where: str, nested: bool, expanded: bool, out: list[str]) -> None:
+    """Collect in `out` what in `value` breaks the rules above (`expanded`: a `fields` selection shaped it)."""
+    schema = _resolve(schema)
+    kind = schema.get("type", "object" if "properties" in schema else None)
+    if value is None or kind is None:
+        return
+    allowed = _JSON_TYPES.get(kind)
+    if allowed and (not isinstance(value, allowed) or (kind in ("integer", "number") and isinstance(value, bool))):
+        out.append(f"{where}: {type(value).__name__} where the spec says {kind}")
+        return
+    if kind == "array":
+        for i, item in enumerate(value):
+            _shape(item, schema.get("items", {}), f"{where}[{i}]", nested, expanded, out)
+        return
+    if kind != "object" or "properties" not in schema:
+        return
+    props = schema["properties"]
+    if "id" in props and "url" in props and isinstance(value.get("id"), int) and not expanded:
+        if not str(value.get("url", "")).endswith(f"/{value['id']}"):
+            out.append(f"{where}: an object with id {value['id']} without its url")
+        if nested and not expanded and set(value) != {"id", "url"}:
+            out.append(f"{where}: an unexpanded reference is {{id, url}}, not {sorted(value)}")
+    for name, item in value.items():
+        prop = props.get(name)
+        if prop is None:
+            out.append(f"{where}.{name}: not a field of the model")
+            continue
+        is_date = _resolve(prop).get("type") == "string" and _is_date_field(name)
+        if is_date and isinstance(item, str) and item and not _DATE.match(item):
+            out.append(f"{where}.{name}: {item!r} is not a date (YYYY-MM-DD)")
+        _shape(item, prop, f"{where}.{name}", True, expanded, out)
+
+
+def shape_problems(request: httpx.Request, response: httpx.Response) -> list[str]:
+    """What in a successful JSON answer the real API would render otherwise (beyond the spec's types)."""
+    if response.status_code >= 300 or not response.content or "json" not in response.headers.get("content-type", ""):
+        return []
+    schema = _response_schema(request, response.status_code)
+    if schema is None:
+        return []
+    # Without `fields` (or with `*`) every object shows its url and every reference is {id, url}; a
+    # selection shows what it names.
+    expanded = request.url.params.get("fields", "*").replace(" ", "") != "*"
+    out: list[str] = []
+    body, where = response.json(), f"{request.method} {_relative(request.url)}"
+    props = schema.get("properties", {})
+    if isinstance(body, dict) and "value" in props:  # an envelope: its objects are top level, not references
+        _shape(body.get("value"), props["value"], f"{where} value", False, expanded, out)
+    elif isinstance(body, dict) and "values" in props:
+        for i, item in enumerate(body.get("values") or []):
+            _shape(item, props["values"].get("items", {}), f"{where} values[{i}]", False, expanded, out)
+    else:
+        _shape(body, schema, where, False, expanded, out)
+    return out

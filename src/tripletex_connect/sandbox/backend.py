@@ -19,7 +19,7 @@ from .errors import SandboxError, invalid, not_found
 from .faults import Faults, When
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimiter
-from .render import check_fields, parse_fields
+from .render import Tree, check_fields, parse_fields
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
 from .store import INT64, Store, Tx
@@ -157,7 +157,7 @@ class Backend:
                 value = self.tenancy.create_session(
                     tx, params.get("consumerToken"), params.get("employeeToken"), params.get("expirationDate")
                 )
-                reply = Reply(200, {"value": value})
+                reply = Reply(200, {"value": self._session_urls(value)})
             else:
                 ctx = self.tenancy.authenticate(tx, request.headers.get("authorization"))
                 company_id = ctx.company_id
@@ -165,6 +165,15 @@ class Backend:
                 reply = self._operation(tx, ctx, op, values, request)
         self._inject(request, company_id, "after")  # committed: the write stands, its answer is lost
         return reply
+
+    def _session_urls(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A new session as the real API shows it: itself and its two tokens with their `url`s."""
+        base = self.base_url
+        consumer, employee = value["consumerToken"]["id"], value["employeeToken"]["id"]
+        return {"id": value["id"], "version": value["version"], "url": f"{base}/token/session/{value['id']}",
+                **value,
+                "consumerToken": {"id": consumer, "url": f"{base}/token/consumer/{consumer}"},
+                "employeeToken": {"id": employee, "url": f"{base}/token/employee/{employee}"}}
 
     def _inject(self, request: Request, company_id: int | None, when: When) -> None:
         fault = self.faults.take(request.method, request.path, company_id, when)
@@ -176,7 +185,9 @@ class Backend:
         params = request.params()
         ids = _path_ints(op, values)
         tree = parse_fields(params.get("fields"))
-        if op.kind in (Kind.GET, Kind.SEARCH) and op.response:
+        # The real API filters every answer by `fields`, the answers of writes and actions too.
+        shaped = op.kind in (Kind.GET, Kind.SEARCH) or bool(params.get("fields", "").strip())
+        if shaped and op.response:
             check_fields(op.response, tree)
         handler = SPECIAL.get(op.key)
         if handler is not None:
@@ -192,11 +203,13 @@ class Backend:
             result = action(self, tx, ctx, op, values, params, _payload(request, op))
             if isinstance(result, bytes):
                 return Reply(200, content=result, headers={"content-type": "application/pdf"})
+            if shaped and op.response and result is not None:  # actions answer all fields; narrow them
+                render = self.engine.renderer(tx, ctx).render
+                assert op.response is not None
+                result = ([render(op.response, r, tree) for r in result] if isinstance(result, list)
+                          else render(op.response, result, tree))
             if isinstance(result, list):
                 return Reply(201, {"fullResultSize": len(result), "from": 0, "count": len(result),
-                                   "versionDigest": None, "values": result})
-            if isinstance(result, list):
-                return Reply(200, {"fullResultSize": len(result), "from": 0, "count": len(result),
                                    "versionDigest": None, "values": result})
             return Reply(204) if result is None else Reply(200, {"value": result})
         model = model_of(op)
@@ -206,9 +219,9 @@ class Backend:
             self.engine.delete(tx, ctx, model, ids["id"])
             return Reply(204)
         if op.kind is Kind.CREATE and op.body:
-            return self._create(tx, ctx, op, model, _json(request, op))
+            return self._create(tx, ctx, op, model, _json(request, op), tree)
         if op.kind is Kind.UPDATE and op.body:
-            return self._update(tx, ctx, op, model, ids, _json(request, op))
+            return self._update(tx, ctx, op, model, ids, _json(request, op), tree)
         raise SandboxError(501, 1000, f"{op.method} {op.path} is not supported by the local sandbox yet.")
 
     def _get(self, tx: Tx, ctx: Ctx, model: str, ids: dict[str, int], tree: Any) -> dict[str, Any]:
@@ -220,25 +233,27 @@ class Backend:
         _, _, rows = tx.search(ctx.company_id, model, [], [], [], 0, 1)
         return rows[0] if rows else tx.insert(ctx.company_id, model, {}, ctx.now)
 
-    def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any) -> Reply:
+    def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any, tree: Tree) -> Reply:
         render = self.engine.renderer(tx, ctx).render
         if op.body_is_list:
             if not isinstance(body, list):
                 raise invalid([(None, "Forventet en liste.")], code=16000)
             rows = [self.engine.create(tx, ctx, model, item) for item in body]
-            values = [render(model, r.full(), None) for r in rows]
+            values = [render(model, r.full(), tree) for r in rows]
             return Reply(201, {"fullResultSize": len(values), "from": 0, "count": len(values),
                                "versionDigest": None, "values": values})
         row = self.engine.create(tx, ctx, model, body)
-        return Reply(201, {"value": render(model, row.full(), None)})
+        return Reply(201, {"value": render(model, row.full(), tree)})
 
-    def _update(self, tx: Tx, ctx: Ctx, op: Operation, model: str, ids: dict[str, int], body: Any) -> Reply:
+    def _update(
+        self, tx: Tx, ctx: Ctx, op: Operation, model: str, ids: dict[str, int], body: Any, tree: Tree
+    ) -> Reply:
         render = self.engine.renderer(tx, ctx).render
         if op.body_is_list:
             if not isinstance(body, list):
                 raise invalid([(None, "Forventet en liste.")], code=16000)
             rows = [self.engine.update(tx, ctx, model, _body_id(item), item) for item in body]
-            values = [render(model, r.full(), None) for r in rows]
+            values = [render(model, r.full(), tree) for r in rows]
             return Reply(200, {"fullResultSize": len(values), "from": 0, "count": len(values),
                                "versionDigest": None, "values": values})
         if "id" in ids:
@@ -248,7 +263,7 @@ class Backend:
         else:
             target = self._singleton(tx, ctx, model).id
         row = self.engine.update(tx, ctx, model, target, body)
-        return Reply(200, {"value": render(model, row.full(), None)})
+        return Reply(200, {"value": render(model, row.full(), tree)})
 
 
 def _body_id(body: Any) -> int:

@@ -11,7 +11,7 @@ from ..catalog import Kind, Operation
 from ..models import SCHEMA_FIELDS, field_types
 from .context import Ctx
 from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
-from .query import build_query
+from .query import build_query, indexed_fields
 from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
@@ -44,9 +44,7 @@ class Engine:
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        # Booleans are left out: an index on a two-valued field would lure the planner away from a good one.
-        store.index([p.field for op in catalog.all_operations() for p in op.params
-                     if p.field and p.match in ("in", "eq", "from", "to") and p.type != "boolean"])
+        store.index(indexed_fields())
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""

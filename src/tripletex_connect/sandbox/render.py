@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from ..models import SCHEMA_FIELDS, FieldSpec, field_types
@@ -91,6 +92,51 @@ def _model_ref(spec: FieldSpec | None) -> str | None:
     return None
 
 
+# Fields the real API computes or fills in for every object, never worth a default of their own.
+# `isDeletable` is true or false by what refers to the object: no fixed default says it.
+_NO_DEFAULT = frozenset({"id", "version", "url", "changes", "displayName", "isDeletable"})
+
+
+@cache
+def field_defaults(model: str) -> dict[str, Any]:
+    """What the real API answers for a field the client never set, derived from the spec's types.
+
+    Booleans are false, amounts and other numbers 0, lists empty. Integers (mostly ids, numbers and
+    counters the server assigns), texts, enums and references have no default: they stay absent (null).
+    """
+    out: dict[str, Any] = {}
+    for name, spec in (SCHEMA_FIELDS.get(model) or {}).items():
+        if name in _NO_DEFAULT:
+            continue
+        if spec.kind == "boolean":
+            out[name] = False
+        elif spec.kind == "number":
+            out[name] = 0.0
+        elif spec.kind == "array":
+            out[name] = []
+    return out
+
+
+def display_name(model: str, obj: dict[str, Any]) -> str | None:
+    """The `displayName` the real API computes: "number name" when the object has both, else its name."""
+    specs = SCHEMA_FIELDS.get(model) or {}
+    if "displayName" not in specs:
+        return None
+    if obj.get("displayName"):
+        return str(obj["displayName"])
+    if "firstName" in specs or "lastName" in specs:
+        full = " ".join(str(obj[k]) for k in ("firstName", "lastName") if obj.get(k))
+        return full or None
+    number = obj.get("number") if "number" in specs else None
+    if "name" not in specs:  # a payment type is shown by its description; a voucher has no such text
+        text = obj.get("description") if "number" not in specs else None
+        return str(text) if text else None
+    name = obj.get("name")
+    if name and number not in (None, ""):
+        return f"{number} {name}"
+    return str(name) if name else None
+
+
 class Renderer:
     """Renders stored objects with a field tree: unexpanded references become `{"id", "url"}`."""
 
@@ -102,18 +148,29 @@ class Renderer:
         """The object as the API shows it for this field tree."""
         tree = tree or ALL
         specs = field_types(model)
+        defaults = field_defaults(model)
         names = [n for n in tree if n != "*"]
         if "*" in tree:
-            names = [n for n in ("id", "version", "url", *obj) if n != "changes" and not n.startswith("_")] + names
+            names = [n for n in ("id", "version", "url", *obj, *defaults, "displayName")
+                     if n != "changes" and not n.startswith("_")] + names
         out: dict[str, Any] = {}
         for name in dict.fromkeys(names):
             if name == "url" and "id" in obj:
                 out["url"] = self.url_for(model, obj["id"])
             elif name == "changes" and "changes" in specs:
                 out["changes"] = []
-            elif name in obj:
+            elif name == "displayName" and "displayName" in specs:
+                shown = display_name(model, obj)
+                if shown is not None:
+                    out[name] = shown
+            elif name in obj and obj[name] is not None:
                 ref = _model_ref(specs.get(name))
                 out[name] = self._value(ref, obj[name], tree.get(name)) if ref else obj[name]
+            elif name in defaults:
+                default = defaults[name]
+                out[name] = list(default) if isinstance(default, list) else default
+            elif name in obj:
+                out[name] = None
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:

@@ -10,6 +10,7 @@ from ..store import Row, Tx
 from . import Rules
 
 FIRST_CUSTOMER_NUMBER = 10000
+NOK = 1  # the id of the company currency in the reference data
 
 
 class CustomerRules(Rules):
@@ -22,6 +23,10 @@ class CustomerRules(Rules):
         super().on_create(tx, ctx, data)
         data.setdefault("isCustomer", True)
         data.setdefault("isInactive", False)
+        # What the real API fills in for a new customer: Norwegian, invoices by email, in NOK.
+        data.setdefault("language", "NO")
+        data.setdefault("invoiceSendMethod", "EMAIL")
+        data.setdefault("currency", {"id": NOK})
         number = data.get("customerNumber")
         if number in (None, 0):
             data["customerNumber"] = tx.next_value(ctx.company_id, "customerNumber", FIRST_CUSTOMER_NUMBER)

@@ -10,6 +10,7 @@ from ..errors import SandboxError, invalid
 from ..reference.external import offered_by
 from ..store import Row, Tx
 from . import Rules
+from .customers import NOK
 from .money import money
 
 DEFAULT_OUTPUT_VAT = "3"
@@ -39,6 +40,7 @@ class ProductRules(Rules):
         """Check the number and settle the prices."""
         super().on_create(tx, ctx, data)
         data.setdefault("isInactive", False)
+        data.setdefault("currency", {"id": NOK})
         self._number(tx, ctx, data, None)
         self._prices(tx, ctx, data, {})
 
@@ -200,6 +202,9 @@ class SupplierRules(Rules):
         """Assign the next supplier number when none is given."""
         super().on_create(tx, ctx, data)
         data.setdefault("isInactive", False)
+        data.setdefault("isSupplier", True)
+        data.setdefault("language", "NO")
+        data.setdefault("currency", {"id": NOK})
         if data.get("supplierNumber") in (None, 0):
             data["supplierNumber"] = tx.next_value(ctx.company_id, "supplierNumber", FIRST_SUPPLIER_NUMBER)
         else:
