@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tripletex_connect import Tripletex
+from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.store import Store, sort_key
 
 from .conftest import BASE, Api
@@ -172,3 +174,23 @@ def test_a_new_session_answers_its_url_and_its_tokens_as_references(api: Api) ->
     assert value["url"] == f"{BASE}/token/session/{value['id']}"
     assert set(value["consumerToken"]) == {"id", "url"} and set(value["employeeToken"]) == {"id", "url"}
     assert value["employeeToken"]["url"] == f"{BASE}/token/employee/{value['employeeToken']['id']}"
+
+
+def test_a_put_command_answers_200_and_a_post_that_creates_answers_201(tripletex_sandbox: SandboxCompany) -> None:
+    tx = tripletex_sandbox.client
+    me = tx.employees.search(first_name="Ola").first()
+    assert me is not None
+    month = tx.request("PUT", "/timesheet/month/:complete", params={"employeeIds": me.id, "monthYear": "2026-10"},
+                       raw=True)
+    assert month.status_code == 200 and month.json()["values"][0]["completed"] is True
+    made = tx.request("POST", "/ledger/voucher/historical/historical", raw=True, json=[{
+        "date": "2024-06-30", "description": "Åpningsbalanse",
+        "postings": [{"account": {"id": _account(tx, 1920)}, "amount": 500.0, "amountGross": 500.0},
+                     {"account": {"id": _account(tx, 2000)}, "amount": -500.0, "amountGross": -500.0}]}])
+    assert made.status_code == 201, made.text
+
+
+def _account(tx: Tripletex, number: int) -> int:
+    account = tx.ledger_accounts.search(number=[number]).first()
+    assert account is not None and account.id is not None
+    return account.id

@@ -208,10 +208,11 @@ class Backend:
                 assert op.response is not None
                 result = ([render(op.response, r, tree) for r in result] if isinstance(result, list)
                           else render(op.response, result, tree))
+            status = 201 if op.method == "POST" else 200  # a POST creates; a PUT command changes
             if isinstance(result, list):
-                return Reply(201, {"fullResultSize": len(result), "from": 0, "count": len(result),
-                                   "versionDigest": None, "values": result})
-            return Reply(204) if result is None else Reply(200, {"value": result})
+                return Reply(status, {"fullResultSize": len(result), "from": 0, "count": len(result),
+                                      "versionDigest": None, "values": result})
+            return Reply(204) if result is None else Reply(status, {"value": result})
         model = model_of(op)
         if op.kind is Kind.GET:
             return Reply(200, {"value": self._get(tx, ctx, model, ids, tree)})
