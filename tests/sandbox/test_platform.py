@@ -317,3 +317,10 @@ def test_an_internal_failure_is_a_500_envelope_without_internals(api: Api, monke
     body = answer.json()
     assert (answer.status_code, body["code"]) == (500, 1000)
     assert "secret" not in answer.text and body["requestId"] == answer.headers["x-tlx-request-id"]
+
+
+def test_sorting_by_a_field_the_model_lacks_is_422_code_17000(api: Api) -> None:
+    answer = api.get("/customer", sorting="-nosuchfield")
+    body = answer.json()
+    assert (answer.status_code, body["code"]) == (422, 17000)
+    assert "nosuchfield" in body["validationMessages"][0]["message"]

@@ -285,6 +285,22 @@ def test_reversing_negates_every_posting_and_only_once(tx: Tripletex) -> None:
         tx.vouchers.reverse(made.id, date=f"{YEAR}-03-16")
 
 
+def test_a_reversal_keeps_the_voucher_type_and_a_voucher_without_one_has_none(tx: Tripletex) -> None:
+    typed = tx.voucher_types.search().first()
+    assert typed is not None
+    with_type = tx.vouchers.create({**rent(tx), "voucherType": {"id": typed.id}})
+    assert tx.vouchers.reverse(with_type.id, date=f"{YEAR}-03-15").voucher_type.id == typed.id  # type: ignore
+    untyped = tx.vouchers.create(rent(tx, amount=200.0))
+    assert tx.vouchers.get(untyped.id).voucher_type is None
+    assert tx.vouchers.reverse(untyped.id, date=f"{YEAR}-03-15").voucher_type is None
+
+
+def test_a_historical_voucher_and_its_postings_point_to_the_voucher_and_posting_urls(tx: Tripletex) -> None:
+    [made] = tx.historical_vouchers.create([historical(tx)])
+    assert made.url is not None and made.url.endswith(f"/ledger/voucher/{made.id}")
+    assert all(p.url is not None and "/ledger/posting/" in p.url for p in made.postings or [])
+
+
 # ---- payment types out -------------------------------------------------------------------------------------------
 
 

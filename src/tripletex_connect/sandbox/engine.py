@@ -26,11 +26,18 @@ def model_of(op: Operation) -> str:
     return model
 
 
+# Models that are another model seen from elsewhere: a historical voucher is a voucher once it is stored.
+_VIEWS = {"HistoricalVoucher": "Voucher", "HistoricalPosting": "Posting"}
+
+
 def _paths() -> dict[str, str]:
     paths: dict[str, str] = {}
     for op in catalog.all_operations():
         if op.kind is Kind.GET and op.path.endswith("/{id}") and op.response:
             paths.setdefault(op.response, op.path[: -len("/{id}")])
+    for view, model in _VIEWS.items():
+        if model in paths:
+            paths.setdefault(view, paths[model])
     return paths
 
 

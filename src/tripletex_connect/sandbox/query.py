@@ -199,6 +199,10 @@ def _sorting(q: Query, model: str, sorting: str) -> None:
             continue
         if not _SORT_FIELD.match(part):
             raise invalid([("sorting", f"Ugyldig sortering: {part!r}.")], code=17000)
+        known = field_types(model)
+        head = part.lstrip("-").split(".")[0]
+        if known and head not in known:
+            raise invalid([("sorting", f"Ugyldig sortering: feltet {head!r} finnes ikke i {model}.")], code=17000)
         expr = order_column(model, part.lstrip("-"))
         q.order.append(f"{expr} {'DESC' if part.startswith('-') else 'ASC'}")
 

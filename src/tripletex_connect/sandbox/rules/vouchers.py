@@ -174,8 +174,9 @@ def _voucher_fields(tx: Tx, ctx: Ctx, body: Any, *, partial: bool) -> tuple[dict
     if problems:
         raise invalid(problems)
     fields = {k: v for k, v in writable("Voucher", body).items() if k not in ("id", "version", "postings")}
-    if isinstance(type_ref, dict):
-        fields["voucherType"] = {"id": type_ref["id"]} if type_ref.get("id") else {}
+    fields.pop("voucherType", None)  # kept only as a reference with an id; an empty one is no type
+    if isinstance(type_ref, dict) and type_ref.get("id"):
+        fields["voucherType"] = {"id": type_ref["id"]}
     return fields, body.get("postings")
 
 
@@ -279,9 +280,10 @@ def reverse_voucher(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: d
         raise invalid([(None, "Bilaget er allerede reversert.")])
     check_open_period(tx, ctx, params["date"])
     number = original.data.get("number") or original.data.get("tempNumber")
+    kind = original.data.get("voucherType")
     reversal = tx.insert(ctx.company_id, "Voucher", {
-        "date": params["date"], "description": f"Reversering av bilag {number}",
-        "voucherType": original.data.get("voucherType") or {}, "reverseVoucher": {"id": original.id},
+        "date": params["date"], "description": f"Reversering av bilag {number}", "reverseVoucher": {"id": original.id},
+        **({"voucherType": kind} if isinstance(kind, dict) and kind.get("id") else {}),
     }, ctx.now)
     reversal = _numbered(tx, ctx, reversal, True)
     reversal = add_postings(tx, ctx, reversal, [_reversed(row) for row in _postings_of(tx, ctx, original)])
