@@ -83,6 +83,10 @@ def _article(noun: str) -> str:
     return "an" if noun[0].lower() in "aeiou" else "a"
 
 
+# Every kind a plain resource has: create, update, get, search, delete.
+ALL_KINDS = (Kind.CREATE, Kind.UPDATE, Kind.GET, Kind.SEARCH, Kind.DELETE)
+
+
 def crud(
     *,
     key: str,

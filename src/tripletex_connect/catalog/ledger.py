@@ -3,7 +3,21 @@ ledger per account, and the read-only reference data of bookkeeping (voucher typ
 
 from __future__ import annotations
 
-from .build import COUNT, FIELDS, FROM, SORTING, action, boolean, crud, date, equals_id, ids, number_range, text
+from .build import (
+    ALL_KINDS,
+    COUNT,
+    FIELDS,
+    FROM,
+    SORTING,
+    action,
+    boolean,
+    crud,
+    date,
+    equals_id,
+    ids,
+    number_range,
+    text,
+)
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -17,7 +31,7 @@ POSTING_TYPES = (
 ACCOUNTS = crud(
     key="ledger_account", resource="ledger_accounts", group="Ledger Accounts", path="/ledger/account",
     model="Account", noun="Ledger Account", plural="Ledger Account",
-    kinds=(K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE),
+    kinds=ALL_KINDS,
     search_params=(
         ids("id"),
         ids("number", "List of account numbers", field="number"),

@@ -4,6 +4,7 @@ inventory locations, logistics settings, and the suppliers and inventories they 
 from __future__ import annotations
 
 from .build import (
+    ALL_KINDS,
     PAGED,
     action,
     boolean,
@@ -18,7 +19,6 @@ from .build import (
 from .types import Kind, Operation, Param
 
 K = Kind
-ALL = (K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE)
 WHOLESALERS = (
     "AHLSELL", "BROEDRENE_DAHL", "ELEKTROSKANDIA", "HEIDENREICH", "ONNINEN", "SONEPAR", "SOLAR",
     "BERGAARD_AMUNDSEN", "BERGAARD_AMUNDSEN_STAVANGER", "SORLANDET_ELEKTRO", "ETMAN_DISTRIBUSJON", "ETM_OST",
@@ -37,7 +37,7 @@ def _price_range(base: str) -> tuple[Param, Param]:
 
 PRODUCTS = crud(
     key="product", resource="products", group="Products", path="/product", model="Product",
-    noun="Product", plural="Products", kinds=ALL,
+    noun="Product", plural="Products", kinds=ALL_KINDS,
     search_params=(
         text("number", "DEPRECATED. List of product numbers (Integer only)", match="in"),
         ids("ids", field="id"),
@@ -93,7 +93,7 @@ PRODUCT_PRICES = [
 
 PRODUCT_GROUPS = crud(
     key="product_group", resource="product_groups", group="Product Groups", path="/product/group",
-    model="ProductGroup", noun="Product Group", plural="Product Groups", kinds=ALL,
+    model="ProductGroup", noun="Product Group", plural="Product Groups", kinds=ALL_KINDS,
     search_params=(
         ids("id"),
         text("name", "Containing", match="contains"),
@@ -111,7 +111,7 @@ PRODUCT_GROUP_RELATIONS = crud(
 
 PRODUCT_UNITS = crud(
     key="product_unit", resource="product_units", group="Product Units", path="/product/unit",
-    model="ProductUnit", noun="Product Unit", plural="Product Units", kinds=ALL,
+    model="ProductUnit", noun="Product Unit", plural="Product Units", kinds=ALL_KINDS,
     search_params=(
         ids("id"),
         text("name", "Names", match="in"),
@@ -153,7 +153,7 @@ EXTERNAL_PRODUCTS = crud(
 SUPPLIER_PRODUCTS = crud(
     key="supplier_product", resource="supplier_products", group="Supplier Products",
     path="/product/supplierProduct", model="SupplierProduct", noun="Supplier Product",
-    plural="Supplier Products", kinds=ALL,
+    plural="Supplier Products", kinds=ALL_KINDS,
     search_params=(
         Param("productId", "integer", help="Id of the product to find supplier products for",
               field="resaleProduct.id", match="eq"),
@@ -171,7 +171,7 @@ SUPPLIER_PRODUCTS = crud(
 PRODUCT_INVENTORY_LOCATIONS = crud(
     key="product_inventory_location", resource="product_inventory_locations",
     group="Product Inventories Locations", path="/product/inventoryLocation", model="ProductInventoryLocation",
-    noun="Product Inventory Location", plural="Product Inventory Locations", kinds=ALL,
+    noun="Product Inventory Location", plural="Product Inventory Locations", kinds=ALL_KINDS,
     search_params=(ids("productId"), ids("inventoryId"), boolean("isMainLocation", "Equals")),
 )
 

@@ -3,11 +3,10 @@ manage projects and register hours."""
 
 from __future__ import annotations
 
-from .build import boolean, crud, date, ids, text
+from .build import ALL_KINDS, boolean, crud, date, ids, text
 from .types import Kind, Operation, Param, ParamType
 
 K = Kind
-ALL = (K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE)
 
 
 def _rule(name: str, kind: ParamType, help: str, default: bool | None = None) -> Param:
@@ -17,7 +16,7 @@ def _rule(name: str, kind: ParamType, help: str, default: bool | None = None) ->
 
 PROJECTS = crud(
     key="project", resource="projects", group="Projects", path="/project", model="Project", noun="Project",
-    plural="Projects", kinds=ALL, beta=(K.UPDATE, K.DELETE),
+    plural="Projects", kinds=ALL_KINDS, beta=(K.UPDATE, K.DELETE),
     search_params=(
         ids("id"),
         text("name", "Containing", match="contains"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .build import action, boolean, changed_since, crud, ids, text
+from .build import ALL_KINDS, action, boolean, changed_since, crud, ids, text
 from .types import Kind, Operation
 
 K = Kind
@@ -15,7 +15,7 @@ CUSTOMERS = crud(
     model="Customer",
     noun="Customer",
     plural="Customers",
-    kinds=(K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE),
+    kinds=ALL_KINDS,
     search_params=(
         ids("id"),
         ids("customerAccountNumber", "List of customer numbers", field="customerNumber"),

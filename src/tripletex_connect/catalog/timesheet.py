@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .build import (
+    ALL_KINDS,
     COUNT,
     FIELDS,
     FROM,
@@ -26,7 +27,6 @@ from .build import (
 from .types import Kind, Operation, Param
 
 K = Kind
-ALL = (K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE)
 COMMANDS = ("complete", "approve", "unapprove", "reopen")
 COMMAND_HELP = {
     "complete": "Mark as completed by the employee",
@@ -42,7 +42,7 @@ SETTINGS = singleton(
 
 ENTRIES = crud(
     key="timesheet_entry", resource="timesheet_entries", group="Timesheet Entries", path="/timesheet/entry",
-    model="TimesheetEntry", noun="Timesheet Entry", plural="Timesheet Entries", kinds=ALL,
+    model="TimesheetEntry", noun="Timesheet Entry", plural="Timesheet Entries", kinds=ALL_KINDS,
     search_params=(
         ids("id"), ids("employeeId"), ids("projectId"), ids("activityId"),
         date("dateFrom", "From and including", required=True, field="date", match="from"),
@@ -190,7 +190,7 @@ WEEKLY = [
 COMPANY_HOLIDAYS = crud(
     key="company_holiday", resource="company_holidays", group="Timesheet Company Holidays",
     path="/timesheet/companyHoliday", model="CompanyHolidays", noun="Timesheet Company Holiday",
-    plural="Timesheet Company Holidays", kinds=ALL, beta=ALL,
+    plural="Timesheet Company Holidays", kinds=ALL_KINDS, beta=ALL_KINDS,
     search_params=(
         ids("ids", "ID of the elements", field="id"),
         Param("years", "ids", help="Years, e.g. 2026 or 2026,2027", field="years", match="rule"),
@@ -200,7 +200,8 @@ COMPANY_HOLIDAYS = crud(
 SALARY_TYPE_SPECIFICATIONS = crud(
     key="salary_type_specification", resource="salary_type_specifications", group="Salary Types Specifications",
     path="/timesheet/salaryTypeSpecification", model="TimesheetSalaryTypeSpecification",
-    noun="Timesheet Salary Type Specification", plural="Timesheet Salary Type Specifications", kinds=ALL, beta=ALL,
+    noun="Timesheet Salary Type Specification", plural="Timesheet Salary Type Specifications", kinds=ALL_KINDS,
+    beta=ALL_KINDS,
     search_params=(
         date("dateFrom", "From and including", field="date", match="from"),
         date("dateTo", "To and excluding", field="date", match="to"),

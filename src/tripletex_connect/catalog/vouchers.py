@@ -3,11 +3,10 @@ outgoing payments, and historical vouchers (created from a JSON list, then given
 
 from __future__ import annotations
 
-from .build import action, boolean, crud, date, ids, number_range, path_id, text
+from .build import ALL_KINDS, action, boolean, crud, date, ids, number_range, path_id, text
 from .types import Kind, Operation, Param
 
 K = Kind
-ALL = (K.CREATE, K.UPDATE, K.GET, K.SEARCH, K.DELETE)
 SEND_TO_LEDGER = Param(
     "sendToLedger", "boolean", default=True,
     help="Send the voucher to the ledger (numbered, in the books); false keeps it as a draft",
@@ -16,7 +15,7 @@ SEND_TO_LEDGER = Param(
 VOUCHERS = [
     *crud(
         key="voucher", resource="vouchers", group="Ledger Vouchers", path="/ledger/voucher", model="Voucher",
-        noun="Ledger Voucher", plural="Ledger Vouchers", kinds=ALL,
+        noun="Ledger Voucher", plural="Ledger Vouchers", kinds=ALL_KINDS,
         search_params=(
             ids("id"),
             ids("number", "List of voucher numbers", field="number"),
@@ -47,7 +46,7 @@ VOUCHERS = [
 PAYMENT_TYPES_OUT = crud(
     key="payment_type_out", resource="payment_types_out", group="Ledger Payment Types Out",
     path="/ledger/paymentTypeOut", model="PaymentTypeOut", noun="Ledger Payment Type Out",
-    plural="Ledger Payment Types Out", kinds=ALL, beta=ALL,
+    plural="Ledger Payment Types Out", kinds=ALL_KINDS, beta=ALL_KINDS,
     search_params=(ids("id"), text("description", "Containing", match="contains"), boolean("isInactive", "Equals")),
     summaries={K.SEARCH: "Find payment types for outgoing payments (supplier invoices, VAT returns, salaries)."},
 )

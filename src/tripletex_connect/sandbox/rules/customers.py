@@ -13,6 +13,13 @@ FIRST_CUSTOMER_NUMBER = 10000
 NOK = 1  # the id of the company currency in the reference data
 
 
+def party_defaults(data: dict[str, Any]) -> None:
+    """What the real API fills in for a new customer or supplier: active, Norwegian, in NOK."""
+    data.setdefault("isInactive", False)
+    data.setdefault("language", "NO")
+    data.setdefault("currency", {"id": NOK})
+
+
 class CustomerRules(Rules):
     """Name required; customer numbers assigned in sequence and unique; a customer is a customer."""
 
@@ -22,11 +29,8 @@ class CustomerRules(Rules):
         """Assign the next customer number when none is given, and check it is free."""
         super().on_create(tx, ctx, data)
         data.setdefault("isCustomer", True)
-        data.setdefault("isInactive", False)
-        # What the real API fills in for a new customer: Norwegian, invoices by email, in NOK.
-        data.setdefault("language", "NO")
-        data.setdefault("invoiceSendMethod", "EMAIL")
-        data.setdefault("currency", {"id": NOK})
+        data.setdefault("invoiceSendMethod", "EMAIL")  # what the real API fills in, with the party defaults
+        party_defaults(data)
         number = data.get("customerNumber")
         if number in (None, 0):
             data["customerNumber"] = tx.next_value(ctx.company_id, "customerNumber", FIRST_CUSTOMER_NUMBER)

@@ -10,7 +10,7 @@ from ..errors import SandboxError, invalid
 from ..reference.external import offered_by
 from ..store import Row, Tx
 from . import Rules
-from .customers import NOK
+from .customers import NOK, party_defaults
 from .money import money
 
 DEFAULT_OUTPUT_VAT = "3"
@@ -201,10 +201,8 @@ class SupplierRules(Rules):
     def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
         """Assign the next supplier number when none is given."""
         super().on_create(tx, ctx, data)
-        data.setdefault("isInactive", False)
         data.setdefault("isSupplier", True)
-        data.setdefault("language", "NO")
-        data.setdefault("currency", {"id": NOK})
+        party_defaults(data)
         if data.get("supplierNumber") in (None, 0):
             data["supplierNumber"] = tx.next_value(ctx.company_id, "supplierNumber", FIRST_SUPPLIER_NUMBER)
         else:
