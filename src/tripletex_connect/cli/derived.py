@@ -207,9 +207,11 @@ class ResourceGroup(TyperGroup):
         self._operations = {command_name(op): op for op in operations}
 
     def list_commands(self, ctx: Any) -> list[str]:
+        """The resource's commands, in catalog order."""
         return list(self._operations)
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """The command of that name, built from its catalog entry on first use."""
         if cmd_name not in self.commands and cmd_name in self._operations:
             self.commands[cmd_name] = build_command(self._operations[cmd_name])
         return self.commands.get(cmd_name)

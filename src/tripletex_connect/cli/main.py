@@ -38,11 +38,13 @@ class RootGroup(TyperGroup):
             self.commands.setdefault("sandbox", stand_in)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        """Find the command; `sandbox` loads its real group only now."""
         if args and args[0] == "sandbox" and "sandbox" in self.commands:
             return "sandbox", _load_sandbox(), args[1:]
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
+        """Run the command; any failure becomes one readable message and its exit code."""
         try:
             return super().invoke(ctx)
         except Exception as exc:

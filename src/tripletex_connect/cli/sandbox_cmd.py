@@ -96,25 +96,33 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URL and the tokens to connect with."""
-    import uvicorn
-
-    from ..sandbox.rules.modules import module_fields
     from ..sandbox.server import Sandbox, default_db_path
 
     if seed not in (None, "demo"):
         raise typer.BadParameter("the only seed is 'demo'", param_hint="--seed")
     if memory and db is not None:
         raise typer.BadParameter("give --db or --memory, not both", param_hint="--memory")
-    try:
-        modules_off = module_fields(without_module or ())
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--without-module") from None
-    faults = parse_faults(fault or ())
     sandbox = Sandbox(
         seed=seed, db=db if db is not None else (None if memory else default_db_path()), memory=memory, host=host,
         port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=rate_limit,
-        modules_off=modules_off, faults=faults,
+        modules_off=_modules_off(without_module or ()), faults=parse_faults(fault or ()),
     )
+    _serve_until_stopped(sandbox)
+
+
+def _modules_off(names: Iterable[str]) -> tuple[str, ...]:
+    from ..sandbox.rules.modules import module_fields
+
+    try:
+        return module_fields(names)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--without-module") from None
+
+
+def _serve_until_stopped(sandbox: Sandbox) -> None:
+    """Print the banner, record the running sandbox for `ttx connect`, serve, and clean up on the way out."""
+    import uvicorn
+
     lines = banner(sandbox)
     typer.echo("\n".join(lines[:-1]))
     typer.echo(lines[-1], err=True)
@@ -122,7 +130,7 @@ def serve(
     defaults.write_state(state, sandbox.base_url, sandbox.consumer_token, sandbox.employee_token)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        uvicorn.run(sandbox.app, host=host, port=port, log_level="warning", lifespan="off")
+        uvicorn.run(sandbox.app, host=sandbox.host, port=sandbox.port, log_level="warning", lifespan="off")
     finally:
         state.unlink(missing_ok=True)
         sandbox.store.close()

@@ -26,6 +26,7 @@ class SecretScrubber(logging.Filter):
         self.secrets: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Let the record through with every known secret replaced."""
         if self.secrets:
             text = record.getMessage()
             for secret in self.secrets:
