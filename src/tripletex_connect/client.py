@@ -34,6 +34,12 @@ def _operation(key: str) -> catalog.Operation:
         raise ParameterError(f"unknown operation {key!r}{suggest(key, keys)}") from None
 
 
+def request_id_of(response: httpx.Response) -> str | None:
+    """Tripletex's id of the request behind a response (`x-tlx-request-id`), for support and logs."""
+    value: str | None = response.headers.get("x-tlx-request-id")
+    return value
+
+
 def body_of(response: httpx.Response) -> Any:
     """The decoded answer: JSON as Python values, other content as bytes, nothing as None."""
     if response.status_code in (204, 304) or not response.content:
@@ -174,7 +180,7 @@ class Tripletex(SyncResources, _ClientBase):
             return self._batch(call)
         if call.op.paged:
             return Paginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
-        return decode(call.op, self._send(call, call.params))
+        return decode(call.op, *self._send(call, call.params))
 
     def _batch(self, call: Call) -> list[Any]:
         flow = batch_flow(call.op, call.json, self.batch_size)
@@ -182,7 +188,7 @@ class Tripletex(SyncResources, _ClientBase):
             chunk = next(flow)
             while True:
                 try:
-                    payload = self._send(replace(call, json=chunk), call.params)
+                    payload, _ = self._send(replace(call, json=chunk), call.params)
                 except TripletexError as error:
                     chunk = flow.throw(error)
                 else:
@@ -190,14 +196,14 @@ class Tripletex(SyncResources, _ClientBase):
         except StopIteration as done:
             return cast(list[Any], done.value)
 
-    def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
+    def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
         response = self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
-        return body_of(response)
+        return body_of(response), request_id_of(response)
 
     def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        return decode_page(call.op, self._send(call, {**call.params, "from": start, "count": count}), start)
+        return decode_page(call.op, *self._send(call, {**call.params, "from": start, "count": count}), start=start)
 
     def request(
         self,
@@ -291,7 +297,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
             chunk = next(flow)
             while True:
                 try:
-                    payload = await self._send(replace(call, json=chunk), call.params)
+                    payload, _ = await self._send(replace(call, json=chunk), call.params)
                 except TripletexError as error:
                     chunk = flow.throw(error)
                 else:
@@ -300,17 +306,17 @@ class AsyncTripletex(AsyncResources, _ClientBase):
             return cast(list[Any], done.value)
 
     async def _decoded(self, call: Call) -> Any:
-        return decode(call.op, await self._send(call, call.params))
+        return decode(call.op, *await self._send(call, call.params))
 
-    async def _send(self, call: Call, params: Mapping[str, Any]) -> Any:
+    async def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
         response = await self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
-        return body_of(response)
+        return body_of(response), request_id_of(response)
 
     async def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        payload = await self._send(call, {**call.params, "from": start, "count": count})
-        return decode_page(call.op, payload, start)
+        payload, request_id = await self._send(call, {**call.params, "from": start, "count": count})
+        return decode_page(call.op, payload, request_id, start=start)
 
     async def request(
         self,

@@ -63,13 +63,13 @@ def batch_flow(op: Operation, items: Sequence[Any], size: int = CHUNK_SIZE) -> B
                 continue
             for offset, item in enumerate(chunk):
                 try:
-                    created[start + offset] = decode_page(op, (yield [item]), 0).values
+                    created[start + offset] = decode_page(op, (yield [item])).values
                 except APIError as single:
                     failures.append(ItemFailure(start + offset, item, single, single.status >= 500))
         except TripletexError as error:
             failures += [ItemFailure(start + i, item, error, True) for i, item in enumerate(chunk)]
         else:
-            created[start] = decode_page(op, payload, 0).values
+            created[start] = decode_page(op, payload).values
     written = [value for key in sorted(created) for value in created[key]]
     if failures:
         raise BatchError(written, sorted(failures, key=lambda f: f.index))

@@ -237,39 +237,42 @@ def _one_body(op: Operation, body: Any) -> dict[str, Any]:
     return check_body(op.body, body, where=op.key)
 
 
-def decode(op: Operation, payload: Any) -> Any:
-    """The value of a `{"value": ...}` envelope as the operation's model (None for empty answers)."""
+def decode(op: Operation, payload: Any, request_id: str | None = None) -> Any:
+    """The value of a `{"value": ...}` envelope as the operation's model (None for empty answers).
+
+    Models carry the id of the request that fetched them as `_request_id`, as openai-python's do.
+    """
     if op.envelope == "none" or payload is None:
         return None
-    from .. import models
-
     if op.envelope in ("values", "first") and isinstance(payload, Mapping):
-        values = [_parsed(op, v) for v in payload.get("values") or []]
+        values = [_parsed(op, v, request_id) for v in payload.get("values") or []]
         return values if op.envelope == "values" else next(iter(values), None)
     if not isinstance(payload, Mapping) or "value" not in payload:
         return payload
-    value = payload["value"]
-    return models.parse(op.response, value) if op.response and isinstance(value, Mapping) else value
+    return _parsed(op, payload["value"], request_id)
 
 
-def _parsed(op: Operation, value: Any) -> Any:
+def _parsed(op: Operation, value: Any, request_id: str | None) -> Any:
     from .. import models
 
-    return models.parse(op.response, value) if op.response and isinstance(value, Mapping) else value
+    if not (op.response and isinstance(value, Mapping)):
+        return value
+    parsed = models.parse(op.response, value)
+    if isinstance(parsed, models.TripletexModel):
+        parsed._request_id = request_id
+    return parsed
 
 
-def decode_page(op: Operation, payload: Any, start: int) -> Page[Any]:
-    """A list envelope as a Page of the operation's model."""
-    from .. import models
-
+def decode_page(op: Operation, payload: Any, request_id: str | None = None, *, start: int = 0) -> Page[Any]:
+    """A list envelope as a Page of the operation's model; the page and its values carry the request id."""
     if not isinstance(payload, Mapping):
         raise InvalidResponseError(f"{op.key}: expected a list envelope, got {type(payload).__name__}")
-    values = payload.get("values") or []
-    parsed = [models.parse(op.response, v) if op.response and isinstance(v, Mapping) else v for v in values]
+    parsed = [_parsed(op, v, request_id) for v in payload.get("values") or []]
     size = payload.get("fullResultSize")
     return Page(
         parsed,
         start=int(payload.get("from") or start),
         full_result_size=int(size) if isinstance(size, int) else None,
         version_digest=payload.get("versionDigest"),
+        request_id=request_id,
     )

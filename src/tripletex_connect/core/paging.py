@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 from .errors import ParameterError
@@ -38,6 +38,7 @@ class Page(Generic[T]):
     full_result_size: int | None = None
     version_digest: str | None = None
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    request_id: str | None = None
 
     def __len__(self) -> int:
         return len(self.values)
@@ -109,7 +110,7 @@ class Paginator(Generic[T]):
         while (request := plan.next_request()) is not None:
             page = self._fetch(*request)
             values = plan.take(page, request[1])
-            yield Page(values, page.start, page.full_result_size, page.version_digest, page.raw)
+            yield replace(page, values=values)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -151,7 +152,7 @@ class AsyncPaginator(Generic[T]):
         while (request := plan.next_request()) is not None:
             page = await self._fetch(*request)
             values = plan.take(page, request[1])
-            yield Page(values, page.start, page.full_result_size, page.version_digest, page.raw)
+            yield replace(page, values=values)
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
 
 
 class FieldSpec(NamedTuple):
@@ -38,11 +38,23 @@ class TripletexModel(BaseModel):
         protected_namespaces=(),
     )
 
+    _request_id: str | None = PrivateAttr(default=None)
+    """Tripletex's id of the request that fetched this object (`x-tlx-request-id`): quote it to support."""
+
     @model_validator(mode="before")
     @classmethod
     def _nulls_are_absent(cls, data: Any) -> Any:
         # The real API sends null where the spec says a value; treat null as "not sent".
         return _drop_nulls(data) if isinstance(data, dict) else data
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when of one type with the same fields and extras; which request fetched them does not count."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return (type(self) is type(other) and self.__dict__ == other.__dict__
+                and self.__pydantic_extra__ == other.__pydantic_extra__)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like every pydantic model that is not frozen
 
     def __repr_args__(self) -> Any:
         """Only the fields that were set (a fields-filtered object would otherwise print pages of None)."""
