@@ -242,6 +242,18 @@ def test_history_records_each_run_without_secrets(
     assert "***" in record["error"]
 
 
+def test_the_history_file_is_readable_by_its_owner_only(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario], data_dir: Path
+) -> None:
+    run(scenario("""
+        name: private
+        steps:
+          - id: who
+            module: customer.search
+        """), tripletex_sandbox)
+    assert (data_dir / "scenario-history.jsonl").stat().st_mode & 0o777 == 0o600
+
+
 def test_the_raw_api_module_calls_any_path(
     tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,9 @@ class History:
             line = line.replace(secret, MASK)
         line = scrub(line)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as out:
+        # Runs hold the books' data (names, amounts): readable by the owner only, like the profiles file.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
             out.write(line + "\n")
 
     def read(self, name: str | None = None, *, limit: int | None = None) -> list[dict[str, Any]]:
