@@ -139,3 +139,10 @@ async def test_the_ledger_reads_through_the_async_sdk(tripletex_sandbox: Sandbox
     assert len(rows) == 4 and len(groups) == 1
     assert period.name == f"Januar {this_year()}"
     assert types == ["Lønnsbilag"]
+
+
+def test_the_general_ledger_refuses_sorting_by_a_field_it_lacks(tripletex_sandbox: SandboxCompany) -> None:
+    with pytest.raises(APIError) as refused:
+        ledgers = tripletex_sandbox.client.ledgers
+        ledgers.search(date_from="2026-01-01", date_to="2027-01-01", sorting="nosuch").to_list()
+    assert (refused.value.status, refused.value.code) == (422, 17000)

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ...catalog import Operation
 from ..context import Ctx
-from ..errors import invalid
-from ..query import build_query
+from ..query import build_query, sort_fields
 from ..render import Tree
 from ..store import Row, Tx
 from .money import money
@@ -26,7 +24,6 @@ if TYPE_CHECKING:
 FIRST_RESULT_ACCOUNT = 3000
 EVER = "0001-01-01"
 NOK = {"id": 1}
-_SORT_FIELD = re.compile(r"^-?[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$")
 
 
 @dataclass
@@ -57,7 +54,8 @@ def ledger_search(
         _add_movement(totals, row)
     accounts = [_ledger_account(tx, ctx, account_id, t) for account_id, t in totals.items()
                 if t.postings or t.opening or t.opening_currency]
-    ordered = _sorted(tx, ctx, accounts, numbers, params.get("sorting", ""))
+    fields = sort_fields(op.response or "LedgerAccount", params.get("sorting", ""))
+    ordered = _sorted(tx, ctx, accounts, numbers, fields)
     page = ordered[period.offset:period.offset + period.limit]
     render = engine.renderer(tx, ctx).render
     values = [render("LedgerAccount", obj, tree) for obj in page]
@@ -129,22 +127,14 @@ def _ledger_account(tx: Tx, ctx: Ctx, account_id: int, t: _Totals) -> dict[str, 
 
 
 def _sorted(
-    tx: Tx, ctx: Ctx, accounts: list[dict[str, Any]], numbers: Callable[[int], int], sorting: str
+    tx: Tx, ctx: Ctx, accounts: list[dict[str, Any]], numbers: Callable[[int], int], sorting: list[str]
 ) -> list[dict[str, Any]]:
     """By account number, then by each `sorting` field (`-` descending; `account.name` reaches the account)."""
     out = sorted(accounts, key=lambda a: numbers(a["account"]["id"]))
-    for part in reversed(_sort_fields(sorting)):
+    for part in reversed(sorting):
         name = part.lstrip("-")
         out.sort(key=lambda a: _sort_key(tx, ctx, a, name), reverse=part.startswith("-"))
     return out
-
-
-def _sort_fields(sorting: str) -> list[str]:
-    parts = [p.strip() for p in sorting.split(",") if p.strip()]
-    for part in parts:
-        if not _SORT_FIELD.match(part):
-            raise invalid([("sorting", f"Ugyldig sortering: {part!r}.")], code=17000)
-    return parts
 
 
 def _sort_key(tx: Tx, ctx: Ctx, obj: dict[str, Any], dotted: str) -> tuple[bool, str, float]:
