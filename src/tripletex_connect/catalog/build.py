@@ -74,6 +74,15 @@ def date(
     return Param(name, "date", help=help, required=required, field=field, match=match)
 
 
+
+def date_range(field: str, *, required: bool = False, base: str | None = None) -> tuple[Param, Param]:
+    """`{base}From` (inclusive) and `{base}To` (exclusive) bounds on a date field (`base` defaults to it)."""
+    name = base or field
+    return (
+        date(f"{name}From", "From and including", required=required, field=field, match="from"),
+        date(f"{name}To", "To and excluding", required=required, field=field, match="to"),
+    )
+
 def choice(name: str, values: Iterable[str], help: str = "", *, required: bool = False) -> Param:
     """A string query parameter restricted to an enumeration."""
     return Param(name, "string", help=help, required=required, enum=tuple(values))

@@ -13,6 +13,7 @@ from .build import (
     boolean,
     crud,
     date,
+    date_range,
     equals_id,
     ids,
     number_range,
@@ -75,8 +76,7 @@ VAT_TYPES = [
 
 # What both the postings search and the general ledger filter on.
 POSTING_FILTERS = (
-    date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
-    date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
+    *date_range("date", required=True),
     Param("openPostings", "string", help="Deprecated", field="openPostings", match="rule"),
     *(equals_id(f"{name}Id") for name in ("account", "supplier", "customer", "employee", "department", "project",
                                          "product")),
@@ -92,14 +92,6 @@ POSTINGS = crud(
         Param("type", "string", help="Posting type", enum=POSTING_TYPES, field="type", match="eq"),
     ),
 )
-
-
-def _date_range(field: str, *, required: bool = False, base: str = "date") -> tuple[Param, Param]:
-    """`{base}From` (inclusive) and `{base}To` (exclusive) bounds on a date field."""
-    return (
-        date(f"{base}From", "From and including", required=required, field=field, match="from"),
-        date(f"{base}To", "To and excluding", required=required, field=field, match="to"),
-    )
 
 
 def _int_range(base: str, field: str) -> tuple[Param, Param]:
@@ -134,8 +126,8 @@ ACCOUNTING_PERIODS = crud(
     path="/ledger/accountingPeriod", model="AccountingPeriod", noun="Ledger Accounting Period",
     plural="Ledger Accounting Periods", kinds=(K.GET, K.SEARCH),
     search_params=(
-        ids("id"), *_int_range("number", "number"), *_date_range("start", base="start"),
-        *_date_range("end", base="end"),
+        ids("id"), *_int_range("number", "number"), *date_range("start"),
+        *date_range("end"),
     ),
     search_count=Param("count", "integer", help="Number of elements to return", default=1400),
 )
@@ -149,7 +141,7 @@ ANNUAL_ACCOUNTS = crud(
 CLOSE_GROUPS = crud(
     key="close_group", resource="close_groups", group="Ledger Close Groups", path="/ledger/closeGroup",
     model="CloseGroup", noun="Ledger Close Group", plural="Ledger Close Groups", kinds=(K.GET, K.SEARCH),
-    search_params=(ids("id"), *_date_range("date", required=True)),
+    search_params=(ids("id"), *date_range("date", required=True)),
     summaries={K.SEARCH: "Find close groups: postings closed against each other (an invoice and its payment)."},
 )
 

@@ -3,7 +3,7 @@ and invoice payment types."""
 
 from __future__ import annotations
 
-from .build import action, boolean, choice, crud, date, ids, integer, path_id, text
+from .build import action, boolean, choice, crud, date, date_range, ids, integer, path_id, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -25,8 +25,7 @@ ORDERS = crud(
         ids("id"),
         text("number", "Equals", match="eq"),
         ids("customerId"),
-        date("orderDateFrom", "From and including", required=True, field="orderDate", match="from"),
-        date("orderDateTo", "To and excluding", required=True, field="orderDate", match="to"),
+        *date_range("orderDate", required=True),
         text("deliveryComment", "Containing", match="contains"),
         boolean("isClosed", "Equals"),
         boolean("isSubscription", "Equals"),
@@ -123,8 +122,7 @@ INVOICES = [
         plural="Invoices", kinds=(K.CREATE, K.GET, K.SEARCH), make_module=False,
         search_params=(
             ids("id"),
-            date("invoiceDateFrom", "From and including", required=True, field="invoiceDate", match="from"),
-            date("invoiceDateTo", "To and excluding", required=True, field="invoiceDate", match="to"),
+            *date_range("invoiceDate", required=True),
             text("invoiceNumber", "Equals", match="eq"),
             text("kid", "Equals", match="eq"),
             ids("voucherId"),
@@ -193,8 +191,7 @@ INVOICE_DETAILS = crud(
     search_params=(
         ids("id"),
         # The sandbox keeps a private copy of the invoice's date on its details (`_invoiceDate`).
-        date("invoiceDateFrom", "From and including", required=True, field="_invoiceDate", match="from"),
-        date("invoiceDateTo", "To and excluding", required=True, field="_invoiceDate", match="to"),
+        *date_range("_invoiceDate", required=True, base="invoiceDate"),
     ),
 )
 

@@ -3,7 +3,7 @@ manage projects and register hours."""
 
 from __future__ import annotations
 
-from .build import ALL_KINDS, boolean, crud, date, ids, text
+from .build import ALL_KINDS, boolean, crud, date_range, ids, text
 from .types import Kind, Operation, Param, ParamType
 
 K = Kind
@@ -26,10 +26,8 @@ PROJECTS = crud(
         _rule("customerAccountManagerId", "ids", "The customer's account manager: list of employee IDs"),
         _rule("employeeInProjectId", "ids", "Project manager or participant: list of employee IDs"),
         ids("departmentId"),
-        date("startDateFrom", "From and including", field="startDate", match="from"),
-        date("startDateTo", "To and excluding", field="startDate", match="to"),
-        date("endDateFrom", "From and including", field="endDate", match="from"),
-        date("endDateTo", "To and excluding", field="endDate", match="to"),
+        *date_range("startDate"),
+        *date_range("endDate"),
         boolean("isClosed", "Equals"),
         boolean("isFixedPrice", "Equals"),
         ids("customerId"),

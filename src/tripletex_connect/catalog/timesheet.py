@@ -17,6 +17,7 @@ from .build import (
     choice,
     crud,
     date,
+    date_range,
     equals_id,
     ids,
     integer,
@@ -45,8 +46,7 @@ ENTRIES = crud(
     model="TimesheetEntry", noun="Timesheet Entry", plural="Timesheet Entries", kinds=ALL_KINDS,
     search_params=(
         ids("id"), ids("employeeId"), ids("projectId"), ids("activityId"),
-        date("dateFrom", "From and including", required=True, field="date", match="from"),
-        date("dateTo", "To and excluding", required=True, field="date", match="to"),
+        *date_range("date", required=True),
         text("comment", "Containing", match="contains"),
     ),
     extra_params={K.DELETE: (integer("version", "Number of the version the deletion is based on"),)},
@@ -61,8 +61,7 @@ TIME_CLOCKS = [
         kinds=(K.UPDATE, K.GET, K.SEARCH),
         search_params=(
             ids("id"), ids("employeeId"), ids("projectId"), ids("activityId"),
-            date("dateFrom", "From and including", field="date", match="from"),
-            date("dateTo", "To and excluding", field="date", match="to"),
+            *date_range("date"),
             ids("hourId", field="timesheetEntry.id"),
             Param("isRunning", "boolean", help="Equals", field="isRunning", match="rule"),
         ),
@@ -203,8 +202,7 @@ SALARY_TYPE_SPECIFICATIONS = crud(
     noun="Timesheet Salary Type Specification", plural="Timesheet Salary Type Specifications", kinds=ALL_KINDS,
     beta=ALL_KINDS,
     search_params=(
-        date("dateFrom", "From and including", field="date", match="from"),
-        date("dateTo", "To and excluding", field="date", match="to"),
+        *date_range("date"),
         equals_id("employeeId", "Employee ID"),
     ),
 )

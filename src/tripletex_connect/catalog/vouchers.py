@@ -3,7 +3,7 @@ outgoing payments, and historical vouchers (created from a JSON list, then given
 
 from __future__ import annotations
 
-from .build import ALL_KINDS, action, boolean, crud, date, ids, number_range, path_id, text
+from .build import ALL_KINDS, action, boolean, crud, date, date_range, ids, number_range, path_id, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -22,8 +22,7 @@ VOUCHERS = [
             number_range("numberFrom", "number", upper=False, kind="integer"),
             number_range("numberTo", "number", upper=True, kind="integer"),
             ids("typeId", "List of voucher type IDs", field="voucherType.id"),
-            date("dateFrom", "Format is yyyy-MM-dd (from and incl.)", required=True, field="date", match="from"),
-            date("dateTo", "Format is yyyy-MM-dd (to and excl.)", required=True, field="date", match="to"),
+            *date_range("date", required=True),
         ),
         extra_params={K.CREATE: (SEND_TO_LEDGER,), K.UPDATE: (SEND_TO_LEDGER,)},
         summaries={

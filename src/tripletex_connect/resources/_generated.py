@@ -1829,8 +1829,8 @@ class Postings(SyncResource):
         Make module: "Search Ledger Postings" (Ledger Postings), GET /ledger/posting.
 
         Args:
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             open_postings: Deprecated.
             account_id: Element ID for filtering.
             supplier_id: Element ID for filtering.
@@ -1878,8 +1878,8 @@ class Ledgers(SyncResource):
         Make module: "Search Ledgers" (Ledgers), GET /ledger.
 
         Args:
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             open_postings: Deprecated.
             account_id: Element ID for filtering.
             supplier_id: Element ID for filtering.
@@ -2346,8 +2346,8 @@ class Vouchers(SyncResource):
             number_from: From and including.
             number_to: To and excluding.
             type_id: List of voucher type IDs.
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             sorting: Sorting pattern: comma list, `-` for descending.
             fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
             limit: stop after this many values (Make's limit); all when None.
@@ -5357,8 +5357,8 @@ class AsyncPostings(AsyncResource):
         Make module: "Search Ledger Postings" (Ledger Postings), GET /ledger/posting.
 
         Args:
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             open_postings: Deprecated.
             account_id: Element ID for filtering.
             supplier_id: Element ID for filtering.
@@ -5406,8 +5406,8 @@ class AsyncLedgers(AsyncResource):
         Make module: "Search Ledgers" (Ledgers), GET /ledger.
 
         Args:
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             open_postings: Deprecated.
             account_id: Element ID for filtering.
             supplier_id: Element ID for filtering.
@@ -5880,8 +5880,8 @@ class AsyncVouchers(AsyncResource):
             number_from: From and including.
             number_to: To and excluding.
             type_id: List of voucher type IDs.
-            date_from: Format is yyyy-MM-dd (from and incl.). Required.
-            date_to: Format is yyyy-MM-dd (to and excl.). Required.
+            date_from: From and including. Required.
+            date_to: To and excluding. Required.
             sorting: Sorting pattern: comma list, `-` for descending.
             fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
             limit: stop after this many values (Make's limit); all when None.
