@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 test: $(STAMP)
+	bash scripts/setup_system.sh
 	$(BIN)/ruff check src tests scripts benchmarks examples
 	$(BIN)/mypy src
 	$(BIN)/python -m pytest
