@@ -8,8 +8,6 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from tripletex_connect.sandbox import Sandbox
-
 REPO = Path(__file__).resolve().parents[2]
 
 
