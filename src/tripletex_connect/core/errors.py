@@ -280,3 +280,46 @@ def api_error_from_response(
         body=body,
         headers=lowered,
     )
+
+
+OUTCOME_UNKNOWN_ADVICE = "it may have been written: check before sending it again"
+
+
+class OutcomeUnknownError(TripletexError):
+    """A write (POST, `:action` PUT, or a versioned PUT) was sent but its answer was lost.
+
+    It may or may not have been written, so it is never replayed blindly: the caller checks first.
+    Carries the same fields as APIError (status and code of the lost answer when there was one).
+    """
+
+    def __init__(
+        self,
+        *,
+        method: str,
+        path: str,
+        sent: str = "",
+        status: int | None = None,
+        code: int | None = None,
+        request_id: str | None = None,
+        cause: str = "",
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.sent = sent
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.cause = cause
+        self.validation_messages: list[ValidationMessage] = []
+        self.message = f"outcome unknown for {method} {path}: {OUTCOME_UNKNOWN_ADVICE}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        lines = [self.message]
+        if self.cause:
+            lines.append(f"  cause: {self.cause}")
+        if self.sent:
+            lines.append(f"  sent: {self.sent}")
+        if self.request_id:
+            lines.append(f"  request id: {self.request_id}")
+        return "\n".join(lines)
