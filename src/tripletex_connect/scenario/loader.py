@@ -12,7 +12,7 @@ from ..core.invoke import suggest
 from .errors import Problem, ScenarioError
 from .model import API_MODULE, Path_, Scenario, Step, Trigger
 from .triggers import parse_duration
-from .yamlfile import read_yaml
+from .yamlfile import MAX_FILE, read_yaml
 
 TOP_KEYS = ("name", "description", "connection", "vars", "trigger", "steps", "output")
 STEP_KEYS = ("id", "description", "module", "params", "body", "limit", "when", "foreach", "as", "steps",
@@ -32,7 +32,8 @@ def load_scenario(
     name = str(source)
     if text is None:
         try:
-            text = Path(source).read_text(encoding="utf-8")
+            with open(source, "rb") as handle:  # never more than the limit, whatever the file's size
+                text = handle.read(MAX_FILE + 1).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ScenarioError(name, [Problem(0, f"cannot read the file: {exc}")]) from None
     data, lines, problems = read_yaml(text)
