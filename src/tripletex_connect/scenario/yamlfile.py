@@ -14,7 +14,6 @@ import yaml
 from .errors import Problem
 from .model import Path_
 
-
 MAX_FILE = 1_000_000
 MAX_NODES = 100_000
 MAX_NESTING = 100
