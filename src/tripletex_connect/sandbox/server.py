@@ -170,11 +170,12 @@ class Sandbox:
         asyncio.run(self._server.serve())
 
     def stop(self) -> None:
-        """Stop serving and close the database."""
+        """Stop serving and delivering webhooks, and close the database."""
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(10)
             self._server = None
+        self.backend.webhooks.stop()
         self.company.close()
         self.store.close()
 
