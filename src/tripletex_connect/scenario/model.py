@@ -11,13 +11,14 @@ Path_ = tuple[str | int, ...]
 """Where a value sits in the file, e.g. ("steps", 0, "params", "id"); used to find its line."""
 
 OnError = Literal["stop", "continue"]
-TriggerType = Literal["manual", "watch", "schedule"]
+TriggerType = Literal["manual", "watch", "schedule", "webhook"]
+CatchUp = Literal["none", "one", "all"]
 API_MODULE = "api"
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """What starts a run: by hand, new objects of a search (watch), or a clock (schedule)."""
+    """What starts a run: by hand, new objects of a search (watch), a clock (schedule) or an event (webhook)."""
 
     type: TriggerType = "manual"
     module: str | None = None
@@ -25,6 +26,11 @@ class Trigger:
     start: str | int = "now"
     every: float | None = None
     limit: int | None = None
+    cron: str | None = None
+    at: Any = None
+    days: tuple[str, ...] = ()
+    catch_up: CatchUp = "one"
+    event: str | None = None
     where: Path_ = ("trigger",)
 
 

@@ -117,8 +117,10 @@ class Runner:
     def context(self, trigger_item: Any = None, outputs: dict[str, Any] | None = None) -> Context:
         """The names expressions see at the start of a run."""
         names = {"vars": self.run_vars(), "steps": outputs if outputs is not None else {}}
-        if self.scenario.trigger.type == "watch":
+        if self.scenario.trigger.type in ("watch", "webhook"):
             names["trigger"] = trigger_item
+        elif self.scenario.trigger.type == "schedule":  # the tick's due time, or now for a run by hand
+            names["trigger"] = trigger_item or {"due": self.opts.now().isoformat(timespec="seconds")}
         return Context(names, self.opts.now)
 
     def run_once(self, trigger_item: Any = None) -> RunResult:
