@@ -92,6 +92,7 @@ class Service:
         self._pool = None if inline else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttx-run")
         self._futures: set[Future[None]] = set()
         self._stopping = threading.Event()
+        self._wake = threading.Event()
         self._started = False
 
     # -- life cycle
@@ -130,11 +131,17 @@ class Service:
                 self.tick()
             except Exception:  # one bad round must not end the service
                 log.exception("service tick failed")
-            self._stopping.wait(interval)
+            self._wake.wait(interval)
+            self._wake.clear()
+
+    def wake(self) -> None:
+        """Tick now rather than at the next interval (a webhook delivery arrived)."""
+        self._wake.set()
 
     def stop(self, timeout: float | None = 60.0) -> None:
         """Stop starting work; runs in flight finish (queued ones stay queued and run after a restart)."""
         self._stopping.set()
+        self._wake.set()
         with self._lock:
             futures = list(self._futures)
         for future in futures:
@@ -409,12 +416,24 @@ class Service:
         except (TripletexError, KeyError):
             return {"id": object_id}
 
-    def _retry(self, active: Active, incomplete_id: int) -> None:
+    def _retry(self, active: Active, incomplete_id: int, automatic: bool = True) -> None:
         item = self.store.get_incomplete(incomplete_id)
         if item is None or item.state != "open":
             return
         incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
-                          automatic=True)
+                          automatic=automatic)
+
+    def request_resume(self, incomplete_id: int) -> None:
+        """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""
+        item = self.store.get_incomplete(incomplete_id)
+        if item is None or item.state != "open":
+            raise LookupError(f"no open incomplete execution {incomplete_id}")
+        active = self.by_name(item.scenario)
+        if active is None:
+            raise LookupError(f"the scenario {item.scenario!r} of incomplete execution {incomplete_id} is not loaded")
+        self._enqueue(active.name, f"retry{incomplete_id}", _bind(self._retry, active, incomplete_id, False),
+                      once=True)
+        self._dispatch()
 
     def _scenario_of_subscription(self, subscription: int) -> Active | None:
         for sub in self.store.subscriptions():
