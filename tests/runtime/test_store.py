@@ -22,10 +22,18 @@ def test_the_store_is_owner_only_and_written_ahead(store: RunStore) -> None:
 def test_watch_positions_survive_reopening_the_store(tmp_path: Path) -> None:
     first = RunStore(tmp_path / "s.sqlite3")
     assert first.load_position("welcome|work|company=7") is None
-    first.save_position("welcome|work|company=7", 41)
-    first.save_position("welcome|work|company=7", 42)
+    first.save_position("welcome|work|company=7", {"last_id": 41})
+    first.save_position("welcome|work|company=7", {"last_id": 42, "updated": "2026-11-25T10:00:00+01:00"})
     first.close()
-    assert RunStore(tmp_path / "s.sqlite3").load_position("welcome|work|company=7") == 42
+    again = RunStore(tmp_path / "s.sqlite3")
+    assert again.load_position("welcome|work|company=7") == {"last_id": 42, "updated": "2026-11-25T10:00:00+01:00"}
+    assert again.last_id("welcome|work|company=7") == 42
+
+
+def test_the_store_is_the_scenario_state_of_the_runner(store: RunStore) -> None:
+    from tripletex_connect.scenario.state import DataStore, ScenarioState
+
+    assert isinstance(store, ScenarioState) and isinstance(store.datastore("x"), DataStore)
 
 
 def test_each_namespace_has_its_own_data_store(store: RunStore) -> None:
@@ -35,14 +43,14 @@ def test_each_namespace_has_its_own_data_store(store: RunStore) -> None:
     a.set("order:1", "x")
     b.set("customer:1", "other")
     assert a.get("customer:1") == {"sent": True} and b.get("customer:1") == "other"
-    assert [e["key"] for e in a.search("customer:")] == ["customer:1", "customer:2"]
+    assert a.search("customer:") == [("customer:1", {"sent": True}), ("customer:2", 5)]
     assert a.search("customer%") == []
     assert a.delete("customer:1") is True and a.delete("customer:1") is False
     assert a.get("customer:1", "gone") == "gone"
 
 
 def test_a_run_keeps_its_steps_and_each_failed_item_with_its_request_id(store: RunStore) -> None:
-    run_id = store.append_run({
+    run_id = store.add_run({
         "scenario": "invoice", "file": "/x/invoice.yaml", "connection": "work", "status": "warning",
         "started": "2026-11-25T10:00:00+01:00", "ended": "2026-11-25T10:00:03+01:00", "error": None,
         "steps": {"find": {"module": "order.search", "status": "ok", "runs": 1},
@@ -68,7 +76,7 @@ def test_history_filters_by_failure_and_time(store: RunStore) -> None:
 
 
 def test_tokens_in_a_run_record_are_masked(store: RunStore) -> None:
-    run_id = store.append_run({"scenario": "s", "status": "failed", "started": "2026-11-25T08:00:00+00:00",
+    run_id = store.add_run({"scenario": "s", "status": "failed", "started": "2026-11-25T08:00:00+00:00",
                                "error": "GET /x?employeeToken=secret-value-123 failed"})
     run = store.run(run_id)
     assert run is not None and "secret-value-123" not in json.dumps(run)
@@ -95,11 +103,11 @@ def test_the_json_history_and_watch_files_are_imported_once(tmp_path: Path) -> N
     (tmp_path / "scenario-watch.json").write_text(json.dumps({"/x/w.yaml|work": {"last_id": 12}}), "utf-8")
     first = RunStore(tmp_path / "runtime.sqlite3")
     assert [r["scenario"] for r in first.runs()] == ["old"]
-    assert first.load_position("/x/w.yaml|work") == 12
-    first.save_position("/x/w.yaml|work", 20)
+    assert first.last_id("/x/w.yaml|work") == 12
+    first.save_position("/x/w.yaml|work", {"last_id": 20})
     first.close()
     again = RunStore(tmp_path / "runtime.sqlite3")
-    assert len(again.runs()) == 1 and again.load_position("/x/w.yaml|work") == 20
+    assert len(again.runs()) == 1 and again.last_id("/x/w.yaml|work") == 20
 
 
 def test_runs_per_day_counts_statuses_and_mean_duration(store: RunStore) -> None:

@@ -37,14 +37,14 @@ class Outcome:
         return self.status not in ("failed", "broken", "interrupted")
 
 
-def runner_for(scenario: Scenario, client: Tripletex, now: Clock) -> Runner:
-    """A scenario runner that records nothing itself (the service stores the runs)."""
-    return Runner(scenario, client, resolve_vars(scenario, None), RunOptions(record=False, now=now))
+def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None) -> Runner:
+    """A scenario runner that records nothing itself (the service stores the runs); data stores in `state`."""
+    return Runner(scenario, client, resolve_vars(scenario, None), RunOptions(record=False, now=now, state=state))
 
 
-def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None) -> Outcome:
+def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None) -> Outcome:
     """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises."""
-    runner = runner_for(scenario, client, now)
+    runner = runner_for(scenario, client, now, state)
     try:
         run = runner.run_once(item)
     except Exception as exc:  # the runner's own failure still leaves a record
@@ -99,10 +99,10 @@ def connection_of(client: Tripletex) -> str:
 
 
 def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Tripletex, now: Clock,
-                checkpoint: Any) -> Outcome:
+                checkpoint: Any, state: Any = None) -> Outcome:
     """Continue a broken run from its checkpoint through the scenario runner's `resume_run`."""
     try:
-        result = resume_run(scenario, client, checkpoint, now=now, record=False)
+        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state)
     except Exception as exc:
         started = now().isoformat(timespec="seconds")
         message = scrub(f"{type(exc).__name__}: {exc}")

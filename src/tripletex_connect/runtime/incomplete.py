@@ -45,7 +45,7 @@ def resume(store: RunStore, incomplete: Incomplete, scenario: Scenario, client: 
     started = now()
     run_id = store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                              trigger="resume", started=started, trigger_item=item)
-    outcome = _continue(scenario, client, now, incomplete.checkpoint, item)
+    outcome = _continue(store, scenario, client, now, incomplete.checkpoint, item)
     outcome.record["resumed_from"] = incomplete.id
     store.finish_run(run_id, outcome.record)
     if outcome.ok:
@@ -67,10 +67,11 @@ def discard(store: RunStore, incomplete: Incomplete) -> None:
     store.update_incomplete(incomplete.id, state=DISCARDED, next_retry=None)
 
 
-def _continue(scenario: Scenario, client: Tripletex, now: execute.Clock, checkpoint: Any, item: Any) -> execute.Outcome:
+def _continue(store: RunStore, scenario: Scenario, client: Tripletex, now: execute.Clock, checkpoint: Any,
+              item: Any) -> execute.Outcome:
     from ..scenario import runner
 
     resume_run = getattr(runner, "resume_run", None)
     if checkpoint is not None and resume_run is not None:
-        return execute.resume_with(resume_run, scenario, client, now, checkpoint)
-    return execute.run_once(scenario, client, now, item)
+        return execute.resume_with(resume_run, scenario, client, now, checkpoint, store)
+    return execute.run_once(scenario, client, now, item, store)

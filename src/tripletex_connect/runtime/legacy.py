@@ -29,7 +29,7 @@ def _import_history(store: RunStore, path: Path) -> None:
         except ValueError:  # a line cut by a crash
             continue
         if isinstance(record, dict) and record.get("scenario") and record.get("started"):
-            store.append_run(record)
+            store.add_run(record)
     store.set_meta(marker, "1")
 
 
@@ -42,7 +42,6 @@ def _import_positions(store: RunStore, path: Path) -> None:
     except (OSError, ValueError):
         data = {}
     for key, entry in (data.items() if isinstance(data, dict) else ()):
-        last_id = entry.get("last_id") if isinstance(entry, dict) else None
-        if isinstance(last_id, int) and store.load_position(key) is None:
-            store.save_position(key, last_id)
+        if isinstance(entry, dict) and isinstance(entry.get("last_id"), int) and store.load_position(key) is None:
+            store.save_position(key, entry)
     store.set_meta(marker, "1")

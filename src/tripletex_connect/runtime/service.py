@@ -138,6 +138,11 @@ class Service:
         """Tick now rather than at the next interval (a webhook delivery arrived)."""
         self._wake.set()
 
+    def request_stop(self) -> None:
+        """Ask run_forever to return (safe in a signal handler); stop() then waits for runs in flight."""
+        self._stopping.set()
+        self._wake.set()
+
     def stop(self, timeout: float | None = 60.0) -> None:
         """Stop starting work; runs in flight finish (queued ones stay queued and run after a restart)."""
         self._stopping.set()
@@ -343,7 +348,8 @@ class Service:
         client = self.client_for(scenario)
         self.store.start_run(run_id, self.clock())
         local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
-        outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")})
+        outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
+                                   self.store)
         self._finish(run_id, outcome)
 
     def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
@@ -357,12 +363,12 @@ class Service:
         scenario = active.scenario
         client = self.client_for(scenario)
         key = self.position_key(scenario, client)
-        position = self.store.load_position(key)
+        position = self.store.last_id(key)
         if position is None:
             start = scenario.trigger.start if module is None else "now"
             if start == "now":
                 newest = execute.newest_id(scenario, client, self.clock, module) or 0
-                self.store.save_position(key, newest)
+                self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
                 return
             position = start if isinstance(start, int) else 0
         else:
@@ -382,7 +388,7 @@ class Service:
         scenario = active.scenario
         run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                                       trigger=trigger, started=self.clock(), trigger_item=item, position=position)
-        outcome = execute.run_once(scenario, client, self.clock, item)
+        outcome = execute.run_once(scenario, client, self.clock, item, self.store)
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
         if not outcome.ok:  # the position moved on: keep the item, to be resumed or discarded

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS items (
     run_id INTEGER NOT NULL, step TEXT NOT NULL, item TEXT, error TEXT, status INTEGER, code INTEGER,
     request_id TEXT);
 CREATE INDEX IF NOT EXISTS items_by_run ON items (run_id);
-CREATE TABLE IF NOT EXISTS positions (key TEXT PRIMARY KEY, last_id INTEGER NOT NULL, updated TEXT);
+CREATE TABLE IF NOT EXISTS positions (key TEXT PRIMARY KEY, position TEXT NOT NULL, updated TEXT);
 CREATE TABLE IF NOT EXISTS ticks (scenario TEXT PRIMARY KEY, last_due TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS incomplete (
     id INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER, scenario TEXT NOT NULL, file TEXT, connection TEXT,
@@ -116,13 +116,13 @@ class DataStore:
         return self.store.execute("DELETE FROM datastore WHERE namespace = ? AND key = ?",
                                   (self.namespace, key)) > 0
 
-    def search(self, prefix: str = "", *, limit: int | None = None) -> list[dict[str, Any]]:
-        """Entries whose key starts with `prefix`, by key, as {key, value}."""
+    def search(self, prefix: str = "", *, limit: int | None = None) -> list[tuple[str, Any]]:
+        """(key, value) pairs whose key starts with `prefix`, in key order."""
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         rows = self.store.all(
             "SELECT key, value FROM datastore WHERE namespace = ? AND key LIKE ? ESCAPE '\\' ORDER BY key LIMIT ?",
             (self.namespace, escaped + "%", -1 if limit is None else limit))
-        return [{"key": key, "value": json.loads(value)} for key, value in rows]
+        return [(key, json.loads(value)) for key, value in rows]
 
 
 class RunStore:
@@ -189,18 +189,28 @@ class RunStore:
 
     # -- ScenarioState
 
-    def load_position(self, key: str) -> int | None:
-        """The highest id a watch has handled, or None before its first run."""
-        row = self.one("SELECT last_id FROM positions WHERE key = ?", (key,))
-        return int(row[0]) if row else None
+    def load_position(self, key: str) -> dict[str, Any] | None:
+        """The position of a watch (e.g. {"last_id": 42}), or None before its first run."""
+        row = self.one("SELECT position FROM positions WHERE key = ?", (key,))
+        value = json.loads(row[0]) if row else None
+        return value if isinstance(value, dict) else None
 
-    def save_position(self, key: str, last_id: int) -> None:
+    def save_position(self, key: str, position: dict[str, Any]) -> None:
         """Remember a watch's position."""
-        self.execute("INSERT INTO positions (key, last_id, updated) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
-                     "SET last_id = excluded.last_id, updated = excluded.updated", (key, last_id, iso(utcnow())))
+        with self.transaction() as conn:
+            _save_position(conn, key, position)
 
-    def append_run(self, record: Mapping[str, Any]) -> int:
-        """Add a finished run (a history record); returns its run id."""
+    def last_id(self, key: str) -> int | None:
+        """The highest id a watch has handled, or None before its first run."""
+        value = (self.load_position(key) or {}).get("last_id")
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    def append_run(self, record: dict[str, Any]) -> None:
+        """Add a finished run (a history record)."""
+        self.add_run(record)
+
+    def add_run(self, record: Mapping[str, Any]) -> int:
+        """Add a finished run; returns its run id."""
         with self.transaction() as conn:
             run_id = _insert_run(conn, record, status=str(record.get("status") or "ok"))
             _write_details(conn, run_id, record)
@@ -221,9 +231,7 @@ class RunStore:
         with self.transaction() as conn:
             run_id = _insert_run(conn, record, status="running", trigger=trigger, tick=tick, pid=os.getpid())
             if position is not None:
-                conn.execute("INSERT INTO positions (key, last_id, updated) VALUES (?, ?, ?) ON CONFLICT (key) "
-                             "DO UPDATE SET last_id = excluded.last_id, updated = excluded.updated",
-                             (position[0], position[1], iso(utcnow())))
+                _save_position(conn, position[0], {"last_id": position[1], "updated": iso(started)})
         return run_id
 
     def finish_run(self, run_id: int, record: Mapping[str, Any]) -> None:
@@ -273,6 +281,18 @@ class RunStore:
                         "ORDER BY started DESC, id DESC LIMIT ?) ORDER BY started, id",
                         (*args, -1 if limit is None else limit))
         return [_run_dict(row) for row in rows]
+
+    def history(self, scenario: str | None = None, *, failed: bool = False, since: dt.datetime | None = None,
+                limit: int | None = None) -> list[dict[str, Any]]:
+        """Runs as history records (steps with counts), each with its run id, trigger and current status."""
+        out = []
+        for run in self.runs(scenario, failed=failed, since=since, limit=limit):
+            row = self.one("SELECT record FROM runs WHERE id = ?", (run["id"],))
+            record = json.loads(row[0]) if row and row[0] else {}
+            record.update(id=run["id"], scenario=run["scenario"], status=run["status"], trigger=run["trigger"],
+                          error=run["error"], started=record.get("started") or run["started"])
+            out.append(record)
+        return out
 
     def run(self, run_id: int) -> dict[str, Any] | None:
         """One run with its steps and item errors, or None."""
@@ -461,6 +481,12 @@ class RunStore:
 _RUN_COLUMNS = "id, scenario, file, connection, trigger, tick, started, ended, status, dry_run, trigger_item, error"
 _INCOMPLETE_COLUMNS = ("id, run_id, scenario, file, connection, created, updated, state, attempts, next_retry, step, "
                        "error, checkpoint")
+
+
+def _save_position(conn: sqlite3.Connection, key: str, position: Mapping[str, Any]) -> None:
+    conn.execute("INSERT INTO positions (key, position, updated) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE "
+                 "SET position = excluded.position, updated = excluded.updated",
+                 (key, json.dumps(position, default=str), iso(utcnow())))
 
 
 def _run_dict(row: tuple[Any, ...]) -> dict[str, Any]:
