@@ -197,8 +197,11 @@ class Service:
                                                   "at": scenario.trigger.at, "days": list(scenario.trigger.days)
                                                   or None}, zone if isinstance(zone, str) else None)
                 self.store.start_tick(scenario.name, self.clock())
-            if scenario.trigger.type == "webhook" and self.hooks is not None:
-                self.hooks.subscribe(scenario, self.client_for(scenario))
+            if scenario.trigger.type == "webhook":
+                if self.hooks is not None:
+                    self.hooks.subscribe(scenario, self.client_for(scenario))
+                if (scenario.trigger.event or "").endswith(".create"):
+                    self._start_position(active, self._event_module(active))
         except Exception as exc:
             self.broken[path] = [str(exc)]
             log.warning("%s: skipped: %s", path.name, exc)
@@ -381,6 +384,14 @@ class Service:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
             self._run_item(active, client, item, position=(key, int(item["id"])), trigger="watch")
+
+    def _start_position(self, active: Active, module: str) -> None:
+        """A webhook scenario of new objects starts from the newest one there is now."""
+        client = self.client_for(active.scenario)
+        key = self.position_key(active.scenario, client)
+        if self.store.last_id(key) is None:
+            newest = execute.newest_id(active.scenario, client, self.clock, module) or 0
+            self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
 
     def _run_item(self, active: Active, client: Tripletex, item: Any, *, position: tuple[str, int] | None,
                   trigger: str) -> None:
