@@ -34,7 +34,7 @@ class Outcome:
     @property
     def ok(self) -> bool:
         """True unless the run failed or broke."""
-        return self.status not in ("failed", "broken", "interrupted")
+        return self.status not in ("failed", "incomplete", "interrupted")
 
 
 def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None) -> Runner:
@@ -58,8 +58,9 @@ def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None
     record = run.record(scenario.source, connection_name(client))
     failing = next((sid for sid, s in run.steps.items() if s.errors and s.error == run.error), None)
     checkpoint = getattr(run, "checkpoint", None)
-    status = "broken" if checkpoint is not None and run.status == "failed" else run.status
+    status = "incomplete" if checkpoint is not None and run.status == "failed" else run.status
     record["status"] = status
+    record["ended"] = (run.ended or run.started).isoformat(timespec="seconds")
     return Outcome(record, status, step=failing, error=run.error, checkpoint=checkpoint)
 
 
@@ -112,7 +113,7 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
     run = result.runs[-1] if hasattr(result, "runs") else result
     record = run.record(scenario.source, connection_name(client))
     next_checkpoint = getattr(run, "checkpoint", None)
-    status = "broken" if next_checkpoint is not None and run.status == "failed" else run.status
+    status = "incomplete" if next_checkpoint is not None and run.status == "failed" else run.status
     record["status"] = status
     failing = next((sid for sid, s in run.steps.items() if s.errors and s.error == run.error), None)
     return Outcome(record, status, step=failing, error=run.error, checkpoint=next_checkpoint)

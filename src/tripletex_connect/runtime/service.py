@@ -358,7 +358,7 @@ class Service:
     def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
-        if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "broken"):
+        if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
             incomplete.keep(self.store, run_id, outcome, self.clock())
 
     def _poll(self, active: Active, module: str | None = None) -> None:

@@ -273,7 +273,7 @@ class RunStore:
             where.append("scenario = ?")
             args.append(scenario)
         if failed:
-            where.append("status IN ('failed', 'warning', 'interrupted', 'broken')")
+            where.append("status IN ('failed', 'warning', 'interrupted', 'incomplete')")
         if since is not None:
             where.append("started >= ?")
             args.append(iso(since))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-COLOURS = {"ok": "#2e7d32", "warning": "#f9a825", "failed": "#c62828", "broken": "#6a1b9a",
+COLOURS = {"ok": "#2e7d32", "warning": "#f9a825", "failed": "#c62828", "incomplete": "#6a1b9a",
            "interrupted": "#ef6c00", "running": "#1565c0", "queued": "#90a4ae"}
 WIDTH, HEIGHT, PAD = 640, 180, 28
 
