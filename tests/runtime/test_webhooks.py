@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from tripletex_connect import Tripletex
 from tripletex_connect.runtime import RunStore, Service
-from tripletex_connect.runtime.webhooks import RECEIVER_PATH, Hooks, sign
 from tripletex_connect.runtime.web import create_app
+from tripletex_connect.runtime.webhooks import RECEIVER_PATH, Hooks, sign
 from tripletex_connect.sandbox import SandboxCompany
 
 SECRET = "test-hmac-secret"
@@ -81,7 +81,7 @@ def test_an_update_event_runs_with_the_object_as_it_is_now(
 def test_a_delivery_with_a_wrong_signature_or_unknown_subscription_is_refused(
     hooked: Callable[[str], tuple[Service, TestClient]], store: RunStore
 ) -> None:
-    service, http = hooked("create")
+    _service, http = hooked("create")
     assert deliver(http, "customer.create", 1, secret="not-the-secret")[0] == 401
     assert deliver(http, "customer.create", 1, subscription=999)[0] == 404
     assert http.post(RECEIVER_PATH, content=b"{not json", headers={"host": "127.0.0.1"}).status_code == 400

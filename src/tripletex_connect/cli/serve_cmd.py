@@ -94,20 +94,13 @@ def _list(ctx: typer.Context, service: Any, output: Any) -> None:
 
 def _run(service: Any, store: RunStore, host: str, port: int, address: str, seconds: float | None,
          *, loopback: bool) -> None:
-    import asyncio
-
-    import uvicorn
-
     from ..runtime.web import create_app
+    from ..runtime.web.server import WebServer
 
-    app = create_app(service)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), name="ttx-serve-web", daemon=True)
-    thread.start()
-    while not server.started and thread.is_alive():
-        thread.join(0.02)
-    if not server.started:
-        raise CliUsageError(f"cannot listen on {host}:{port} (in use? choose another with --port)")
+    try:
+        server = WebServer(create_app(service), host, port).start()
+    except OSError:
+        raise CliUsageError(f"cannot listen on {host}:{port} (in use? choose another with --port)") from None
     if not loopback:
         typer.echo(f"Warning: listening on {host}: the webhook receiver is reachable from the network; the "
                    "dashboard still answers only to loopback addresses", err=True)
@@ -130,8 +123,7 @@ def _run(service: Any, store: RunStore, host: str, port: int, address: str, seco
         service.run_forever()
     finally:
         service.stop()
-        server.should_exit = True
-        thread.join(5)
+        server.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if timer is not None:
