@@ -1,0 +1,70 @@
+"""`ttx mcp`: serve every module as an MCP tool for AI assistants (stdio, or streamable HTTP with --http)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import CliFailure, CliUsageError
+from .state import state_of
+
+INSTALL_HINT = "`ttx mcp` needs the MCP SDK: pip install 'tripletex-connect[mcp]'"
+
+
+def mcp(
+    ctx: typer.Context,
+    http: Annotated[
+        int | None, typer.Option("--http", metavar="PORT", min=0, max=65535,
+                                 help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
+    ] = None,
+    host: Annotated[str, typer.Option("--host", help="With --http: the address to bind.")] = "127.0.0.1",
+    allow_writes: Annotated[
+        str | None,
+        typer.Option("--allow-writes", metavar="[GROUPS]", is_flag=False, flag_value="all",
+                     help="Allow writes: all, or a comma list of groups "
+                          "(sales, products, ledger, reference, projects, hours, api). Default: read-only."),
+    ] = None,
+    compact: Annotated[
+        bool, typer.Option("--compact", help="Offer three tools (find_module, describe_module, call_module).")
+    ] = False,
+    scenarios: Annotated[
+        Path | None, typer.Option("--scenarios", metavar="DIR", help="Offer each scenario file in DIR as a tool.")
+    ] = None,
+) -> None:
+    """Run an MCP server for AI assistants: read-only unless --allow-writes; destructive calls need confirmation."""
+    if importlib.util.find_spec("mcp") is None:
+        raise CliFailure(INSTALL_HINT)
+    if scenarios is not None and not scenarios.is_dir():
+        raise CliUsageError(f"--scenarios {scenarios}: not a folder")
+    from ..mcp import build_toolbox
+    from ..mcp.safety import SafetyError
+    from ..scenario import ScenarioError
+
+    state = state_of(ctx)
+    settings = state.client(ctx).settings
+    try:
+        toolbox = build_toolbox(settings, allow_writes=allow_writes, compact=compact, scenarios=scenarios)
+    except SafetyError as exc:
+        raise CliUsageError(f"--allow-writes: {exc}") from None
+    except ScenarioError as exc:
+        problems = "; ".join(p.render(exc.source) for p in exc.problems)
+        raise CliUsageError(f"--scenarios: {problems}") from None
+    ctx.call_on_close(toolbox.connection.close)
+    _serve(toolbox, http, host)
+
+
+def _serve(toolbox: object, port: int | None, host: str) -> None:
+    import anyio
+
+    from ..mcp.server import build_server, serve_http, serve_stdio
+    from ..mcp.toolbox import ToolBox
+
+    assert isinstance(toolbox, ToolBox)
+    server = build_server(toolbox)
+    if port is None:
+        anyio.run(serve_stdio, server)
+        return
+    serve_http(server, host, port, on_ready=lambda url: typer.echo(f"MCP server at {url}", err=True))
