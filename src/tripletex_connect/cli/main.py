@@ -111,7 +111,7 @@ app.command("modules")(modules_cmd.modules)
 app.add_typer(connect_cmd.app, name="connect")
 app.command("run", no_args_is_help=True)(scenario_cmd.run)
 app.add_typer(scenario_cmd.app, name="scenario")
-app.command("mcp")(mcp_cmd.mcp)
+app.command("mcp", context_settings=mcp_cmd.CONTEXT)(mcp_cmd.mcp)
 
 
 def run() -> None:

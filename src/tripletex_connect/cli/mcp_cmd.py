@@ -11,6 +11,10 @@ import typer
 from .errors import CliFailure, CliUsageError
 from .state import state_of
 
+ALLOW_WRITES = "--allow-writes"
+# Typer cannot declare an option whose value is optional: `ttx mcp` is registered with extra args allowed and
+# reads --allow-writes from them.
+CONTEXT = {"ignore_unknown_options": True, "allow_extra_args": True}
 INSTALL_HINT = "`ttx mcp` needs the MCP SDK: pip install 'tripletex-connect[mcp]'"
 
 
@@ -21,12 +25,6 @@ def mcp(
                                  help="Serve streamable HTTP at http://HOST:PORT/mcp instead of stdio.")
     ] = None,
     host: Annotated[str, typer.Option("--host", help="With --http: the address to bind.")] = "127.0.0.1",
-    allow_writes: Annotated[
-        str | None,
-        typer.Option("--allow-writes", metavar="[GROUPS]", is_flag=False, flag_value="all",
-                     help="Allow writes: all, or a comma list of groups "
-                          "(sales, products, ledger, reference, projects, hours, api). Default: read-only."),
-    ] = None,
     compact: Annotated[
         bool, typer.Option("--compact", help="Offer three tools (find_module, describe_module, call_module).")
     ] = False,
@@ -34,7 +32,12 @@ def mcp(
         Path | None, typer.Option("--scenarios", metavar="DIR", help="Offer each scenario file in DIR as a tool.")
     ] = None,
 ) -> None:
-    """Run an MCP server for AI assistants: read-only unless --allow-writes; destructive calls need confirmation."""
+    """Run an MCP server for AI assistants: read-only unless --allow-writes; destructive calls need confirmation.
+
+    --allow-writes [GROUPS]: allow writes, to every group or to a comma list of groups: sales, products, ledger,
+    reference, projects, hours, api (e.g. `--allow-writes sales,hours`).
+    """
+    allow_writes = parse_allow_writes(ctx.args)
     if importlib.util.find_spec("mcp") is None:
         raise CliFailure(INSTALL_HINT)
     if scenarios is not None and not scenarios.is_dir():
@@ -54,6 +57,26 @@ def mcp(
         raise CliUsageError(f"--scenarios: {problems}") from None
     ctx.call_on_close(toolbox.connection.close)
     _serve(toolbox, http, host)
+
+
+def parse_allow_writes(args: list[str]) -> str | None:
+    """The `--allow-writes [GROUPS]` option (its value is optional, which Typer cannot declare): None, or groups."""
+    groups: list[str] = []
+    given = False
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        name, eq, value = arg.partition("=")
+        if name != ALLOW_WRITES:
+            raise CliUsageError(f"ttx mcp: unknown option or argument {arg!r} (see ttx mcp --help)")
+        given = True
+        if eq:
+            groups.append(value)
+        elif rest and not rest[0].startswith("-"):
+            groups.append(rest.pop(0))
+        else:
+            groups.append("all")
+    return ",".join(groups) if given else None
 
 
 def _serve(toolbox: object, port: int | None, host: str) -> None:
