@@ -38,7 +38,7 @@ def mcp(
     reference, projects, hours, api (e.g. `--allow-writes sales,hours`).
     """
     allow_writes = parse_allow_writes(ctx.args)
-    if importlib.util.find_spec("mcp") is None:
+    if not sdk_installed():
         raise CliFailure(INSTALL_HINT)
     if scenarios is not None and not scenarios.is_dir():
         raise CliUsageError(f"--scenarios {scenarios}: not a folder")
@@ -57,6 +57,11 @@ def mcp(
         raise CliUsageError(f"--scenarios: {problems}") from None
     ctx.call_on_close(toolbox.connection.close)
     _serve(toolbox, http, host)
+
+
+def sdk_installed() -> bool:
+    """True when the `mcp` SDK (the `mcp` extra) can be imported."""
+    return importlib.util.find_spec("mcp") is not None
 
 
 def parse_allow_writes(args: list[str]) -> str | None:
