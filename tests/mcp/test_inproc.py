@@ -111,7 +111,8 @@ async def test_a_scenario_folder_becomes_tools_that_dry_run_until_their_writes_a
         dry = await mcp.call(tool.name, inputs)
         assert dry["dryRun"] and "--allow-writes sales" in dry["message"]
         assert "order.invoice" in [call["module"] for call in dry["calls"]]
-    assert tripletex_sandbox.client.orders.search(order_date_from="2026-01-01", order_date_to="2027-01-01").to_list() == []
+    orders = tripletex_sandbox.client.orders.search(order_date_from="2026-01-01", order_date_to="2027-01-01")
+    assert orders.to_list() == []
     async with inproc_session(tripletex_sandbox, data_dir, scenarios=folder, allow_writes="sales") as mcp:
         billed = await mcp.call("scenario_invoice_approved_hours", inputs)
         assert not billed["dryRun"] and billed["output"]["hours_billed"] == 7.5 and billed["output"]["invoice"]

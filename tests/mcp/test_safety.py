@@ -14,7 +14,7 @@ def test_allow_writes_takes_all_or_a_comma_list_of_groups_and_refuses_unknown_on
     assert parse_groups(None) == frozenset()
     assert parse_groups("all") == parse_groups("") == frozenset(WRITE_GROUPS)
     assert parse_groups("sales, Hours") == {"sales", "hours"}
-    with pytest.raises(SafetyError, match="unknown write group.*salse"):
+    with pytest.raises(SafetyError, match=r"unknown write group.*salse"):
         parse_groups("salse")
 
 
