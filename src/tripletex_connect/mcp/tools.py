@@ -23,6 +23,7 @@ from ..catalog import (
     vouchers,
 )
 from . import schemas
+from .spec import summary_of
 
 # Write groups for `--allow-writes GROUP,...`: each catalog module (by domain) belongs to one.
 WRITE_GROUPS: dict[str, tuple[object, ...]] = {
@@ -72,9 +73,11 @@ def is_idempotent(op: Operation) -> bool:
 
 
 def describe(op: Operation) -> str:
-    """The tool description: Make's title, the operation's summary, its HTTP call and notes."""
+    """The tool description: Make's title, the spec's summary (when the spec is at hand), ours, the HTTP call."""
     http = "any method on a path under the base URL" if op.kind is Kind.API_CALL else f"{op.method} {op.path}"
-    parts = [f"{op.title} ({op.group}). {op.summary}", f"HTTP: {http}."]
+    official = None if op.kind is Kind.API_CALL else summary_of(op.method, op.path)
+    parts = [f"{op.title} ({op.group}).", *([f"Tripletex: {official}"] if official else []), op.summary,
+             f"HTTP: {http}."]
     if op.note:
         parts.append(op.note)
     if op.beta:
