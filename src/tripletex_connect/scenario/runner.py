@@ -15,11 +15,11 @@ from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
 from .errors import ExpressionError, Problem, ScenarioError, StepFailed
 from .expressions import Context, StandIn, Unsent, render
-from .history import History
 from .model import API_MODULE, Scenario, Step
 from .results import RunResult, ScenarioResult, StepResult
+from .state import FileState, ScenarioState
 from .storage import data_dir
-from .triggers import WatchState, watch_key
+from .triggers import watch_key
 from .validate import validate
 
 if TYPE_CHECKING:
@@ -48,12 +48,17 @@ def client_secrets(client: Tripletex) -> list[str]:
 
 @dataclass
 class RunOptions:
-    """How to run: variables, dry-run, where state and history live, the clock, and a progress callback."""
+    """How to run: variables, dry-run, where state and history live, the clock, and a progress callback.
+
+    `state` is where watch positions, history and data stores live (a ScenarioState); by default
+    FileState in `data_dir` (the user data directory). `record=False` keeps the run out of history.
+    """
 
     vars: Mapping[str, Any] | None = None
     dry_run: bool = False
     data_dir: Path | None = None
     record: bool = True
+    state: ScenarioState | None = None
     now: Callable[[], dt.datetime] = _now
     on_event: Event | None = None
 
@@ -61,21 +66,21 @@ class RunOptions:
 def run_scenario(scenario: Scenario, client: Tripletex, **options: Any) -> ScenarioResult:
     """Validate and run a scenario: once (manual, schedule) or once per new object (watch).
 
-    Options are those of RunOptions: vars={...}, dry_run=True, data_dir=Path, record=False, now=clock, on_event=f.
+    Options are those of RunOptions: vars={...}, dry_run=True, data_dir=Path, record=False, state=..., now=clock,
+    on_event=f.
     """
     opts = RunOptions(**options)
     validate(scenario, (opts.vars or {}).keys())
     values = resolve_vars(scenario, opts.vars)
+    state = opts.state or FileState(opts.data_dir or data_dir(), client_secrets(client))
     runner = Runner(scenario, client, values, opts)
-    base = opts.data_dir or data_dir()
-    history = History(base / "scenario-history.jsonl", client_secrets(client)) if opts.record else None
     if scenario.trigger.type == "watch":
-        result = runner.watch(WatchState(base / "scenario-watch.json"))
+        result = runner.watch(state)
     else:
         result = ScenarioResult(scenario.name, [runner.run_once()])
     for run in result.runs:
-        if history is not None:
-            history.append(run.record(scenario.source, connection_name(client)))
+        if opts.record:
+            state.append_run(run.record(scenario.source, connection_name(client)))
     return result
 
 
@@ -294,16 +299,17 @@ class Runner:
             return answer["value"]
         return to_output(answer)
 
-    def watch(self, state: WatchState) -> ScenarioResult:
+    def watch(self, state: ScenarioState) -> ScenarioResult:
         """Run once per object the trigger's search finds beyond the remembered position (oldest first)."""
         trigger = self.scenario.trigger
         assert trigger.module is not None
         key = watch_key(self.scenario.source, connection_name(self.client))
         result = ScenarioResult(self.scenario.name, per_item=True)
-        new, newest = self.poll(state.get(key))
-        if state.get(key) is None and trigger.start == "now":
+        position = _last_id(state.load_position(key))
+        new, newest = self.poll(position)
+        if position is None and trigger.start == "now":
             if not self.opts.dry_run:
-                state.set(key, newest)
+                state.save_position(key, self.position(newest))
             result.note = f"first run: watching from now on (objects after id {newest})"
             return result
         for item in new[: trigger.limit] if trigger.limit else new:
@@ -312,10 +318,14 @@ class Runner:
             if not run.ok:  # later objects stay new, so the next run retries from the failed one
                 break
             if not self.opts.dry_run:
-                state.set(key, int(item["id"]))
+                state.save_position(key, self.position(int(item["id"])))
         if not new:
             result.note = "no new objects"
         return result
+
+    def position(self, last_id: int) -> dict[str, Any]:
+        """A watch position as stored: the highest id handled and when."""
+        return {"last_id": last_id, "updated": self.opts.now().isoformat(timespec="seconds")}
 
     def poll(self, position: int | None) -> tuple[list[dict[str, Any]], int]:
         """The new objects (id above the position, oldest first) and the highest id seen."""
@@ -344,6 +354,11 @@ class Runner:
     def _event(self, kind: str, step: Step, result: StepResult) -> None:
         if self.opts.on_event is not None:
             self.opts.on_event(kind, step, result)
+
+
+def _last_id(position: dict[str, Any] | None) -> int | None:
+    value = (position or {}).get("last_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def describe(exc: BaseException) -> str:
