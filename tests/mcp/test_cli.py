@@ -35,3 +35,10 @@ def test_allow_writes_takes_an_optional_group_list() -> None:
 def test_bad_options_are_usage_errors_before_anything_starts(args: list[str], message: str) -> None:
     done = CliRunner().invoke(app, ["--base-url", "http://127.0.0.1:9/v2", "mcp", *args], env=ENV)
     assert done.exit_code == 2 and message in done.stderr
+
+
+def test_without_credentials_ttx_mcp_stops_before_serving() -> None:
+    env = {"TRIPLETEX_CONSUMER_TOKEN": None, "TRIPLETEX_EMPLOYEE_TOKEN": None, "TRIPLETEX_PROFILE": None,
+           "TRIPLETEX_CONFIG": "/nonexistent/config.toml"}
+    done = CliRunner().invoke(app, ["--base-url", "http://127.0.0.1:9/v2", "mcp"], env=env)
+    assert done.exit_code == 2 and "missing Tripletex credentials" in done.stderr

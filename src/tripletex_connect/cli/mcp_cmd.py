@@ -48,6 +48,7 @@ def mcp(
 
     state = state_of(ctx)
     settings = state.client(ctx).settings
+    settings.require_tokens()  # a clear error now, not on the assistant's first call
     try:
         toolbox = build_toolbox(settings, allow_writes=allow_writes, compact=compact, scenarios=scenarios)
     except SafetyError as exc:
@@ -95,4 +96,9 @@ def _serve(toolbox: object, port: int | None, host: str) -> None:
     if port is None:
         anyio.run(serve_stdio, server)
         return
+    from ..core.config import is_loopback
+
+    if not is_loopback(host):
+        typer.echo(f"Warning: {host} is not a loopback address and the MCP endpoint has no authentication of its "
+                   "own: anyone who can reach it acts with your Tripletex access.", err=True)
     serve_http(server, host, port, on_ready=lambda url: typer.echo(f"MCP server at {url}", err=True))
