@@ -13,6 +13,7 @@ from ..catalog import (
     Kind,
     Operation,
     connection,
+    events,
     ledger,
     orders,
     products,
@@ -34,6 +35,7 @@ WRITE_GROUPS: dict[str, tuple[object, ...]] = {
     "projects": (projects,),
     "hours": (timesheet,),
     "api": (connection,),
+    "webhooks": (events,),
 }
 # Besides deletes: actions that undo, reverse or reach a customer. They run only after a confirmed preview.
 DESTRUCTIVE_KEYS = frozenset({"invoice.send", "invoice.credit_note", "voucher.reverse", "api.call"})
