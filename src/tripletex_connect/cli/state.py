@@ -9,29 +9,29 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ..core.redact import Redactor
 from .output import OutputFormat, Writer, default_format
 
 if TYPE_CHECKING:
     from ..client import Tripletex
 
 LOGGER_NAME = "tripletex_connect"
-_REDACTED = "**********"
 
 
 class SecretScrubber(logging.Filter):
-    """A last line of defence on the CLI's log handler: replaces known secret values in every record."""
+    """A last line of defence on the CLI's log handler: masks known secret values in every record."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
+        self.redactor = Redactor()
+
+    def add(self, *secrets: str) -> None:
+        """Mask these values too (values too short to mask safely are masked only where named as tokens)."""
+        self.redactor.add(*secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Let the record through with every known secret replaced."""
-        if self.secrets:
-            text = record.getMessage()
-            for secret in self.secrets:
-                text = text.replace(secret, _REDACTED)
-            record.msg, record.args = text, None
+        """Let the record through with every known secret masked."""
+        record.msg, record.args = self.redactor.scrub(record.getMessage()), None
         return True
 
 
@@ -65,7 +65,7 @@ class CliState:
         }
         options.update(overrides)
         tx = Tripletex(**options)
-        self.scrubber.secrets |= {s.reveal() for s in (tx.settings.consumer_token, tx.settings.employee_token) if s}
+        self.scrubber.add(tx.settings.consumer_token.reveal(), tx.settings.employee_token.reveal())
         ctx.call_on_close(tx.close)
         return tx
 
