@@ -183,7 +183,7 @@ class Runner:
             self.run_steps(self.scenario.steps, ctx, outputs, run)
             self.current = "output"
             run.output = self.final_output(ctx, outputs)
-            run.status = "warning" if any(s.errors for s in run.steps.values()) else "ok"
+            run.status = "warning" if run.failures or any(s.errors for s in run.steps.values()) else "ok"
         except StepBroken as broken:
             run.status, run.error = "incomplete", self.clean(str(broken))
             if not self.opts.dry_run:
@@ -367,6 +367,7 @@ class Runner:
                 count: bool = True) -> Any:
         """Run an action of a step under its error handler (stop, ignore, resume, retry, break)."""
         attempt = 0
+        kept: dict[str, Any] | None = None  # one record per failed item, however many attempts it took
         while True:
             try:
                 output = action()
@@ -379,10 +380,17 @@ class Runner:
                 record = failure_record(step.id, step.label, error, self.item(), self.clean)
                 record["position"] = self.position(step)
                 exc = error
-                self.failures.append(record)
+                if kept is None:
+                    self.failures.append(record)
+                else:
+                    kept.update(record)
+                    record = kept
             else:
                 result.runs += 1 if count else 0
+                if kept is not None:
+                    kept.update(handled="retried", attempts=attempt + 1)
                 return output
+            kept = record
             retry, value = self.handle(step, result, exc, record, attempt, ctx)
             if not retry:
                 return value
