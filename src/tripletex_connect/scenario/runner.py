@@ -321,6 +321,9 @@ class Runner:
     def route(self, step: Step, ctx: Context, run: RunResult, result: StepResult, outputs: dict[str, Any]) -> Any:
         """Make's router: every route whose filter holds runs, in order; the fallback routes when none did."""
         ran: list[str] = []
+        for branch in step.branches:  # a route that does not run leaves its steps null, as a skipped step
+            for inner in branch.steps:
+                outputs.setdefault(inner.id, None)
         for branch in step.branches:
             if branch.fallback:
                 continue
