@@ -286,10 +286,7 @@ class Runner:
         if step.branches:
             return self.route(step, ctx, run, result, outputs)
         if step.aggregate is not None:
-            agg = step.aggregate
-            return self.guarded(step, result, lambda: aggregate_values(
-                agg, lambda value, names: self.render(step, value, ctx.child(**names), "aggregate"),
-                self.opts.limits), ctx)
+            return self.guarded(step, result, partial(self.aggregate, step, ctx), ctx)
         return self.guarded(step, result, lambda: self.call(step, ctx, run), ctx)
 
     def foreach(self, step: Step, ctx: Context, run: RunResult, result: StepResult) -> Any:
@@ -310,6 +307,15 @@ class Runner:
                 self.frames.pop()
                 self.scope.pop()
         return {"values": outputs, "count": len(outputs)}
+
+    def aggregate(self, step: Step, ctx: Context) -> Any:
+        """An aggregator's value (unknown in a dry run when it needs what a write not sent would answer)."""
+        assert step.aggregate is not None
+        try:
+            return aggregate_values(step.aggregate, lambda value, names: self.render(
+                step, value, ctx.child(**names), "aggregate"), self.opts.limits)
+        except Unsent:
+            return StandIn(step.id)
 
     def nested(self, step: Step, ctx: Context, run: RunResult) -> dict[str, Any]:
         """One iteration of nested steps; they see the outer steps and each other, their outputs stay in the item."""
