@@ -204,3 +204,11 @@ def test_an_interrupted_run_is_recorded_before_the_interrupt_goes_on(
                      Interrupting(tripletex_sandbox.client, "none"))  # type: ignore[arg-type]
     [record] = history(data_dir)
     assert record["status"] == "interrupted" and len(record["writes"]) == 2  # type: ignore[arg-type]
+
+
+def test_a_resume_value_may_use_the_error(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    sc = scenario(CREATE_EACH.format(handler="{resume: {value: {name: 'failed {{ error.status }}'}}}"))
+    result = run_scenario(sc, tripletex_sandbox.client)
+    assert [v["name"] for v in result.output] == ["A AS", "failed 422", "C AS"]
