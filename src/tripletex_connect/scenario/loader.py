@@ -25,8 +25,8 @@ CHECK_KEYS = ("module", "params", "found")
 BRANCH_KEYS = ("name", "filter", "fallback", "steps")
 AGGREGATE_KEYS = ("from", "into", "value", "separator")
 AGGREGATE_INTO = ("list", "sum", "text", "count", "min", "max", "avg")
-TRIGGER_KEYS = ("type", "module", "params", "from", "every", "limit")
-TRIGGER_TYPES = ("manual", "watch", "schedule")
+TRIGGER_KEYS = ("type", "module", "params", "from", "every", "limit", "cron", "at", "days", "catch_up", "event")
+TRIGGER_TYPES = ("manual", "watch", "schedule", "webhook")
 DEFAULT_TIMEZONE = "Europe/Oslo"
 _IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -275,6 +275,15 @@ class _Builder:
                       f"use one of {', '.join(TRIGGER_TYPES)}")
             return Trigger()
         every = self.every(data, where, kind)
+        for key in ("cron", "at", "days", "catch_up"):
+            if key in data and kind != "schedule":
+                self.fail((*where, key), f"`{key}` belongs to a schedule trigger, not to {kind!r}")
+        if "event" in data and kind != "webhook":
+            self.fail((*where, "event"), f"`event` belongs to a webhook trigger, not to {kind!r}")
+        if kind == "schedule":
+            return self.schedule(data, where, every)
+        if kind == "webhook":
+            return self.webhook(data, where)
         if kind != "watch":
             for key in ("module", "params", "from", "limit"):
                 if key in data:
@@ -282,11 +291,42 @@ class _Builder:
             return Trigger(type=kind, every=every)
         return self.watch(data, where, every)
 
+    def schedule(self, data: dict[str, Any], where: Path_, every: float | None) -> Trigger:
+        """A schedule trigger: `cron`, `every` or `at` (+ `days`), and what to do with ticks missed while down."""
+        from .schedule import CATCH_UP, parse_schedule
+
+        for key in ("module", "params", "from", "limit"):
+            if key in data:
+                self.fail((*where, key), f"`{key}` belongs to a watch trigger, not to 'schedule'")
+        catch_up = data.get("catch_up", "one")
+        if catch_up not in CATCH_UP:
+            self.fail((*where, "catch_up"), f"trigger `catch_up` must be none, one or all, got {catch_up!r}")
+            catch_up = "one"
+        days = data.get("days")
+        try:
+            if every is not None or "every" not in data:  # a bad interval is reported already
+                parse_schedule({**data, "every": every})
+        except ValueError as exc:
+            self.fail(where, f"schedule trigger: {exc}")
+        return Trigger(type="schedule", every=every, cron=str(data["cron"]) if data.get("cron") is not None else None,
+                       at=data.get("at"), days=tuple(str(d) for d in (days if isinstance(days, list) else
+                                                                        [days] if days is not None else [])),
+                       catch_up=catch_up)
+
+    def webhook(self, data: dict[str, Any], where: Path_) -> Trigger:
+        """A webhook trigger: a Tripletex event such as customer.create; each run sees the object as `trigger`."""
+        for key in ("module", "params", "from", "limit", "every"):
+            if key in data:
+                self.fail((*where, key), f"`{key}` belongs to a watch trigger, not to 'webhook'")
+        event = data.get("event")
+        if not isinstance(event, str) or event.count(".") != 1:
+            self.fail(where, "a webhook trigger needs `event`, a Tripletex event such as customer.create")
+            event = None
+        return Trigger(type="webhook", event=event)
+
     def every(self, data: dict[str, Any], where: Path_, kind: str) -> float | None:
         """The interval of `--loop` runs, in seconds."""
         if "every" not in data:
-            if kind == "schedule":
-                self.fail(where, "a schedule trigger needs `every`, e.g. every: 15m")
             return None
         try:
             return parse_duration(data["every"])

@@ -11,7 +11,8 @@ Path_ = tuple[str | int, ...]
 """Where a value sits in the file, e.g. ("steps", 0, "params", "id"); used to find its line."""
 
 ErrorAction = Literal["stop", "ignore", "resume", "retry", "break"]
-TriggerType = Literal["manual", "watch", "schedule"]
+TriggerType = Literal["manual", "watch", "schedule", "webhook"]
+CatchUp = Literal["none", "one", "all"]
 AggregateInto = Literal["list", "sum", "text", "count", "min", "max", "avg"]
 API_MODULE = "api"
 DATASTORE_MODULES = ("datastore.get", "datastore.set", "datastore.delete", "datastore.search")
@@ -51,7 +52,7 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class Trigger:
-    """What starts a run: by hand, new objects of a search (watch), or a clock (schedule)."""
+    """What starts a run: by hand, new objects of a search (watch), a clock (schedule) or an event (webhook)."""
 
     type: TriggerType = "manual"
     module: str | None = None
@@ -59,6 +60,11 @@ class Trigger:
     start: str | int = "now"
     every: float | None = None
     limit: int | None = None
+    cron: str | None = None
+    at: Any = None
+    days: tuple[str, ...] = ()
+    catch_up: CatchUp = "one"
+    event: str | None = None
     where: Path_ = ("trigger",)
 
 

@@ -246,8 +246,10 @@ class Runner:
         """The names expressions see at the start of a run."""
         names = {"vars": values if values is not None else self.run_vars(),
                  "steps": outputs if outputs is not None else {}}
-        if self.scenario.trigger.type == "watch":
+        if self.scenario.trigger.type in ("watch", "webhook"):
             names["trigger"] = trigger_item
+        elif self.scenario.trigger.type == "schedule":  # the tick's due time, or now for a run by hand
+            names["trigger"] = trigger_item or {"due": self.opts.now().isoformat(timespec="seconds")}
         return self.make_context(names)
 
     def final_output(self, ctx: Context, outputs: dict[str, Any]) -> Any:

@@ -288,8 +288,9 @@ def _check_reference(checker: _Checker, ref: Reference, scope: Scope, in_trigger
     if root == "steps":
         return _check_step_ref(checker, ref, scope) if not in_trigger else "the trigger cannot refer to steps"
     if root == "trigger":
-        if in_trigger or checker.scenario.trigger.type != "watch":
-            return "`trigger` is only set by a watch trigger (the new object each run handles)"
+        if in_trigger or checker.scenario.trigger.type == "manual":
+            return ("`trigger` is only set by a watch trigger (the new object each run handles), a webhook "
+                    "trigger (the object of the event) or a schedule (`trigger.due`)")
         return None
     if root in scope.items:
         return None
@@ -299,7 +300,7 @@ def _check_reference(checker: _Checker, ref: Reference, scope: Scope, in_trigger
         return f"{root!r} is only defined inside a foreach"
     if root in ALL_NAMES:
         return f"{root!r} is a function; call it as {root}(...) or use it as a filter: x | {root}"
-    known = ["vars", "steps", *(["trigger"] if checker.scenario.trigger.type == "watch" else []), *scope.items]
+    known = ["vars", "steps", *(["trigger"] if checker.scenario.trigger.type != "manual" else []), *scope.items]
     return f"unknown name {root!r}{suggest(root, known)}; expressions start from {', '.join(known)}"
 
 
