@@ -16,7 +16,10 @@ if TYPE_CHECKING:
     from ..sandbox.faults import Fault
     from ..sandbox.server import Sandbox
 
-app = typer.Typer(help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False,
+    rich_markup_mode=None,
+)
 
 
 @app.callback()
