@@ -44,7 +44,7 @@ def parse_rate_limit(text: str | int | RateLimit) -> RateLimit:
     if isinstance(text, int) and not isinstance(text, bool):
         text = str(text)
     found = _RATE.match(text) if isinstance(text, str) else None
-    if found is None:
+    if found is None or (text.strip().endswith("/")):
         raise ValueError(f"rate limit {text!r} is not N/PERIOD (e.g. 100/60s, 100/m, 5000/1h)")
     count, amount, unit = found.groups()
     period = float(amount or 1) * _UNIT[unit] if (amount or unit) else 60.0
