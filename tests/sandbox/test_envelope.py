@@ -30,21 +30,26 @@ def _envelope(answer: Any, status: int) -> dict[str, object]:
 
 
 def test_an_operation_the_real_api_has_and_the_sandbox_does_not_serve_answers_501_naming_it(api: Api) -> None:
-    body = _envelope(api.get("/timesheet/timeClock/present"), 501)
-    assert body["message"] == "GET /timesheet/timeClock/present is not served by the local sandbox."
+    body = _envelope(api.get("/travelExpense/rate"), 501)
+    assert body["message"] == "GET /travelExpense/rate is not served by the local sandbox."
 
 
 def test_an_unserved_method_on_a_served_path_answers_501_not_405(api: Api) -> None:
-    body = _envelope(api.http.delete("/v2/contact/list", headers=api.auth), 501)
-    assert "DELETE /contact/list" in str(body["message"])
+    body = _envelope(api.http.delete("/v2/inventory/5", headers=api.auth), 501)
+    assert "DELETE /inventory/{id}" in str(body["message"])
 
 
 def test_a_named_path_under_a_resource_never_falls_into_its_id_route(api: Api) -> None:
-    assert routes.resolve("GET", "/timesheet/timeClock/present") == routes.NotServed(
-        "GET", "/timesheet/timeClock/present")
+    for named in ("/timesheet/timeClock/present", "/customer/category", "/ledger/voucher/>nonPosted"):
+        found = routes.resolve("GET", named)
+        assert isinstance(found, routes.NotServed | routes.Served) and "{" not in _path_of(found), named
     body = _envelope(api.get("/customer/>something"), 404)
     assert "is not a path of the Tripletex API" in str(body["developerMessage"])
     assert _envelope(api.get("/customer/:somethingElse"), 404)
+
+
+def _path_of(found: routes.Match) -> str:
+    return found.op.path if isinstance(found, routes.Served) else getattr(found, "path", "")
 
 
 def test_a_path_the_real_api_does_not_have_answers_404_in_the_envelope(api: Api) -> None:
@@ -74,7 +79,7 @@ def test_the_table_of_the_real_apis_paths_covers_every_catalog_route() -> None:
     shapes = {routes.segments(path) for path in SPEC_PATHS}
     sandbox_only = {op.key for op in routes.SANDBOX_ONLY}
     assert all(routes.segments(r.op.path) in shapes for r in routes.ROUTES if r.op.key not in sandbox_only)
-    assert ("GET", "/timesheet/timeClock/present") in routes.unserved()
+    assert ("GET", "/travelExpense/rate") in routes.unserved()
 
 
 def test_the_table_of_the_real_apis_paths_is_generated_from_the_spec() -> None:
