@@ -2223,6 +2223,18 @@ class Departments(SyncResource):
 class Activities(SyncResource):
     """Activities: Make group Activities."""
 
+    @operation("activity.create")
+    def create(self, body: m.Activity | Mapping[str, Any]) -> m.Activity:
+        """Create a general activity (GENERAL_ACTIVITY, PROJECT_GENERAL_ACTIVITY or TASK); project-specific ones are made through project activities.
+
+        Create an Activity: POST /activity.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: m.Activity = self._call("activity.create", locals())
+        return result
+
     @operation("activity.get")
     def get(self, id: int, *, fields: str | None = None) -> m.Activity:
         """Get an activity by id.
@@ -2919,6 +2931,19 @@ class TimeClocks(SyncResource):
             lunch_break_duration: Lunch break, in hours.
         """
         result: m.TimeClock = self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.present")
+    def present(self, *, employee_id: int | None = None, fields: str | None = None) -> m.TimeClock:
+        """The employee's running time clock (404 when none is running).
+
+        Get the Present Time Clock: GET /timesheet/timeClock/present.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = self._call("time_clock.present", locals())
         return result
 
     @operation("time_clock.stop")
@@ -5751,6 +5776,18 @@ class AsyncDepartments(AsyncResource):
 class AsyncActivities(AsyncResource):
     """Activities: Make group Activities."""
 
+    @operation("activity.create")
+    async def create(self, body: m.Activity | Mapping[str, Any]) -> m.Activity:
+        """Create a general activity (GENERAL_ACTIVITY, PROJECT_GENERAL_ACTIVITY or TASK); project-specific ones are made through project activities.
+
+        Create an Activity: POST /activity.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: m.Activity = await self._call("activity.create", locals())
+        return result
+
     @operation("activity.get")
     async def get(self, id: int, *, fields: str | None = None) -> m.Activity:
         """Get an activity by id.
@@ -6453,6 +6490,19 @@ class AsyncTimeClocks(AsyncResource):
             lunch_break_duration: Lunch break, in hours.
         """
         result: m.TimeClock = await self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.present")
+    async def present(self, *, employee_id: int | None = None, fields: str | None = None) -> m.TimeClock:
+        """The employee's running time clock (404 when none is running).
+
+        Get the Present Time Clock: GET /timesheet/timeClock/present.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = await self._call("time_clock.present", locals())
         return result
 
     @operation("time_clock.stop")
