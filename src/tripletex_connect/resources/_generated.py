@@ -978,6 +978,19 @@ class Suppliers(SyncResource):
         result: m.Supplier = self._call("supplier.create", locals())
         return result
 
+    @operation("supplier.update")
+    def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = self._call("supplier.update", locals())
+        return result
+
     @operation("supplier.get")
     def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
         """Get a supplier by id.
@@ -1032,6 +1045,17 @@ class Suppliers(SyncResource):
         """
         result: Paginator[m.Supplier] = self._call("supplier.search", locals())
         return result
+
+    @operation("supplier.delete")
+    def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("supplier.delete", locals())
 
 
 class Inventories(SyncResource):
@@ -4526,6 +4550,19 @@ class AsyncSuppliers(AsyncResource):
         result: m.Supplier = await self._call("supplier.create", locals())
         return result
 
+    @operation("supplier.update")
+    async def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = await self._call("supplier.update", locals())
+        return result
+
     @operation("supplier.get")
     async def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
         """Get a supplier by id.
@@ -4580,6 +4617,17 @@ class AsyncSuppliers(AsyncResource):
         """
         result: AsyncPaginator[m.Supplier] = self._call("supplier.search", locals())
         return result
+
+    @operation("supplier.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("supplier.delete", locals())
 
 
 class AsyncInventories(AsyncResource):

@@ -14,6 +14,7 @@ from ..reference import is_valid_norwegian_account
 from ..reference.vat import TYPE_OF_VAT
 from ..store import Row, Tx
 from . import Rules
+from .integrity import refuse_delete_if_used
 
 if TYPE_CHECKING:
     from ..backend import Backend
@@ -43,6 +44,10 @@ class AccountRules(Rules):
         """Check a changed bank account number."""
         super().on_update(tx, ctx, old, data)
         self._bank(data)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """An account with postings cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Account", row)
 
     @staticmethod
     def _bank(data: dict[str, Any]) -> None:

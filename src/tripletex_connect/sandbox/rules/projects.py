@@ -10,6 +10,7 @@ from ..errors import invalid
 from ..query import id_list
 from ..store import Row, Tx
 from . import Rules
+from .integrity import refuse_delete_if_used
 
 NOT_LINKED = "Aktiviteten kan ikke benyttes på dette prosjektet: den er ikke knyttet til prosjektet."
 
@@ -73,9 +74,8 @@ class ProjectRules(Rules):
                 tx.replace(ctx.company_id, "ProjectActivity", link, {**link.data, "project": {"id": row.id}}, ctx.now)
 
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
-        """A project with registered hours cannot be deleted."""
-        if tx.find(ctx.company_id, "TimesheetEntry", "project.id", row.id):
-            raise invalid([(None, "Prosjektet har registrerte timer og kan ikke slettes. Lukk det i stedet.")])
+        """A project with registered hours, orders or postings cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Project", row)
 
     def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
         """The customer's account manager, and the employees in a project (manager or participant)."""
