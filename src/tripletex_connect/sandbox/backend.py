@@ -350,4 +350,5 @@ def _login_access(
                        "versionDigest": None, "values": values_out})
 
 
-SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access}
+SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access,
+           "event.get": webhooks.event_info}
