@@ -315,3 +315,20 @@ def test_the_background_worker_delivers_and_stops_cleanly(api: Api, receiver: We
 def test_an_unknown_delivery_mode_is_refused(api: Api) -> None:
     with pytest.raises(ValueError, match="background, sync, manual"):
         WebhookQueue(api.backend.store, mode="later")  # type: ignore[arg-type]
+
+
+def test_the_cli_lists_events_and_manages_subscriptions(tripletex_sandbox: SandboxCompany,
+                                                        hooks: WebhookReceiver) -> None:
+    from tests.cli.sandbox_cli import first_id, ttx_json
+
+    events = ttx_json(tripletex_sandbox, ["events", "list"])
+    assert events.exit_code == 0 and "invoice.charged" in events.stdout
+    made = ttx_json(tripletex_sandbox, ["event-subscriptions", "create", "--set", "event=customer.create",
+                                        "--set", f"targetUrl={hooks.url}"])
+    assert made.exit_code == 0, made.output
+    sub_id = first_id(made.stdout)
+    tripletex_sandbox.client.customers.create({"name": "Fra CLI AS"})
+    assert hooks.wait(1)[0].json["subscriptionId"] == sub_id
+    gone = ttx_json(tripletex_sandbox, ["event-subscriptions", "delete-many", "--ids", str(sub_id)])
+    assert gone.exit_code == 0, gone.output
+    assert tripletex_sandbox.client.event_subscriptions.search().to_list() == []

@@ -94,7 +94,7 @@ def event_info(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], param
     example = {"id": 1, "version": 0} if event.model else None
     info = {"name": event.name, "description": event.description, "payloadModel": event.model,
             "examples": [{"subscriptionId": 1, "event": event.name, "id": 1, "value": example}]}
-    shape = tree if params.get("fields", "").strip() else parse_fields("*,examples(*)")
+    shape = tree if params.get("fields", "").strip() else parse_fields("*,examples(subscriptionId,event,id,value)")
     return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("EventInfo", info, shape)})
 
 
