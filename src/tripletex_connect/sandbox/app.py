@@ -40,7 +40,9 @@ def create_app(backend: Backend) -> Starlette:
         reply = await _in_thread(backend, request)
         return _response(reply)
 
-    app = Starlette(routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS)])
+    from .web import routes as books_page
+
+    app = Starlette(routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS), *books_page(backend)])
     app.state.backend = backend
     return app
 
