@@ -59,7 +59,7 @@ def test_the_books_of_a_company_read_in_a_browser(
     assert chromium.find_element(By.TAG_NAME, "h1").text == "Companies"
     chromium.find_element(By.CSS_SELECTOR, f"a[href='/books/{tripletex_sandbox.company_id}/customers']").click()
     assert chromium.find_element(By.TAG_NAME, "h1").text == "Customers"
-    assert ["Fjord & Fjell <AS>", "post@fjord.no"] == cells(chromium, "customers")[0][1:3]  # escaped, shown as typed
+    assert cells(chromium, "customers")[0][1:3] == ["Fjord & Fjell <AS>", "post@fjord.no"]  # escaped, shown as typed
 
     chromium.find_element(By.LINK_TEXT, "Products").click()
     assert cells(chromium, "products")[0][:4] == ["1001", "Konsulenttime", "1 250,00", "1 562,50"]
