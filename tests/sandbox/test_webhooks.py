@@ -332,3 +332,17 @@ def test_the_cli_lists_events_and_manages_subscriptions(tripletex_sandbox: Sandb
     gone = ttx_json(tripletex_sandbox, ["event-subscriptions", "delete-many", "--ids", str(sub_id)])
     assert gone.exit_code == 0, gone.output
     assert tripletex_sandbox.client.event_subscriptions.search().to_list() == []
+
+
+def test_the_readme_webhook_example_passes_in_a_users_project(tmp_path: Any) -> None:
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    [example] = [b for b in re.findall(r"```python\n(.*?)```", readme, re.DOTALL) if "tripletex_webhooks" in b]
+    (tmp_path / "test_example.py").write_text(example, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
