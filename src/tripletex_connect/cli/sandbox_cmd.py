@@ -76,6 +76,7 @@ def banner(sandbox: Sandbox) -> list[str]:
         f"  data:           {sandbox.store.path}",
         *([f"  without module: {', '.join(off)}"] if off else []),
         *[f"  fault:          {_describe(fault)}" for fault in sandbox.faults.pending()],
+        f"  books page:     {sandbox.base_url.removesuffix('/v2')}/books/",
         f"Connect with: {connect}   (Ctrl-C stops the sandbox)",
     ]
 
@@ -193,4 +194,4 @@ def _serve_until_stopped(sandbox: Sandbox) -> None:
         uvicorn.run(sandbox.app, host=sandbox.host, port=sandbox.port, log_level="warning", lifespan="off")
     finally:
         state.unlink(missing_ok=True)
-        sandbox.store.close()
+        sandbox.stop()  # the webhook worker too

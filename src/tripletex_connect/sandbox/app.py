@@ -45,8 +45,10 @@ def create_app(backend: Backend) -> Starlette:
         reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside))
         return _response(reply)
 
+    from .web import routes as books_page
+
     app = Starlette(
-        routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS)],
+        routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS), *books_page(backend)],
         exception_handlers={404: no_route, 405: no_route},
     )
     app.state.backend = backend
