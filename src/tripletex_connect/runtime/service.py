@@ -299,6 +299,11 @@ class Service:
 
     # -- queues
 
+    def submit(self, scenario: str, kind: str, action: Callable[[], None]) -> None:
+        """Queue work for a scenario and start what may start (one at a time per scenario)."""
+        self._enqueue(scenario, kind, action)
+        self._dispatch()
+
     def _enqueue(self, scenario: str, kind: str, action: Callable[[], None], *, once: bool = False) -> None:
         with self._lock:
             if once and (scenario, kind) in self._queues.kinds:
