@@ -388,7 +388,8 @@ class Service:
         for item in new[:limit] if limit else new:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
-            self._run_item(active, client, item, position=(key, int(item["id"])), trigger="watch")
+            self._run_item(active, client, item, position=(key, int(item["id"])),
+                           trigger="watch" if module is None else "webhook")
 
     def _start_position(self, active: Active, module: str) -> None:
         """A webhook scenario of new objects starts from the newest one there is now."""
