@@ -21,7 +21,7 @@ from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import run_file
 
 sys.path.insert(0, str(Path(__file__).parent))
-from service_demo import show_service  # noqa: E402  (examples/ is not a package)
+from service_demo import show_service  # examples/ is not a package
 
 console = Console()
 TODAY = dt.date.today().isoformat()

@@ -37,8 +37,8 @@ def show_service(sandbox: Sandbox, console: Console) -> None:
         url = f"http://127.0.0.1:{port}"
         service = Service(FOLDER, store, ClientPool(lambda _connection: tx), hooks=Hooks(store, receiver_url=url))
         server = WebServer(create_app(service), "127.0.0.1", port).start()
-        console.print(f"\nStarting [bold]ttx serve {FOLDER.relative_to(Path.cwd()) if FOLDER.is_relative_to(Path.cwd()) else FOLDER}[/] "
-                      f"for {SECONDS:g} seconds; dashboard at [bold]{url}/[/]")
+        console.print(f"\nStarting [bold]ttx serve examples/service[/] for {SECONDS:g} seconds; "
+                      f"dashboard at [bold]{url}/[/]")
         worker = threading.Thread(target=service.run_forever, kwargs={"interval": 0.2}, daemon=True)
         worker.start()
         time.sleep(0.5)
@@ -56,8 +56,10 @@ def show_service(sandbox: Sandbox, console: Console) -> None:
             table.add_column(column)
         for run in store.runs():
             item = run["trigger_item"] or {}
+            due = dt.datetime.fromisoformat(item["due"]).astimezone().isoformat(timespec="minutes") if item.get(
+                "due") else ""
             table.add_row(str(run["id"]), run["scenario"], run["trigger"] or "", run["status"],
-                          str(item.get("due") or item.get("name") or ""))
+                          due or str(item.get("name") or ""))
         console.print(table)
         console.print(f"The dashboard was at [bold]{url}/[/]; run it yourself with "
                       f"[bold]ttx --base-url http://127.0.0.1:8000/v2 serve examples/service[/]")
