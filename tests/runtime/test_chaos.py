@@ -101,3 +101,29 @@ def test_kill_9_in_the_middle_of_writing_runs_loses_nothing_and_writes_nothing_t
     assert not [r for r in store.runs() if r["status"] == "running"]
     assert len(runs) > killed_at
     store.close()
+
+
+def test_sigterm_lets_the_run_in_flight_finish_and_a_second_service_on_the_store_is_refused(
+    tripletex_sandbox: SandboxCompany, tmp_path: Path
+) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    (folder / "ticker.yaml").write_text(TICKER.replace("PAUSE", PAUSE), encoding="utf-8")
+    db = tmp_path / "runtime.sqlite3"
+    service = serve(tripletex_sandbox, folder, db)
+    try:
+        wait_for(lambda: db.exists() and count_ok(db) >= 1, 20)
+        second = serve(tripletex_sandbox, folder, db)
+        _, refused = second.communicate(timeout=30)
+        assert second.returncode == 2 and b"another `ttx serve`" in refused
+        wait_for(lambda: len(tripletex_sandbox.client.customers.search(fields="id").to_list()) % 2 == 1, 3)
+    finally:
+        service.send_signal(signal.SIGTERM)
+        _, err = service.communicate(timeout=30)
+    assert service.returncode == 0 and b"stopped" in err
+    store = RunStore(db)
+    statuses = Counter(r["status"] for r in store.runs())
+    assert statuses["ok"] >= 1 and statuses["running"] == 0 and statuses["interrupted"] == 0
+    names = Counter(c.name for c in tripletex_sandbox.client.customers.search(fields="name"))
+    assert len(names) == 2 * statuses["ok"]  # every run that started finished both of its writes
+    store.close()
