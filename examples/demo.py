@@ -3,7 +3,8 @@
 It starts the sandbox with demo data on a free port and connects with the SDK exactly as a user would
 connect to Tripletex; then it works with customers, sells (product, order, invoice, PDF, postings),
 approves a month of hours and runs the scenario examples/invoice-approved-hours.yaml to invoice them,
-and stops the sandbox cleanly.
+ends with `ttx serve` on examples/service for a few seconds (a schedule and a webhook firing), and stops
+the sandbox cleanly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from rich.table import Table
 from tripletex_connect import APIError, Tripletex
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import run_file
+
+sys.path.insert(0, str(Path(__file__).parent))
+from service_demo import show_service  # examples/ is not a package
 
 console = Console()
 TODAY = dt.date.today().isoformat()
@@ -175,6 +179,7 @@ def main() -> int:
             run(tx)
             sell(tx)
             bill_hours(tx)
+        show_service(sandbox, console)
     finally:
         sandbox.stop()
     hint = try_it_command(Path(sys.executable), Path.cwd(), shutil.which("ttx"))
