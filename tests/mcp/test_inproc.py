@@ -56,6 +56,27 @@ async def test_the_raw_api_call_reads_when_read_only_and_writes_only_after_a_con
         assert made["value"]["value"]["name"] == "Rå AS"
 
 
+async def test_invoicing_that_sends_to_the_customer_needs_confirmation_and_invoicing_without_sending_does_not(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tx = tripletex_sandbox.client
+    bank = tx.ledger_accounts.search(number=[1920]).first()
+    tx.ledger_accounts.update(bank.id, {"version": bank.version, "bankAccountNumber": BANK_ACCOUNT})
+    customer = tx.customers.create({"name": "Fjord AS"})
+    orders = [tx.orders.create({"customer": {"id": customer.id}, "orderDate": "2026-11-25",
+                                "deliveryDate": "2026-11-25", "orderLines": [{"description": "Timer", "count": 1,
+                                                                              "unitPriceExcludingVatCurrency": 100}]})
+              for _ in range(2)]
+    async with inproc_session(tripletex_sandbox, data_dir, allow_writes="sales") as mcp:
+        quiet = await mcp.call("order_invoice", {"id": orders[0].id, "invoice_date": "2026-11-25",
+                                                 "send_to_customer": False})
+        assert quiet["value"]["invoiceNumber"]
+        preview = await mcp.call("order_invoice", {"id": orders[1].id, "invoice_date": "2026-11-25"})
+        assert preview["preview"]["path"] == f"/order/{orders[1].id}/:invoice" and "confirmation_token" in preview
+    invoices = tx.invoices.search(invoice_date_from="2026-11-25", invoice_date_to="2026-11-26").to_list()
+    assert [i.invoice_number for i in invoices] == [quiet["value"]["invoiceNumber"]]  # the second is not sent yet
+
+
 async def test_resources_show_the_company_and_the_module_reference_and_prompts_guide_common_jobs(
     tripletex_sandbox: SandboxCompany, data_dir: Path
 ) -> None:

@@ -17,7 +17,7 @@ from .execute import Outcome, error
 from .safety import Confirmations, WritePolicy, without
 from .scenario_tools import ScenarioTool
 from .schemas import CONFIRM_ARG, confirm_schema
-from .tools import ToolSpec, catalog_tools, is_read, tool_name
+from .tools import ToolSpec, catalog_tools, is_read, needs_confirmation, tool_name
 
 COMPACT = ("find_module", "describe_module", "call_module")
 
@@ -81,7 +81,7 @@ class ToolBox:
         writes = not (is_read(spec.op) or (spec.op.kind is Kind.API_CALL and planned.method == "GET"))
         if writes and not self.policy.allows(spec.group):
             return error(self.policy.refusal(spec.name, spec.group), status="refused")
-        if writes and spec.destructive:
+        if writes and needs_confirmation(spec.op, args):
             if token is None:
                 return self._preview(spec, args, planned)
             problem = self.confirmations.redeem(str(token), spec.name, args)

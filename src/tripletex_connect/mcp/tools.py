@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import mcp_types as types
 
@@ -38,6 +40,7 @@ WRITE_GROUPS: dict[str, tuple[object, ...]] = {
 # Besides deletes: actions that undo, reverse or reach a customer. They run only after a confirmed preview.
 DESTRUCTIVE_KEYS = frozenset({"invoice.send", "invoice.credit_note", "voucher.reverse", "api.call"})
 # The connection's own session handling is the server's job, not an assistant's.
+SEND_TO_CUSTOMER = "sendToCustomer"
 HIDDEN_KEYS = frozenset({"session.create", "session.delete"})
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -62,9 +65,24 @@ def is_read(op: Operation) -> bool:
     return op.kind in (Kind.GET, Kind.SEARCH)
 
 
+def sends_to_customer(op: Operation) -> bool:
+    """True when the operation sends an invoice to the customer unless told not to (`sendToCustomer`, default true)."""
+    return op.param(SEND_TO_CUSTOMER) is not None
+
+
 def is_destructive(op: Operation) -> bool:
-    """True for deletes, reversals, credit notes, sending an invoice and the raw API call."""
-    return op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS
+    """True for deletes, reversals, credit notes, sending an invoice (also when invoicing) and the raw API call."""
+    return op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS or sends_to_customer(op)
+
+
+def needs_confirmation(op: Operation, params: Mapping[str, Any]) -> bool:
+    """True when this call is destructive: always for a destructive tool, except invoicing told not to send."""
+    if op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS:
+        return True
+    if sends_to_customer(op):
+        given = next((v for k, v in params.items() if k in (SEND_TO_CUSTOMER, "send_to_customer")), True)
+        return str(given).strip().lower() not in ("false", "0", "no")
+    return False
 
 
 def is_idempotent(op: Operation) -> bool:
@@ -84,7 +102,10 @@ def describe(op: Operation) -> str:
         parts.append("Beta in Tripletex.")
     if not is_read(op):
         parts.append(f"Writes (group `{group_of(op.key)}`).")
-    if is_destructive(op):
+    if sends_to_customer(op) and op.key not in DESTRUCTIVE_KEYS:
+        parts.append("Sends the invoice to the customer unless send_to_customer is false; when it sends, the "
+                     f"first call returns a preview and a {schemas.CONFIRM_ARG}: call again with it to run.")
+    elif is_destructive(op):
         parts.append(f"Destructive: the first call returns a preview and a {schemas.CONFIRM_ARG}; "
                      "call again with it to run.")
     return " ".join(parts)
