@@ -25,7 +25,7 @@ from typing import Any
 from ..catalog import snake_case
 from ..core.invoke import suggest
 from .errors import ExpressionError
-from .functions import ALL_NAMES, BOUNDED, FUNCTIONS, GROWING, OSLO, ZONED
+from .functions import ALL_NAMES, BOUNDED, FUNCTIONS, GROWING, OSLO, ZONED, arity
 from .limits import MAX_DEPTH, LimitError, Limits, check_planned, check_size, size_of
 
 _TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
@@ -94,8 +94,11 @@ def parse(source: str) -> ast.expr:
     if depth(tree.body) > MAX_DEPTH:
         raise LimitError(f"{{{{ {text:.80} }}}}: nested too deeply (at most {MAX_DEPTH} levels); "
                          "split it over vars or steps")
+    filters = {id(n.right): n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)}
     for node in ast.walk(tree):
-        _check_node(node, text)
+        _check_node(node, text, id(node) in filters)
+    for node in filters.values():
+        _check_filter(node, text)
     return tree.body
 
 
@@ -111,7 +114,30 @@ def depth(tree: ast.AST) -> int:
     return deepest
 
 
-def _check_node(node: ast.AST, text: str) -> None:
+def _check_filter(node: ast.BinOp, text: str) -> None:
+    target = node.right
+    name = target.id if isinstance(target, ast.Name) else target.func.id if (
+        isinstance(target, ast.Call) and isinstance(target.func, ast.Name)) else None
+    if name is None:
+        raise ExpressionError(f"{{{{ {text} }}}}: after | comes a function, e.g. | upper or | default(0)")
+    if name not in ALL_NAMES:
+        raise ExpressionError(f"{{{{ {text} }}}}: unknown filter {name!r}{suggest(name, ALL_NAMES)}")
+    given = 1 + (len(target.args) if isinstance(target, ast.Call) else 0)
+    _check_arity(name, given, text, "filter")
+
+
+def _check_arity(name: str, given: int, text: str, kind: str) -> None:
+    low, high = arity(name)
+    if low <= given <= high:
+        return
+    wanted = f"{low}" if low == high else f"{low} to {high}"
+    shown = f"| {name}" if kind == "filter" else f"{name}()"
+    extra = " (the value before | counts as the first)" if kind == "filter" else ""
+    raise ExpressionError(f"{{{{ {text} }}}}: {shown} takes {wanted} argument{'s' if high != 1 else ''}{extra}, "
+                          f"got {given}")
+
+
+def _check_node(node: ast.AST, text: str, is_filter: bool = False) -> None:
     if not isinstance(node, _ALLOWED):
         raise ExpressionError(f"{{{{ {text} }}}}: {type(node).__name__} is not allowed in an expression")
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
@@ -125,6 +151,8 @@ def _check_node(node: ast.AST, text: str) -> None:
             raise ExpressionError(f"{{{{ {text} }}}}: unknown function {called!r}{suggest(called, ALL_NAMES)}")
         if node.keywords:
             raise ExpressionError(f"{{{{ {text} }}}}: functions take positional arguments only")
+        if not is_filter:
+            _check_arity(node.func.id, len(node.args), text, "function")
 
 
 @dataclass(frozen=True)

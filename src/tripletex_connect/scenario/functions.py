@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -205,3 +206,14 @@ BOUNDED = frozenset({"replace", "join", "format_date"})
 """Functions given the size limit (keyword `limit`): they refuse before building too large a text."""
 GROWING = frozenset({"upper", "lower", "str", "format_date", "replace", "join"})
 """Functions whose result may be larger than their arguments: it is size-checked."""
+
+
+def arity(name: str) -> tuple[int, int]:
+    """The fewest and most arguments a function takes (a filter's value counts as the first)."""
+    if name in ("today", "now"):
+        return 0, 0
+    if name == "default":
+        return 1, 2
+    params = [p for p in inspect.signature(FUNCTIONS[name]).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return sum(1 for p in params if p.default is p.empty), len(params)
