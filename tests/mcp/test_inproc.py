@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from tripletex_connect.runtime.store import DB_NAME, RunStore
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
 
@@ -138,3 +139,6 @@ async def test_a_scenario_folder_becomes_tools_that_dry_run_until_their_writes_a
         billed = await mcp.call("scenario_invoice_approved_hours", inputs)
         assert not billed["dryRun"] and billed["output"]["hours_billed"] == 7.5 and billed["output"]["invoice"]
     assert [e["outcome"] for e in audit_entries(data_dir)] == ["dry_run", "ok"]
+    store = RunStore(data_dir / DB_NAME)  # the scenario's own history sits beside the calls: the real run only
+    assert [run["status"] for run in store.history("Invoice approved hours")] == ["ok"]
+    store.close()

@@ -45,7 +45,8 @@ async def test_read_only_server_lists_every_module_annotated_answers_reads_and_r
     audit = audit_entries(data_dir)
     assert [(e["tool"], e["outcome"]) for e in audit] == [
         ("customer_search", "ok"), ("customer_create", "refused"), ("customer_search", "invalid_arguments")]
-    assert audit[0]["requestIds"] == [found["requestId"]]
+    assert audit[0]["request_ids"] == [found["requestId"]] and audit[1]["status"] == "refused"
+    assert audit[2]["status"] == "failed" and "customer_nme" in audit[2]["error"]
 
 
 async def test_destructive_tool_runs_only_after_a_confirmed_preview_and_tripletex_validation_errors_are_tool_errors(

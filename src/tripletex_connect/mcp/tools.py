@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,31 +13,16 @@ from typing import Any
 import mcp_types as types
 
 from .. import catalog
-from ..catalog import (
-    Kind,
-    Operation,
-    connection,
-    ledger,
-    orders,
-    products,
-    projects,
-    reference,
-    sales,
-    timesheet,
-    vouchers,
-)
+from ..catalog import Kind, Operation
 from . import schemas
 from .spec import summary_of
 
-# Write groups for `--allow-writes GROUP,...`: each catalog module (by domain) belongs to one.
-WRITE_GROUPS: dict[str, tuple[object, ...]] = {
-    "sales": (sales, orders),
-    "products": (products,),
-    "ledger": (ledger, vouchers),
-    "reference": (reference,),
-    "projects": (projects,),
-    "hours": (timesheet,),
-    "api": (connection,),
+# Write groups for `--allow-writes GROUP,...`: each catalog module (a domain) belongs to one, named here or
+# after the module itself, so a new catalog module brings its group along.
+GROUP_OF_MODULE = {
+    "sales": "sales", "orders": "sales", "products": "products", "ledger": "ledger", "vouchers": "ledger",
+    "reference": "reference", "projects": "projects", "timesheet": "hours", "events": "events",
+    "connection": "api",
 }
 # Besides deletes: actions that undo, reverse or reach a customer. They run only after a confirmed preview.
 DESTRUCTIVE_KEYS = frozenset({"invoice.send", "invoice.credit_note", "voucher.reverse", "api.call"})
@@ -51,13 +38,27 @@ def tool_name(key: str) -> str:
 
 
 @cache
+def _groups_by_key() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(catalog.__path__):
+        module = importlib.import_module(f"{catalog.__name__}.{info.name}")
+        for op in getattr(module, "OPERATIONS", ()):
+            found[op.key] = GROUP_OF_MODULE.get(info.name, info.name)
+    return found
+
+
+def write_groups() -> tuple[str, ...]:
+    """Every write group, in a stable order."""
+    order = list(dict.fromkeys(GROUP_OF_MODULE.values()))
+    return tuple(sorted(set(_groups_by_key().values()), key=lambda g: (order.index(g) if g in order else 99, g)))
+
+
 def group_of(key: str) -> str:
     """The write group an operation belongs to (`order.invoice` -> `sales`)."""
-    for group, modules in WRITE_GROUPS.items():
-        for module in modules:
-            if any(op.key == key for op in getattr(module, "OPERATIONS", ())):
-                return group
-    raise KeyError(f"{key!r} belongs to no write group")
+    try:
+        return _groups_by_key()[key]
+    except KeyError:
+        raise KeyError(f"{key!r} belongs to no write group") from None
 
 
 def is_read(op: Operation) -> bool:
