@@ -78,6 +78,16 @@ async def test_invoicing_that_sends_to_the_customer_needs_confirmation_and_invoi
     assert [i.invoice_number for i in invoices] == [quiet["value"]["invoiceNumber"]]  # the second is not sent yet
 
 
+async def test_a_write_whose_answer_was_lost_is_a_tool_error_that_says_to_look_before_retrying(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tripletex_sandbox.inject("503,method=POST,path=/customer,when=after,times=0")
+    async with inproc_session(tripletex_sandbox, data_dir, allow_writes="sales") as mcp:
+        message, details = await mcp.fail("customer_create", {"body": {"name": "Kanskje AS"}})
+    assert "may or may not have happened" in message and details
+    assert [e["status"] for e in audit_entries(data_dir)] == ["failed"]
+
+
 async def test_resources_show_the_company_and_the_module_reference_and_prompts_guide_common_jobs(
     tripletex_sandbox: SandboxCompany, data_dir: Path
 ) -> None:
