@@ -26,8 +26,9 @@ GROUP_OF_MODULE = {
 }
 # Besides deletes: actions that undo, reverse or reach a customer. They run only after a confirmed preview.
 DESTRUCTIVE_KEYS = frozenset({"invoice.send", "invoice.credit_note", "voucher.reverse", "api.call"})
-# The connection's own session handling is the server's job, not an assistant's.
+# Invoicing with this parameter (default true) sends the invoice to the customer.
 SEND_TO_CUSTOMER = "sendToCustomer"
+# The connection's own session handling is the server's job, not an assistant's.
 HIDDEN_KEYS = frozenset({"session.create", "session.delete"})
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -133,7 +134,7 @@ class ToolSpec:
 
     @property
     def destructive(self) -> bool:
-        """True when the tool runs only after a confirmed preview."""
+        """True when its calls may need a confirmed preview (see `needs_confirmation`)."""
         return is_destructive(self.op)
 
     @property
