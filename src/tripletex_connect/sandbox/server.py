@@ -1,4 +1,8 @@
-"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port and hands out clients."""
+"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port.
+
+The sandbox knows nothing of the SDK: connect a client with `Tripletex.for_sandbox(sandbox_or_company)`,
+or use the pytest fixture `tripletex_sandbox` (tripletex_connect.testing), whose company has `.client`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 
@@ -19,9 +23,6 @@ from .faults import Fault, Faults, parse_fault
 from .ratelimit import RateLimit
 from .rules.modules import module_fields
 from .store import Store
-
-if TYPE_CHECKING:
-    from ..client import AsyncTripletex, Tripletex
 
 
 def default_db_path() -> Path:
@@ -40,30 +41,14 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class SandboxCompany:
-    """One company of a running sandbox, with the tokens that open it and a ready client."""
+    """One company of a running sandbox: its base URL and the tokens that open it."""
 
     base_url: str
     consumer_token: str
     employee_token: str
     company_id: int
     client_company_id: int | None
-    _client: Tripletex | None = None
     _faults: Faults | None = None
-
-    @property
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to this company (created on first use)."""
-        if self._client is None:
-            from ..client import Tripletex
-
-            self._client = Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-        return self._client
-
-    def async_client(self) -> AsyncTripletex:
-        """A new AsyncTripletex connected to this company (close it with `await ...aclose()`)."""
-        from ..client import AsyncTripletex
-
-        return AsyncTripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
 
     def inject(self, fault: Fault | str) -> Fault:
         """Make this company's next matching request fail, e.g. `inject("503,method=POST,when=after")`."""
@@ -74,9 +59,7 @@ class SandboxCompany:
         return self._faults.add(item)
 
     def close(self) -> None:
-        """Close the client, if one was made, and drop the faults injected for this company."""
-        if self._client is not None:
-            self._client.close()
+        """Drop the faults injected for this company."""
         if self._faults is not None:
             self._faults.clear(self.company_id)
 
@@ -142,16 +125,6 @@ class Sandbox:
         """A fresh company with its own employee token (without `modules_off`, default the sandbox's)."""
         info = self.backend.new_company(modules_off=modules_off)
         return self._company(info.company_id, info.employee_token, info.client_company_id)
-
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to the main company."""
-        from ..client import Tripletex
-
-        return Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-
-    def async_client(self) -> AsyncTripletex:
-        """An AsyncTripletex connected to the main company."""
-        return self.company.async_client()
 
     def start(self) -> Sandbox:
         """Serve in a background thread; returns when the server accepts connections."""
