@@ -202,3 +202,21 @@ def test_watch_positions_are_kept_per_company_of_one_connection(
     state = (data_dir / "scenario-watch.json").read_text()
     assert "company=0" in state and f"company={tripletex_sandbox.client_company_id}" in state
     assert tripletex_sandbox.employee_token not in state and tripletex_sandbox.consumer_token not in state
+
+
+def test_a_position_kept_before_per_company_keys_is_still_found_for_the_own_company(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario], data_dir: Path
+) -> None:
+    from tripletex_connect.scenario.state import FileState
+    from tripletex_connect.scenario.triggers import watch_key
+
+    assert tripletex_sandbox.client_company_id is not None
+    main = Tripletex(settings=replace(tripletex_sandbox.client.settings, profile="work"))
+    sc = scenario(WATCH.format(start="now"))
+    names(tripletex_sandbox, "Seen AS")
+    seen = max(c.id for c in main.customers.search())
+    FileState(data_dir).save_position(watch_key(sc.source, "work"), {"last_id": seen})  # the old key
+    names(tripletex_sandbox, "New AS")
+    assert run_scenario(sc, main).output == ["New AS"]
+    client = main.with_company(tripletex_sandbox.client_company_id)
+    assert "watching from now on" in (run_scenario(sc, client).note or "")  # not the profile's old position

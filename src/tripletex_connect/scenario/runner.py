@@ -611,7 +611,7 @@ class Runner:
         assert trigger.module is not None
         key = watch_key(self.scenario.source, self.connection)
         result = ScenarioResult(self.scenario.name, per_item=True)
-        position = _last_id(self.state.load_position(key))
+        position = _last_id(self.state.load_position(key) or self.legacy_position())
         new, newest = self.poll(position)
         if position is None and trigger.start == "now":
             if not self.opts.dry_run:
@@ -628,6 +628,16 @@ class Runner:
         if not new:
             result.note = "no new objects"
         return result
+
+    def legacy_position(self) -> dict[str, Any] | None:
+        """The position kept before positions were per company (scenario|profile, or base URL#company=N).
+
+        A profile's old position is taken only for the token's own company (company id 0), whose it was.
+        """
+        settings = self.client.settings
+        if settings.profile and settings.company_id != 0:
+            return None
+        return self.state.load_position(watch_key(self.scenario.source, connection_name(self.client)))
 
     def watch_position(self, last_id: int) -> dict[str, Any]:
         """A watch position as stored: the highest id handled and when."""
