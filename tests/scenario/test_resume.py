@@ -125,3 +125,39 @@ def test_a_checkpoint_of_another_scenario_is_refused(
     sc = scenario(CREATE.format(handler="break", check=""))
     with pytest.raises(ScenarioError, match="not one of this scenario"):
         resume_run(sc, tripletex_sandbox.client, {"format": 1, "scenario": "other"})
+
+
+def test_a_write_whose_answer_the_server_lost_is_found_by_its_check_on_resume(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    tripletex_sandbox.inject("503,method=POST,path=/customer,when=after,times=1")  # A is written, its answer lost
+    sc = scenario(CREATE.format(handler="stop", check=CHECK))
+    first = run_scenario(sc, tripletex_sandbox.client)
+    assert first.last.status == "incomplete", first.last.error
+    assert first.last.failures[0]["outcome"] == "unknown" and first.last.failures[0]["item"] == {"index": 0}
+    assert first.last.checkpoint is not None
+    resumed = resume_run(sc, tripletex_sandbox.client, first.last.checkpoint)
+    assert resumed.last.status == "ok"
+    assert names(tripletex_sandbox) == ["A AS", "B AS", "C AS"]
+
+
+def test_a_checkpoint_holds_the_completed_steps_results_the_failing_step_and_item_and_the_error(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    sc = scenario("""
+        name: two steps
+        steps:
+          - id: first
+            module: customer.create
+            body: {name: Først AS}
+          - id: second
+            foreach: "{{ ['Ok AS', ''] }}"
+            on_error: break
+            module: customer.create
+            body: {name: "{{ item }}"}
+        """)
+    checkpoint = run_scenario(sc, tripletex_sandbox.client).last.checkpoint
+    assert checkpoint is not None
+    assert checkpoint["completed"]["first"]["name"] == "Først AS"
+    assert checkpoint["failed"]["step"] == "second" and checkpoint["failed"]["item"] == {"index": 1}
+    assert checkpoint["failed"]["status"] == 422 and "422" in checkpoint["error"]

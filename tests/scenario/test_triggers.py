@@ -220,3 +220,22 @@ def test_a_position_kept_before_per_company_keys_is_still_found_for_the_own_comp
     assert run_scenario(sc, main).output == ["New AS"]
     client = main.with_company(tripletex_sandbox.client_company_id)
     assert "watching from now on" in (run_scenario(sc, client).note or "")  # not the profile's old position
+
+
+def test_a_trigger_param_over_the_limits_is_a_scenario_error_with_its_line(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    from tripletex_connect.scenario import ScenarioError
+
+    sc = scenario("""
+        name: greedy watch
+        trigger:
+          type: watch
+          module: customer.search
+          params: {customer_name: "{{ replace('x' * 10000, '', 'y' * 20000) }}"}
+        steps:
+          - id: a
+            module: customer.search
+        """)
+    with pytest.raises(ScenarioError, match=r":5: trigger params: .*limit of a value"):
+        run_scenario(sc, tripletex_sandbox.client)

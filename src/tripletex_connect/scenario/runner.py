@@ -216,6 +216,8 @@ class Runner:
             "started": run.started.isoformat(), "now": moment.isoformat(), "vars": values,
             "trigger_item": run.trigger_item, "journal": self.journal, "failed": broken.record or {},
             "error": run.error,
+            "completed": {sid: step.output for sid, step in run.steps.items()
+                          if step.runs and not step.errors and sid != broken.step_id},
         }
         result: dict[str, Any] = json.loads(self.clean(json.dumps(data, ensure_ascii=False, default=str)))
         return result
@@ -649,7 +651,11 @@ class Runner:
         assert trigger.module is not None
         start = trigger.start if isinstance(trigger.start, int) else 0
         floor = position if position is not None else start
-        params = {"sorting": "-id", **render(trigger.params, self.context())}
+        try:
+            params = {"sorting": "-id", **render(trigger.params, self.context())}
+        except ExpressionError as exc:  # before any run: a problem of the file, at the trigger's line
+            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
+                                                               f"trigger params: {self.clean(str(exc))}")]) from None
         new: list[dict[str, Any]] = []
         newest = floor
         for item in self.client.invoke(trigger.module, params):
