@@ -161,3 +161,37 @@ def test_a_checkpoint_holds_the_completed_steps_results_the_failing_step_and_ite
     assert checkpoint["completed"]["first"]["name"] == "Først AS"
     assert checkpoint["failed"]["step"] == "second" and checkpoint["failed"]["item"] == {"index": 1}
     assert checkpoint["failed"]["status"] == 422 and "422" in checkpoint["error"]
+
+
+def test_foreach_items_with_ids_are_resumed_by_id_even_in_another_order(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    tx = tripletex_sandbox.client
+    for name in ("A AS", "B AS", "C AS"):
+        tx.customers.create({"name": name})
+    text = """
+        name: describe
+        vars: {order: "{sorting}"}
+        steps:
+          - id: all
+            module: customer.search
+            params: {sorting: "{{ vars.order }}"}
+          - id: describe
+            foreach: "{{ steps.all.values }}"
+            on_error: break
+            module: customer.update
+            params: {id: "{{ item.id }}"}
+            body: {description: "seen"}
+        """
+    flaky = Flaky(tx, "customer.update", skip=1)
+    first = run_scenario(scenario(text.replace("{sorting}", "id")), flaky)  # type: ignore[arg-type]
+    checkpoint = first.last.checkpoint
+    assert checkpoint is not None and checkpoint["failed"]["position"].startswith("describe[#")
+    journal = [key for key in checkpoint["journal"] if key.startswith("describe")]
+    assert len(journal) == 1
+    checkpoint["journal"].pop("all")  # the search runs again on resume, now newest first
+    checkpoint["vars"] = {"order": "-id"}
+    flaky.fix()
+    flaky.calls.clear()
+    resume_run(scenario(text.replace("{sorting}", "-id")), flaky, checkpoint)  # type: ignore[arg-type]
+    assert flaky.calls.count("customer.update") == 2  # the one done before is not sent again

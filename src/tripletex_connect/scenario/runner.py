@@ -300,7 +300,7 @@ class Runner:
         for index, item in enumerate(items or []):
             inner = ctx.child(**{step.item_name: item, "index": index})
             self.frames.append((step.id, index, item))
-            self.scope.append(f"{step.id}[{index}]")
+            self.scope.append(_slot(step.id, index, item))
             try:
                 if not self.guarded(step, result, partial(self.wanted, step, inner), inner, count=False):
                     result.skipped += 1
@@ -676,6 +676,15 @@ class Runner:
     def _event(self, kind: str, step: Step, result: StepResult) -> None:
         if self.opts.on_event is not None:
             self.opts.on_event(kind, step, result)
+
+
+def _slot(step_id: str, index: int, item: Any) -> str:
+    """A foreach item's place in call positions: by its id when it has one (so a resumed run that meets the
+    items in another order still finds what each one did), else by its index."""
+    item_id = item.get("id") if isinstance(item, dict) else None
+    if isinstance(item_id, int) and not isinstance(item_id, bool):
+        return f"{step_id}[#{item_id}]"
+    return f"{step_id}[{index}]"
 
 
 def _last_id(position: dict[str, Any] | None) -> int | None:
