@@ -195,3 +195,28 @@ def test_foreach_items_with_ids_are_resumed_by_id_even_in_another_order(
     flaky.calls.clear()
     resume_run(scenario(text.replace("{sorting}", "-id")), flaky, checkpoint)  # type: ignore[arg-type]
     assert flaky.calls.count("customer.update") == 2  # the one done before is not sent again
+
+
+def test_a_lost_write_settled_by_its_handler_is_not_sent_again_on_resume(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    sc = scenario("""
+        name: settle then break
+        steps:
+          - id: create
+            foreach: "{{ ['A AS', 'B AS'] }}"
+            on_error: ignore
+            module: customer.create
+            body: {name: "{{ item }}"}
+          - id: later
+            on_error: break
+            module: customer.get
+            params: {id: 424242}
+        """)
+    flaky = Flaky(tripletex_sandbox.client, "customer.create", kind="lost")  # A written, its answer lost
+    first = run_scenario(sc, flaky)  # type: ignore[arg-type]
+    assert first.last.status == "incomplete" and first.last.checkpoint is not None
+    flaky.calls.clear()
+    resume_run(sc, flaky, first.last.checkpoint)  # type: ignore[arg-type]
+    assert "customer.create" not in flaky.calls
+    assert names(tripletex_sandbox) == ["A AS", "B AS"]

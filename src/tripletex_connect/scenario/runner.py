@@ -420,7 +420,7 @@ class Runner:
             if found is not None:
                 record["handled"] = "found by check"
                 result.runs += 1
-                return False, found
+                return False, self.settled(record, exc, found)
         elif unknown and action in ("stop", "retry", "break"):
             action = "break"  # never send it again blindly, never forget it: keep the run resumable
         if action == "retry":
@@ -434,15 +434,23 @@ class Runner:
         result.error = message
         if action == "ignore":
             record["handled"] = "ignored"
-            return False, None
+            return False, self.settled(record, exc, None)
         if action == "resume":
             record["handled"] = "resumed"
-            return False, self.render(step, handler.value, ctx.child(error=record), "on_error resume")
+            value = self.render(step, handler.value, ctx.child(error=record), "on_error resume")
+            return False, self.settled(record, exc, value)
         record["handled"] = "break" if action == "break" else "stop"
         if isinstance(exc, StepFailed) and action != "break":
             raise exc
         kind = StepBroken if action == "break" else StepFailed
         raise kind(step.id, step.label, message, location=self.location_of(step, exc), record=record) from None
+
+    def settled(self, record: dict[str, Any], exc: BaseException, value: Any) -> Any:
+        """A call's error settled by its handler: its result is kept as the call's, so a resumed run does not
+        send it again (a write whose outcome was unknown included)."""
+        if not self.opts.dry_run and not isinstance(exc, StepFailed) and record.get("position"):
+            self.journal[record["position"]] = value
+        return value
 
     def item(self) -> dict[str, Any] | None:
         """The foreach item being worked on (the innermost), as index and id."""
