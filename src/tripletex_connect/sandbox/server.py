@@ -16,6 +16,7 @@ from . import defaults
 from .app import create_app
 from .backend import Backend
 from .faults import Fault, Faults, parse_fault
+from .ratelimit import RateLimit
 from .rules.modules import module_fields
 from .store import Store
 
@@ -84,13 +85,15 @@ class Sandbox:
     """A local Tripletex sandbox served by uvicorn in a background thread.
 
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
-    `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`).
+    `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
+    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit.
     """
 
     def __init__(
         self, *, seed: str | None = None, db: str | Path | None = None, memory: bool = True, host: str = "127.0.0.1",
         port: int | None = None, consumer_token: str | None = None, employee_token: str | None = None,
-        rate_limit: int = defaults.RATE_LIMIT, modules_off: Iterable[str] = (), faults: Iterable[Fault | str] = (),
+        rate_limit: int | str | RateLimit = defaults.RATE_LIMIT, modules_off: Iterable[str] = (),
+        faults: Iterable[Fault | str] = (),
         **backend_options: Any,
     ) -> None:
         off = module_fields(modules_off)  # before any file is opened: an unknown name is a ValueError
@@ -167,11 +170,12 @@ class Sandbox:
         asyncio.run(self._server.serve())
 
     def stop(self) -> None:
-        """Stop serving and close the database."""
+        """Stop serving and delivering webhooks, and close the database."""
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(10)
             self._server = None
+        self.backend.webhooks.stop()
         self.company.close()
         self.store.close()
 
