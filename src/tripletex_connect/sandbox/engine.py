@@ -9,6 +9,7 @@ from typing import Any
 from .. import catalog
 from ..catalog import Kind, Operation
 from ..models import SCHEMA_FIELDS, field_types
+from .changes import changes_of
 from .context import Ctx
 from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
 from .query import build_query, indexed_fields
@@ -65,7 +66,10 @@ class Engine:
             row = tx.get(ctx.company_id, model, id)
             return row.full() if row else None
 
-        return Renderer(resolve, self.url_for)
+        def changes(model: str, id: int) -> list[dict[str, Any]]:
+            return changes_of(tx, ctx.company_id, _VIEWS.get(model, model), id)
+
+        return Renderer(resolve, self.url_for, changes)
 
     def get(self, tx: Tx, ctx: Ctx, model: str, id: int, tree: Tree) -> dict[str, Any]:
         """One object rendered, or 404/6000."""
