@@ -89,3 +89,8 @@ def test_the_table_of_the_real_apis_paths_is_generated_from_the_spec() -> None:
     result = subprocess.run([sys.executable, "scripts/generate_spec_paths.py", "--check", "--spec", spec],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_method_a_page_outside_v2_does_not_take_answers_405_in_the_envelope(api: Api) -> None:
+    answer = api.http.post("/books/1/customers", headers=api.auth)
+    assert answer.status_code == 405 and set(answer.json()) == ENVELOPE
