@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -163,7 +164,7 @@ def test_on_error_stop_ends_the_run_with_the_api_error(
     result = run(scenario(FAILING.format(on_error="stop")), tripletex_sandbox)
     error = result.last.error or ""
     assert not result.ok and result.last.status == "failed"
-    assert error.startswith("step 'get' (customer.create): 422")
+    assert error.split(": ", 1)[1].startswith("step 'get' (customer.create): 422")
     assert "name" in error and "request id" in error.lower()
     assert result.step("after").status == "not-run"
     assert [c.name for c in tripletex_sandbox.client.customers.search()] == []
@@ -181,7 +182,10 @@ def test_an_undefined_reference_at_run_time_names_the_step_and_expression(
             module: customer.get
             params: {id: "{{ steps.find.first.id }}"}
         """), tripletex_sandbox)
-    assert result.last.error == (
+    assert result.last.error is not None
+    location, message = result.last.error.split(": ", 1)
+    assert location.endswith("scenario0.yaml:7")  # file and line of the expression
+    assert message == (
         "step 'get' (customer.get): params: {{ steps.find.first.id }}: "
         "steps.find.first is null (a skipped step, or a missing value), so it has no 'id'"
     )
@@ -317,3 +321,40 @@ def test_a_foreach_whose_nested_step_stops_the_run_is_recorded_as_failed(
     assert result.last.status == "failed"
     assert steps["missing"]["status"] == "failed"
     assert steps["each"]["status"] == "failed"
+
+
+def test_an_expression_over_its_limits_fails_the_run_naming_file_line_step_and_expression(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    result = run(scenario("""
+        name: greedy
+        steps:
+          - id: big
+            module: customer.search
+            params: {customer_name: "{{ 'x' * 10000 + replace('x' * 10000, '', 'y' * 20000) }}"}
+        """), tripletex_sandbox)
+    error = result.last.error or ""
+    assert result.last.status == "failed"
+    assert error.split(": ")[0].endswith("scenario0.yaml:5")
+    assert "step 'big' (customer.search): params: {{ 'x' * 10000 + replace(" in error
+    assert "limit of a value" in error
+
+
+LATE = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)
+
+
+def test_today_is_the_oslo_date_unless_the_scenario_sets_a_timezone(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    text = """
+        name: dates
+        {zone}
+        steps:
+          - id: who
+            module: customer.search
+        output: "{{{{ [today(), add_days(now(), 0)] }}}}"
+        """
+    oslo = run_scenario(scenario(text.format(zone="")), tripletex_sandbox.client, now=lambda: LATE)
+    assert oslo.output == ["2026-11-26", "2026-11-26"]
+    utc = run_scenario(scenario(text.format(zone="timezone: UTC")), tripletex_sandbox.client, now=lambda: LATE)
+    assert utc.output == ["2026-11-25", "2026-11-25"]

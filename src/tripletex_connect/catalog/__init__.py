@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import connection, ledger, orders, products, projects, reference, sales, timesheet, vouchers
+from . import connection, events, ledger, orders, products, projects, reference, sales, timesheet, vouchers
 from .types import Kind, Operation, Param, kebab_case, snake_case
 
 __all__ = [
@@ -20,7 +20,7 @@ __all__ = [
     "snake_case",
 ]
 
-_MODULES = (connection, sales, products, orders, ledger, reference, vouchers, projects, timesheet)
+_MODULES = (connection, sales, products, orders, ledger, reference, vouchers, projects, timesheet, events)
 
 
 @cache

@@ -45,6 +45,7 @@ __all__ = [
     'EmployeeToken',
     'Employment',
     'EmploymentDetails',
+    'EventInfo',
     'ExternalProduct',
     'FlexSummary',
     'HistoricalPosting',
@@ -96,6 +97,7 @@ __all__ = [
     'SalaryTransaction',
     'SalaryType',
     'SessionToken',
+    'Subscription',
     'Supplier',
     'SupplierProduct',
     'TimeClock',
@@ -114,6 +116,7 @@ __all__ = [
     'Voucher',
     'VoucherSearchResponse',
     'VoucherType',
+    'WebHookWrapper',
     'Week',
 ]
 
@@ -742,6 +745,15 @@ class EmploymentDetails(TripletexModel):
     url: str | None = Field(None, alias="url", description="read-only")
     version: int | None = Field(None, alias="version", description="")
     working_hours_scheme: str | None = Field(None, alias="workingHoursScheme", description="Define the working hours scheme type; one of NOT_SHIFT, ROUND_THE_CLOCK, SHIFT_365, OFFSHORE_336, CONTINUOUS, OTHER_SHIFT, NOT_CHOSEN")
+
+
+class EventInfo(TripletexModel):
+    """Tripletex `EventInfo` object."""
+
+    description: str | None = Field(None, alias="description", description="read-only")
+    examples: list[WebHookWrapper] | None = Field(None, alias="examples", description="read-only")
+    name: str | None = Field(None, alias="name", description="read-only")
+    payload_model: str | None = Field(None, alias="payloadModel", description="read-only")
 
 
 class ExternalProduct(TripletexModel):
@@ -1785,6 +1797,22 @@ class SessionToken(TripletexModel):
     version: int | None = Field(None, alias="version", description="")
 
 
+class Subscription(TripletexModel):
+    """Tripletex `Subscription` object."""
+
+    auth_header_name: str | None = Field(None, alias="authHeaderName", description="Custom authentication header name")
+    auth_header_value: str | None = Field(None, alias="authHeaderValue", description="Custom authentication header value (write only)")
+    changes: list[Change] | None = Field(None, alias="changes", description="read-only")
+    event: str | None = Field(None, alias="event", description="Event name (from /v2/event) you wish to subscribe to")
+    fields: str | None = Field(None, alias="fields", description="The fields in the object delivered with the notification callback, nested as in other API calls")
+    hmac_shared_secret: str | None = Field(None, alias="hmacSharedSecret", description="HMAC signing shared secret (write only)")
+    id: int | None = Field(None, alias="id", description="")
+    status: str | None = Field(None, alias="status", description="The status of the subscription; one of ACTIVE, DISABLED, DISABLED_TOO_MANY_ERRORS, DISABLED_RATE_LIMIT_EXCEEDED, DISABLED_MISUSE")
+    target_url: str | None = Field(None, alias="targetUrl", description="The callback URL used for subscriptions (including authentication tokens)")
+    url: str | None = Field(None, alias="url", description="read-only")
+    version: int | None = Field(None, alias="version", description="")
+
+
 class Supplier(TripletexModel):
     """Tripletex `Supplier` object."""
 
@@ -2156,6 +2184,15 @@ class VoucherType(TripletexModel):
     name: str | None = Field(None, alias="name", description="")
     url: str | None = Field(None, alias="url", description="read-only")
     version: int | None = Field(None, alias="version", description="")
+
+
+class WebHookWrapper(TripletexModel):
+    """Tripletex `WebHookWrapper` object."""
+
+    event: str | None = Field(None, alias="event", description="read-only")
+    id: int | None = Field(None, alias="id", description="read-only")
+    subscription_id: int | None = Field(None, alias="subscriptionId", description="read-only")
+    value: dict[str, Any] | None = Field(None, alias="value", description="read-only")
 
 
 class Week(TripletexModel):
@@ -2699,6 +2736,12 @@ SCHEMA_FIELDS: dict[str, dict[str, FieldSpec]] = {
         'url': FieldSpec('url', 'string', None, (), True, None),
         'version': FieldSpec('version', 'integer', None, (), False, 'int32'),
         'workingHoursScheme': FieldSpec('working_hours_scheme', 'string', None, ('NOT_SHIFT', 'ROUND_THE_CLOCK', 'SHIFT_365', 'OFFSHORE_336', 'CONTINUOUS', 'OTHER_SHIFT', 'NOT_CHOSEN'), False, None),
+    },
+    'EventInfo': {
+        'description': FieldSpec('description', 'string', None, (), True, None),
+        'examples': FieldSpec('examples', 'array', 'WebHookWrapper', (), True, None),
+        'name': FieldSpec('name', 'string', None, (), True, None),
+        'payloadModel': FieldSpec('payload_model', 'string', None, (), True, None),
     },
     'ExternalProduct': {
         'account': FieldSpec('account', 'ref', 'Account', (), False, None),
@@ -3588,6 +3631,19 @@ SCHEMA_FIELDS: dict[str, dict[str, FieldSpec]] = {
         'url': FieldSpec('url', 'string', None, (), True, None),
         'version': FieldSpec('version', 'integer', None, (), False, 'int32'),
     },
+    'Subscription': {
+        'authHeaderName': FieldSpec('auth_header_name', 'string', None, (), False, None),
+        'authHeaderValue': FieldSpec('auth_header_value', 'string', None, (), False, None),
+        'changes': FieldSpec('changes', 'array', 'Change', (), True, None),
+        'event': FieldSpec('event', 'string', None, (), False, None),
+        'fields': FieldSpec('fields', 'string', None, (), False, None),
+        'hmacSharedSecret': FieldSpec('hmac_shared_secret', 'string', None, (), False, None),
+        'id': FieldSpec('id', 'integer', None, (), False, 'int64'),
+        'status': FieldSpec('status', 'string', None, ('ACTIVE', 'DISABLED', 'DISABLED_TOO_MANY_ERRORS', 'DISABLED_RATE_LIMIT_EXCEEDED', 'DISABLED_MISUSE'), False, None),
+        'targetUrl': FieldSpec('target_url', 'string', None, (), False, None),
+        'url': FieldSpec('url', 'string', None, (), True, None),
+        'version': FieldSpec('version', 'integer', None, (), False, 'int32'),
+    },
     'Supplier': {
         'accountManager': FieldSpec('account_manager', 'ref', 'Employee', (), False, None),
         'bankAccountPresentation': FieldSpec('bank_account_presentation', 'array', 'CompanyBankAccountPresentation', (), False, None),
@@ -3906,6 +3962,12 @@ SCHEMA_FIELDS: dict[str, dict[str, FieldSpec]] = {
         'name': FieldSpec('name', 'string', None, (), False, None),
         'url': FieldSpec('url', 'string', None, (), True, None),
         'version': FieldSpec('version', 'integer', None, (), False, 'int32'),
+    },
+    'WebHookWrapper': {
+        'event': FieldSpec('event', 'string', None, (), True, None),
+        'id': FieldSpec('id', 'integer', None, (), True, 'int64'),
+        'subscriptionId': FieldSpec('subscription_id', 'integer', None, (), True, 'int32'),
+        'value': FieldSpec('value', 'object', None, (), True, None),
     },
     'Week': {
         'approved': FieldSpec('approved', 'boolean', None, (), True, None),

@@ -15,7 +15,7 @@ from .base import AsyncResource, DateLike, FileInput, IdList, StrList, SyncResou
 if TYPE_CHECKING:
     from ..client import AsyncTripletex, Tripletex
 
-__all__ = ["AccountingPeriods", "Activities", "AnnualAccounts", "AsyncAccountingPeriods", "AsyncActivities", "AsyncAnnualAccounts", "AsyncCloseGroups", "AsyncCompanies", "AsyncCompanyHolidays", "AsyncCountries", "AsyncCurrencies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncDepartments", "AsyncEmployees", "AsyncExternalProducts", "AsyncHistoricalVouchers", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLedgers", "AsyncLogisticsSettings", "AsyncMonthlyTimesheets", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPaymentTypesOut", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncProjectActivities", "AsyncProjects", "AsyncResources", "AsyncSalaryTypeSpecifications", "AsyncSalaryTypes", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncTimeClocks", "AsyncTimesheetEntries", "AsyncTimesheetSettings", "AsyncVatTypes", "AsyncVoucherTypes", "AsyncVouchers", "AsyncWeeklyTimesheets", "CloseGroups", "Companies", "CompanyHolidays", "Countries", "Currencies", "CustomerCategories", "Customers", "Departments", "Employees", "ExternalProducts", "HistoricalVouchers", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "Ledgers", "LogisticsSettings", "MonthlyTimesheets", "OrderGroups", "OrderLines", "Orders", "PaymentTypesOut", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "ProjectActivities", "Projects", "SalaryTypeSpecifications", "SalaryTypes", "Session", "SupplierProducts", "Suppliers", "SyncResources", "TimeClocks", "TimesheetEntries", "TimesheetSettings", "VatTypes", "VoucherTypes", "Vouchers", "WeeklyTimesheets"]
+__all__ = ["AccountingPeriods", "Activities", "AnnualAccounts", "AsyncAccountingPeriods", "AsyncActivities", "AsyncAnnualAccounts", "AsyncCloseGroups", "AsyncCompanies", "AsyncCompanyHolidays", "AsyncCountries", "AsyncCurrencies", "AsyncCustomerCategories", "AsyncCustomers", "AsyncDepartments", "AsyncEmployees", "AsyncEventSubscriptions", "AsyncEvents", "AsyncExternalProducts", "AsyncHistoricalVouchers", "AsyncInventories", "AsyncInvoiceDetails", "AsyncInvoicePaymentTypes", "AsyncInvoices", "AsyncLedgerAccounts", "AsyncLedgers", "AsyncLogisticsSettings", "AsyncMonthlyTimesheets", "AsyncOrderGroups", "AsyncOrderLines", "AsyncOrders", "AsyncPaymentTypesOut", "AsyncPostings", "AsyncProductGroupRelations", "AsyncProductGroups", "AsyncProductInventoryLocations", "AsyncProductPrices", "AsyncProductUnitMasters", "AsyncProductUnits", "AsyncProducts", "AsyncProjectActivities", "AsyncProjects", "AsyncResources", "AsyncSalaryTypeSpecifications", "AsyncSalaryTypes", "AsyncSession", "AsyncSupplierProducts", "AsyncSuppliers", "AsyncTimeClocks", "AsyncTimesheetEntries", "AsyncTimesheetSettings", "AsyncVatTypes", "AsyncVoucherTypes", "AsyncVouchers", "AsyncWeeklyTimesheets", "CloseGroups", "Companies", "CompanyHolidays", "Countries", "Currencies", "CustomerCategories", "Customers", "Departments", "Employees", "EventSubscriptions", "Events", "ExternalProducts", "HistoricalVouchers", "Inventories", "InvoiceDetails", "InvoicePaymentTypes", "Invoices", "LedgerAccounts", "Ledgers", "LogisticsSettings", "MonthlyTimesheets", "OrderGroups", "OrderLines", "Orders", "PaymentTypesOut", "Postings", "ProductGroupRelations", "ProductGroups", "ProductInventoryLocations", "ProductPrices", "ProductUnitMasters", "ProductUnits", "Products", "ProjectActivities", "Projects", "SalaryTypeSpecifications", "SalaryTypes", "Session", "SupplierProducts", "Suppliers", "SyncResources", "TimeClocks", "TimesheetEntries", "TimesheetSettings", "VatTypes", "VoucherTypes", "Vouchers", "WeeklyTimesheets"]
 
 
 class Session(SyncResource):
@@ -3846,6 +3846,155 @@ class SalaryTypes(SyncResource):
         return result
 
 
+class Events(SyncResource):
+    """Events: Make group Webhook Events."""
+
+    @operation("event.list")
+    def list(self, *, fields: str | None = None) -> Any:
+        """Every event a subscription can name (`customer.create`, `invoice.charged`, ...) with a description.
+
+        List Webhook Events: GET /event.
+        Marked [BETA] in the official API.
+
+        Args:
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: Any = self._call("event.list", locals())
+        return result
+
+    @operation("event.get")
+    def get(self, event_type: str, *, fields: str | None = None) -> m.EventInfo:
+        """One event: its description, the model its deliveries carry and an example delivery.
+
+        Get a Webhook Event: GET /event/{eventType}.
+        Marked [BETA] in the official API.
+
+        Args:
+            event_type: Event type, from `events.list`.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.EventInfo = self._call("event.get", locals())
+        return result
+
+
+class EventSubscriptions(SyncResource):
+    """Event subscriptions: Make group Webhook Subscriptions."""
+
+    @operation("event_subscription.create")
+    def create(self, body: m.Subscription | Mapping[str, Any]) -> m.Subscription:
+        """Subscribe to an event: deliveries are POSTed to `targetUrl` (https; the local sandbox also takes http to loopback), shaped by `fields`, signed when `hmacSharedSecret` is set.
+
+        Create a Webhook Subscription: POST /event/subscription.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: m.Subscription = self._call("event_subscription.create", locals())
+        return result
+
+    @operation("event_subscription.update")
+    def update(self, id: int, body: m.Subscription | Mapping[str, Any]) -> m.Subscription:
+        """Update a webhook subscription: a partial update, absent fields keep their values.
+
+        Update a Webhook Subscription: PUT /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: m.Subscription = self._call("event_subscription.update", locals())
+        return result
+
+    @operation("event_subscription.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Subscription:
+        """Get a webhook subscription by id.
+
+        Get a Webhook Subscription: GET /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Subscription = self._call("event_subscription.get", locals())
+        return result
+
+    @operation("event_subscription.search")
+    def search(
+        self,
+        *,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Subscription]:
+        """The subscriptions of the current employee token, with their status.
+
+        Search Webhook Subscriptions: GET /event/subscription.
+        Marked [BETA] in the official API.
+
+        Args:
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Subscription] = self._call("event_subscription.search", locals())
+        return result
+
+    @operation("event_subscription.delete")
+    def delete(self, id: int) -> None:
+        """Delete a webhook subscription by id.
+
+        Delete a Webhook Subscription: DELETE /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("event_subscription.delete", locals())
+
+    @operation("event_subscription.create_many")
+    def create_many(self, body: Sequence[m.Subscription | Mapping[str, Any]]) -> list[m.Subscription]:
+        """Create many subscriptions, sent in chunks.
+
+        Create Webhook Subscriptions: POST /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: list[m.Subscription] = self._call("event_subscription.create_many", locals())
+        return result
+
+    @operation("event_subscription.update_many")
+    def update_many(self, body: Sequence[m.Subscription | Mapping[str, Any]]) -> list[m.Subscription]:
+        """Update many subscriptions (each with id and version), sent in chunks.
+
+        Update Webhook Subscriptions: PUT /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: list[m.Subscription] = self._call("event_subscription.update_many", locals())
+        return result
+
+    @operation("event_subscription.delete_many")
+    def delete_many(self, *, ids: IdList) -> None:
+        """Delete many subscriptions by id.
+
+        Delete Webhook Subscriptions: DELETE /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: IDs of the subscriptions to delete. Required.
+        """
+        self._call("event_subscription.delete_many", locals())
+
+
 class SyncResources:
     """The resources of the sync client."""
 
@@ -3897,6 +4046,8 @@ class SyncResources:
     company_holidays: CompanyHolidays
     salary_type_specifications: SalaryTypeSpecifications
     salary_types: SalaryTypes
+    events: Events
+    event_subscriptions: EventSubscriptions
 
     def _init_resources(self) -> None:
         client = cast("Tripletex", self)
@@ -3948,6 +4099,8 @@ class SyncResources:
         self.company_holidays = CompanyHolidays(client)
         self.salary_type_specifications = SalaryTypeSpecifications(client)
         self.salary_types = SalaryTypes(client)
+        self.events = Events(client)
+        self.event_subscriptions = EventSubscriptions(client)
 
 
 class AsyncSession(AsyncResource):
@@ -7804,6 +7957,155 @@ class AsyncSalaryTypes(AsyncResource):
         return result
 
 
+class AsyncEvents(AsyncResource):
+    """Events: Make group Webhook Events."""
+
+    @operation("event.list")
+    async def list(self, *, fields: str | None = None) -> Any:
+        """Every event a subscription can name (`customer.create`, `invoice.charged`, ...) with a description.
+
+        List Webhook Events: GET /event.
+        Marked [BETA] in the official API.
+
+        Args:
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: Any = await self._call("event.list", locals())
+        return result
+
+    @operation("event.get")
+    async def get(self, event_type: str, *, fields: str | None = None) -> m.EventInfo:
+        """One event: its description, the model its deliveries carry and an example delivery.
+
+        Get a Webhook Event: GET /event/{eventType}.
+        Marked [BETA] in the official API.
+
+        Args:
+            event_type: Event type, from `events.list`.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.EventInfo = await self._call("event.get", locals())
+        return result
+
+
+class AsyncEventSubscriptions(AsyncResource):
+    """Event subscriptions: Make group Webhook Subscriptions."""
+
+    @operation("event_subscription.create")
+    async def create(self, body: m.Subscription | Mapping[str, Any]) -> m.Subscription:
+        """Subscribe to an event: deliveries are POSTed to `targetUrl` (https; the local sandbox also takes http to loopback), shaped by `fields`, signed when `hmacSharedSecret` is set.
+
+        Create a Webhook Subscription: POST /event/subscription.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: m.Subscription = await self._call("event_subscription.create", locals())
+        return result
+
+    @operation("event_subscription.update")
+    async def update(self, id: int, body: m.Subscription | Mapping[str, Any]) -> m.Subscription:
+        """Update a webhook subscription: a partial update, absent fields keep their values.
+
+        Update a Webhook Subscription: PUT /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: m.Subscription = await self._call("event_subscription.update", locals())
+        return result
+
+    @operation("event_subscription.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Subscription:
+        """Get a webhook subscription by id.
+
+        Get a Webhook Subscription: GET /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Subscription = await self._call("event_subscription.get", locals())
+        return result
+
+    @operation("event_subscription.search")
+    def search(
+        self,
+        *,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Subscription]:
+        """The subscriptions of the current employee token, with their status.
+
+        Search Webhook Subscriptions: GET /event/subscription.
+        Marked [BETA] in the official API.
+
+        Args:
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Subscription] = self._call("event_subscription.search", locals())
+        return result
+
+    @operation("event_subscription.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a webhook subscription by id.
+
+        Delete a Webhook Subscription: DELETE /event/subscription/{id}.
+        Marked [BETA] in the official API.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("event_subscription.delete", locals())
+
+    @operation("event_subscription.create_many")
+    async def create_many(self, body: Sequence[m.Subscription | Mapping[str, Any]]) -> list[m.Subscription]:
+        """Create many subscriptions, sent in chunks.
+
+        Create Webhook Subscriptions: POST /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: list[m.Subscription] = await self._call("event_subscription.create_many", locals())
+        return result
+
+    @operation("event_subscription.update_many")
+    async def update_many(self, body: Sequence[m.Subscription | Mapping[str, Any]]) -> list[m.Subscription]:
+        """Update many subscriptions (each with id and version), sent in chunks.
+
+        Update Webhook Subscriptions: PUT /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Subscription to send, as a model or a dict with API field names.
+        """
+        result: list[m.Subscription] = await self._call("event_subscription.update_many", locals())
+        return result
+
+    @operation("event_subscription.delete_many")
+    async def delete_many(self, *, ids: IdList) -> None:
+        """Delete many subscriptions by id.
+
+        Delete Webhook Subscriptions: DELETE /event/subscription/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: IDs of the subscriptions to delete. Required.
+        """
+        await self._call("event_subscription.delete_many", locals())
+
+
 class AsyncResources:
     """The resources of the async client."""
 
@@ -7855,6 +8157,8 @@ class AsyncResources:
     company_holidays: AsyncCompanyHolidays
     salary_type_specifications: AsyncSalaryTypeSpecifications
     salary_types: AsyncSalaryTypes
+    events: AsyncEvents
+    event_subscriptions: AsyncEventSubscriptions
 
     def _init_resources(self) -> None:
         client = cast("AsyncTripletex", self)
@@ -7906,3 +8210,5 @@ class AsyncResources:
         self.company_holidays = AsyncCompanyHolidays(client)
         self.salary_type_specifications = AsyncSalaryTypeSpecifications(client)
         self.salary_types = AsyncSalaryTypes(client)
+        self.events = AsyncEvents(client)
+        self.event_subscriptions = AsyncEventSubscriptions(client)

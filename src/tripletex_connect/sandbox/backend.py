@@ -12,20 +12,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Kind, Operation
-from . import defaults, routes
+from . import changes, defaults, routes, webhooks
 from .context import Ctx
+from .delivery import Mode, WebhookQueue
 from .engine import Engine, model_of
 from .errors import SandboxError, invalid, not_found
 from .faults import Faults, When
 from .query import check_param_types, sqlite_int
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, parse_scope
 from .render import Tree, check_fields, parse_fields
 from .rules.batch import is_list_operation, run_list
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
+from .spec_paths import SPEC_VERSION
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
 from .uploads import parse_multipart
+from .validate import bad_text, printable
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
 Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str], Any], Any]
@@ -38,8 +41,9 @@ def _actions() -> dict[str, Action]:
     from .rules.periods import ACTIONS as periods
     from .rules.timesheet import ACTIONS as timesheet
     from .rules.vouchers import ACTIONS as vouchers
+    from .webhooks import ACTIONS as webhooks
 
-    return {**invoicing, **ledger, **vouchers, **historical, **timesheet, **periods}
+    return {**invoicing, **ledger, **vouchers, **historical, **timesheet, **periods, **webhooks}
 
 
 @dataclass
@@ -84,15 +88,19 @@ class Backend:
 
     def __init__(
         self, store: Store, *, base_url: str = "http://127.0.0.1/v2", consumer_token: str = defaults.CONSUMER_TOKEN,
-        clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int = defaults.RATE_LIMIT,
-        rate_period: float = defaults.RATE_PERIOD, monotonic: Callable[[], float] = time.monotonic,
-        modules_off: Iterable[str] = (),
+        clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int | str | RateLimit = defaults.RATE_LIMIT,
+        rate_period: float | None = None, monotonic: Callable[[], float] = time.monotonic,
+        rate_limit_scope: Scope = "credential", modules_off: Iterable[str] = (), webhook_delivery: Mode = "background",
     ) -> None:
         self.store = store
+        changes.install(store)
+        self.webhooks = WebhookQueue(store, mode=webhook_delivery)  # replaceable: tests inject a clock
         self.modules_off = module_fields(modules_off)
         self.engine = Engine(store, base_url)
         self.tenancy = Tenancy(consumer_token, clock)
-        self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
+        rate = parse_rate_limit(rate_limit)
+        self.rate_limit_scope: Scope = parse_scope(rate_limit_scope)
+        self.limiter = RateLimiter(rate.limit, rate_period or rate.period, monotonic)
         self.actions = _actions()
         self.faults = Faults()
 
@@ -125,13 +133,19 @@ class Backend:
             for key in SWITCHABLE.values():
                 set_module(tx, company_id, key, key not in self.modules_off, now)
 
-    def handle(self, request: Request) -> Reply:
-        """Answer one request; every reply carries a request id and the rate-limit headers."""
+    def handle(self, request: Request, *, outside_api: bool = False) -> Reply:
+        """Answer one request; every reply carries a request id and the rate-limit headers.
+
+        `outside_api`: the request went to a path outside /v2 (answered 404 in the envelope all the same).
+        """
         request_id = uuid.uuid4().hex
-        allowed, limits = self.limiter.hit(request.headers.get("authorization", "anonymous"))
+        allowed, limits = self.limiter.hit(self._bucket(request))
         try:
             if not allowed:
                 raise SandboxError(429, 429, "For mange forespørsler. Vent til neste periode.")
+            if outside_api:
+                raise SandboxError(404, 6000, f"Fant ikke {printable(request.path)}.",
+                                   developer_message="the Tripletex API is served under /v2")
             reply = self._dispatch(request)
         except SandboxError as error:
             reply = Reply(error.status, error.envelope(request_id), dict(error.headers))
@@ -142,15 +156,15 @@ class Backend:
         reply.headers["x-tlx-request-id"] = request_id
         return reply
 
+    def _bucket(self, request: Request) -> str:
+        with self.store.read() as tx:
+            return bucket(tx, self.rate_limit_scope, self.tenancy.consumer_token,
+                          request.headers.get("authorization"), request.params())
+
     def _dispatch(self, request: Request) -> Reply:
-        found = routes.match(request.method, request.path)
-        if found is None:
-            raise SandboxError(404, 6000, f"Fant ikke {request.path}.")
-        if found is False:
-            raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {request.path}.")
-        assert not isinstance(found, bool)
-        op, values = found
+        op, values = _route(request)
         company_id: int | None = None
+        deliveries: list[webhooks.Delivery] = []
         with self.store.transaction() as tx:
             if op.key == "session.create":
                 self._inject(request, None, "before")
@@ -159,11 +173,17 @@ class Backend:
                     tx, params.get("consumerToken"), params.get("employeeToken"), params.get("expirationDate")
                 )
                 reply = Reply(200, {"value": self._session_urls(value)})
+            elif op.key == "event.list":  # the one read the real API answers without authentication
+                reply = Reply(200, {"value": webhooks.event_list()})
             else:
                 ctx = self.tenancy.authenticate(tx, request.headers.get("authorization"))
                 company_id = ctx.company_id
                 self._inject(request, company_id, "before")
                 reply = self._operation(tx, ctx, op, values, request)
+                if tx.writes:
+                    changes.record(tx, ctx.employee_id, ctx.now)
+                    deliveries = webhooks.deliveries(tx, ctx, self.engine)
+        self.webhooks.enqueue(deliveries)  # committed: only now may the world hear of it
         self._inject(request, company_id, "after")  # committed: the write stands, its answer is lost
         return reply
 
@@ -195,9 +215,8 @@ class Backend:
             return handler(self, tx, ctx, values, params, tree)
         if op.kind is Kind.SEARCH or op.envelope == "first":  # a Get offered only as a search answers a list
             envelope = self.engine.search(tx, ctx, op, params, request.lists(), tree)
-            if envelope["versionDigest"] and request.headers.get("if-none-match") == envelope["versionDigest"]:
-                return Reply(304)
-            return Reply(200, envelope)
+            answer = changes.conditional(envelope, request.headers.get("if-none-match"))
+            return Reply(304) if answer is None else Reply(200, answer)
         params = check_param_types(op, params)
         if is_list_operation(op) and op.key not in self.actions:
             written = run_list(self, tx, ctx, op, params, _json(request, op), tree)
@@ -261,6 +280,24 @@ class Backend:
         return Reply(200, {"value": render(model, row.full(), tree)})
 
 
+def _route(request: Request) -> tuple[Operation, dict[str, str]]:
+    """The served operation of a request, or the error that says why there is none."""
+    found = routes.resolve(request.method, request.path)
+    if isinstance(found, routes.Served):
+        return found.op, found.values
+    shown = printable(request.path)
+    if isinstance(found, routes.NotServed):
+        raise SandboxError(501, 1000, f"{found.method} {found.path} is not served by the local sandbox.",
+                           developer_message="The real Tripletex API has this operation; the sandbox does not "
+                           "model it. See the README's Local sandbox section for what it serves.")
+    if isinstance(found, routes.WrongMethod):
+        raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {shown}.",
+                           developer_message=f"{found.path} takes {', '.join(found.allowed)}",
+                           headers={"Allow": ", ".join(found.allowed)})
+    raise SandboxError(404, 6000, f"Fant ikke {shown}.",
+                       developer_message=f"{shown} is not a path of the Tripletex API {SPEC_VERSION}")
+
+
 def _body_id(body: Any) -> int:
     value = body.get("id") if isinstance(body, dict) else None
     if not isinstance(value, int) or isinstance(value, bool) or value not in INT64:
@@ -293,11 +330,20 @@ def _json(request: Request, op: Operation) -> Any:
     if not request.body.strip():
         raise invalid([(None, "Forespørselen mangler innhold.")])
     try:
-        return json.loads(request.body)
+        body = json.loads(request.body, parse_constant=_no_constant)
     except ValueError as error:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message=str(error)) from None
     except RecursionError:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message="nested too deeply") from None
+    problems = bad_text(body)
+    if problems:
+        raise invalid(problems)
+    return body
+
+
+def _no_constant(name: str) -> Any:
+    # Python reads NaN and Infinity; JSON has no such numbers and neither has Tripletex.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _whoami(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
@@ -334,4 +380,31 @@ def _login_access(
                        "versionDigest": None, "values": values_out})
 
 
-SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access}
+def _id(values: dict[str, str]) -> int:
+    try:
+        return sqlite_int(values["id"])
+    except ValueError:
+        raise not_found() from None
+
+
+def _company(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
+    """`GET /company/{id}`: the caller's company or one of its clients (the `url` of a company or client)."""
+    company_id = _id(values)
+    allowed = {ctx.company_id, ctx.own_company_id, *backend.tenancy.client_ids(tx, ctx.own_company_id)}
+    row = tx.get(company_id, "Company", company_id) if company_id in allowed else None
+    if row is None:
+        raise not_found()
+    return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("Company", row.full(), tree)})
+
+
+def _address(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
+    """`GET /deliveryAddress/{id}`: an address (a customer's postal address is one) as the API reads it."""
+    address_id = _id(values)
+    row = tx.get(ctx.company_id, "Address", address_id) or tx.get(ctx.company_id, "DeliveryAddress", address_id)
+    if row is None:
+        raise not_found()
+    return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("DeliveryAddress", row.full(), tree)})
+
+
+SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access,
+           "company.get": _company, "delivery_address.get": _address, "event.get": webhooks.event_info}

@@ -14,6 +14,8 @@ ALL: Tree = {"*": None}
 # (model, id) -> the stored object with id and version, or None
 Resolve = Callable[[str, int], "dict[str, Any] | None"]
 UrlFor = Callable[[str, int], str]
+# (model, id) -> the object's `changes` (who created and updated it, when)
+ChangesOf = Callable[[str, int], "list[dict[str, Any]]"]
 
 
 MAX_DEPTH = 16
@@ -140,9 +142,10 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
 class Renderer:
     """Renders stored objects with a field tree: unexpanded references become `{"id", "url"}`."""
 
-    def __init__(self, resolve: Resolve, url_for: UrlFor) -> None:
+    def __init__(self, resolve: Resolve, url_for: UrlFor, changes: ChangesOf | None = None) -> None:
         self.resolve = resolve
         self.url_for = url_for
+        self.changes = changes
 
     def render(self, model: str, obj: dict[str, Any], tree: Tree | None) -> dict[str, Any]:
         """The object as the API shows it for this field tree."""
@@ -158,7 +161,7 @@ class Renderer:
             if name == "url" and "id" in obj:
                 out["url"] = self.url_for(model, obj["id"])
             elif name == "changes" and "changes" in specs:
-                out["changes"] = []
+                out["changes"] = self.changes(model, obj["id"]) if self.changes and "id" in obj else []
             elif name == "displayName" and "displayName" in specs:
                 shown = display_name(model, obj)
                 if shown is not None:

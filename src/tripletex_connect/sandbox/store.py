@@ -138,17 +138,34 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """Reads outside a transaction (each statement sees the latest commit); never write through it."""
+        with self._lock:
+            yield Tx(self._conn)
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:
             self._conn.close()
 
 
+@dataclass(frozen=True)
+class Write:
+    """One object written in a transaction: the journal change tracking and webhooks read."""
+
+    company_id: int
+    type: str
+    id: int
+    verb: str  # create, update or delete
+
+
 class Tx:
-    """Operations inside one transaction."""
+    """Operations inside one transaction; `writes` journals every insert, replace and delete."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.writes: list[Write] = []
 
     def next_value(self, company_id: int, name: str, start: int = 1) -> int:
         """The next value of a per-company sequence (ids, customer numbers, invoice numbers)."""
@@ -182,6 +199,7 @@ class Tx:
             "INSERT INTO objects (company_id, type, id, version, changed_at, data) VALUES (?, ?, ?, 0, ?, ?)",
             (company_id, type, id, now, json.dumps(clean, ensure_ascii=False)),
         )
+        self.writes.append(Write(company_id, type, id, "create"))
         return Row(id, 0, now, clean)
 
     def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
@@ -211,6 +229,7 @@ class Tx:
             "UPDATE objects SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND type = ? AND id = ?",
             (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, type, row.id),
         )
+        self.writes.append(Write(company_id, type, row.id, "update"))
         return Row(row.id, row.version + 1, now, clean)
 
     def delete(self, company_id: int, type: str, id: int) -> bool:
@@ -218,6 +237,8 @@ class Tx:
         cursor = self.conn.execute(
             "DELETE FROM objects WHERE company_id = ? AND type = ? AND id = ?", (company_id, type, id)
         )
+        if cursor.rowcount > 0:
+            self.writes.append(Write(company_id, type, id, "delete"))
         return cursor.rowcount > 0
 
     def search(

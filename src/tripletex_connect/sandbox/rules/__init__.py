@@ -52,10 +52,11 @@ class Rules:
 
 def rules_for(model: str) -> Rules:
     """The rules of a model (the plain base rules when it has none of its own)."""
+    from .. import webhooks
     from . import customers, ledger, periods, projects, sales, timesheet, vouchers
 
     registry: dict[str, Rules] = {**customers.RULES, **sales.RULES, **ledger.RULES, **vouchers.RULES,
-                               **projects.RULES, **timesheet.RULES, **periods.RULES}
+                               **projects.RULES, **timesheet.RULES, **periods.RULES, **webhooks.RULES}
     return registry.get(model, _PLAIN)
 
 
