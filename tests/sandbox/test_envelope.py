@@ -57,7 +57,7 @@ def test_a_path_the_real_api_does_not_have_answers_404_in_the_envelope(api: Api)
     assert body["code"] == 6000 and "/no/such/thing" in str(body["message"])
 
 
-@pytest.mark.parametrize("path", ["/", "/v3/customer", "/v2", "/favicon.ico"])
+@pytest.mark.parametrize("path", ["/nothing-here", "/v3/customer", "/v2", "/favicon.ico"])
 def test_paths_outside_v2_answer_404_in_the_envelope(api: Api, path: str) -> None:
     _envelope(api.http.get(path, headers=api.auth), 404)
 

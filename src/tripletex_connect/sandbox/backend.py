@@ -133,16 +133,19 @@ class Backend:
             for key in SWITCHABLE.values():
                 set_module(tx, company_id, key, key not in self.modules_off, now)
 
-    def handle(self, request: Request, *, outside_api: bool = False) -> Reply:
+    def handle(self, request: Request, *, outside_api: bool = False, method_allowed: bool = True) -> Reply:
         """Answer one request; every reply carries a request id and the rate-limit headers.
 
-        `outside_api`: the request went to a path outside /v2 (answered 404 in the envelope all the same).
+        `outside_api`: the request went to a path outside /v2 (answered 404 in the envelope all the same, or
+        405 when `method_allowed` is false: a page of the sandbox's own, such as the books, asked with a POST).
         """
         request_id = uuid.uuid4().hex
         allowed, limits = self.limiter.hit(self._bucket(request))
         try:
             if not allowed:
                 raise SandboxError(429, 429, "For mange forespørsler. Vent til neste periode.")
+            if outside_api and not method_allowed:
+                raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {printable(request.path)}.")
             if outside_api:
                 raise SandboxError(404, 6000, f"Fant ikke {printable(request.path)}.",
                                    developer_message="the Tripletex API is served under /v2")
