@@ -176,6 +176,19 @@ class Customers(SyncResource):
         result: list[m.Customer] = self._call("customer.create_many", locals())
         return result
 
+    @operation("customer.update_many")
+    def update_many(self, body: Sequence[m.Customer | Mapping[str, Any]]) -> list[m.Customer]:
+        """Update many customers (each with id and version), sent in chunks.
+
+        Update Customers: PUT /customer/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Customer to send, as a model or a dict with API field names.
+        """
+        result: list[m.Customer] = self._call("customer.update_many", locals())
+        return result
+
 
 class CustomerCategories(SyncResource):
     """Customer categories: Make group Customer Categories."""
@@ -390,42 +403,43 @@ class Products(SyncResource):
         return result
 
 
-class ProductPrices(SyncResource):
-    """Product prices: Make group Product Prices."""
-
-    @operation("product_price.search")
-    def search(
-        self,
-        *,
-        product_id: IdList,
-        from_date: DateLike | None = None,
-        to_date: DateLike | None = None,
-        show_only_last_price: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.ProductPrice]:
-        """Find the price history of a product. Only available with the logistics module (Logistics Basic).
-
-        Make module: "Search Product Prices" (Product Prices), GET /product/productPrice.
-
-        Args:
-            product_id: Equals. Required.
-            from_date: From and including.
-            to_date: To and excluding.
-            show_only_last_price: Only the current price (fromDate and toDate are ignored).
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: Paginator[m.ProductPrice] = self._call("product_price.search", locals())
-        return result
-
-
 class ProductGroups(SyncResource):
     """Product groups: Make group Product Groups."""
+
+    @operation("product_group.create_many")
+    def create_many(self, body: Sequence[m.ProductGroup | Mapping[str, Any]]) -> list[m.ProductGroup]:
+        """Create many product groups, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Groups: POST /product/group/list.
+
+        Args:
+            body: the ProductGroup to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroup] = self._call("product_group.create_many", locals())
+        return result
+
+    @operation("product_group.update_many")
+    def update_many(self, body: Sequence[m.ProductGroup | Mapping[str, Any]]) -> list[m.ProductGroup]:
+        """Update many product groups (each with id and version), sent in chunks.
+
+        Update Product Groups: PUT /product/group/list.
+
+        Args:
+            body: the ProductGroup to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroup] = self._call("product_group.update_many", locals())
+        return result
+
+    @operation("product_group.delete_many")
+    def delete_many(self, *, ids: IdList) -> None:
+        """Delete many product groups by id, all or none.
+
+        Delete Product Groups: DELETE /product/group/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        self._call("product_group.delete_many", locals())
 
     @operation("product_group.create")
     def create(self, body: m.ProductGroup | Mapping[str, Any]) -> m.ProductGroup:
@@ -508,6 +522,18 @@ class ProductGroups(SyncResource):
 class ProductGroupRelations(SyncResource):
     """Product group relations: Make group Product Groups Relations."""
 
+    @operation("product_group_relation.create_many")
+    def create_many(self, body: Sequence[m.ProductGroupRelation | Mapping[str, Any]]) -> list[m.ProductGroupRelation]:
+        """Create many product group relations, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Group Relations: POST /product/groupRelation/list.
+
+        Args:
+            body: the ProductGroupRelation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroupRelation] = self._call("product_group_relation.create_many", locals())
+        return result
+
     @operation("product_group_relation.create")
     def create(self, body: m.ProductGroupRelation | Mapping[str, Any]) -> m.ProductGroupRelation:
         """Create a product group relation.
@@ -575,6 +601,30 @@ class ProductGroupRelations(SyncResource):
 
 class ProductUnits(SyncResource):
     """Product units: Make group Product Units."""
+
+    @operation("product_unit.create_many")
+    def create_many(self, body: Sequence[m.ProductUnit | Mapping[str, Any]]) -> list[m.ProductUnit]:
+        """Create many product units, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Units: POST /product/unit/list.
+
+        Args:
+            body: the ProductUnit to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductUnit] = self._call("product_unit.create_many", locals())
+        return result
+
+    @operation("product_unit.update_many")
+    def update_many(self, body: Sequence[m.ProductUnit | Mapping[str, Any]]) -> list[m.ProductUnit]:
+        """Update many product units (each with id and version), sent in chunks.
+
+        Update Product Units: PUT /product/unit/list.
+
+        Args:
+            body: the ProductUnit to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductUnit] = self._call("product_unit.update_many", locals())
+        return result
 
     @operation("product_unit.create")
     def create(self, body: m.ProductUnit | Mapping[str, Any]) -> m.ProductUnit:
@@ -654,6 +704,383 @@ class ProductUnits(SyncResource):
             id: Element ID.
         """
         self._call("product_unit.delete", locals())
+
+
+class SupplierProducts(SyncResource):
+    """Supplier products: Make group Supplier Products."""
+
+    @operation("supplier_product.create_many")
+    def create_many(self, body: Sequence[m.SupplierProduct | Mapping[str, Any]]) -> list[m.SupplierProduct]:
+        """Create many supplier products, sent in chunks; reports exactly which items failed and why.
+
+        Create Supplier Products: POST /product/supplierProduct/list.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: list[m.SupplierProduct] = self._call("supplier_product.create_many", locals())
+        return result
+
+    @operation("supplier_product.update_many")
+    def update_many(self, body: Sequence[m.SupplierProduct | Mapping[str, Any]]) -> list[m.SupplierProduct]:
+        """Update many supplier products (each with id and version), sent in chunks.
+
+        Update Supplier Products: PUT /product/supplierProduct/list.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: list[m.SupplierProduct] = self._call("supplier_product.update_many", locals())
+        return result
+
+    @operation("supplier_product.create")
+    def create(self, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
+        """Create a supplier product.
+
+        Make module: "Create a Supplier Product" (Supplier Products), POST /product/supplierProduct.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: m.SupplierProduct = self._call("supplier_product.create", locals())
+        return result
+
+    @operation("supplier_product.update")
+    def update(self, id: int, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
+        """Update a supplier product: a partial update, absent fields keep their values.
+
+        Make module: "Update a Supplier Product" (Supplier Products), PUT /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: m.SupplierProduct = self._call("supplier_product.update", locals())
+        return result
+
+    @operation("supplier_product.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.SupplierProduct:
+        """Get a supplier product by id.
+
+        Make module: "Get a Supplier Product" (Supplier Products), GET /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.SupplierProduct = self._call("supplier_product.get", locals())
+        return result
+
+    @operation("supplier_product.search")
+    def search(
+        self,
+        *,
+        product_id: int | None = None,
+        resale_ids: IdList | None = None,
+        vendor_id: IdList | None = None,
+        query: str | None = None,
+        is_inactive: bool | None = None,
+        product_group_id: IdList | None = None,
+        target_currency_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.SupplierProduct]:
+        """Find supplier products matching the given filters.
+
+        Make module: "Search Supplier Products" (Supplier Products), GET /product/supplierProduct.
+
+        Args:
+            product_id: Id of the product to find supplier products for.
+            resale_ids: List of IDs.
+            vendor_id: Id of the vendor (supplier).
+            query: Containing.
+            is_inactive: Equals.
+            product_group_id: List of IDs.
+            target_currency_id: The target currency ID for price conversion.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.SupplierProduct] = self._call("supplier_product.search", locals())
+        return result
+
+    @operation("supplier_product.delete")
+    def delete(self, id: int) -> None:
+        """Delete a supplier product by id.
+
+        Make module: "Delete a Supplier Product" (Supplier Products), DELETE /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("supplier_product.delete", locals())
+
+
+class ProductInventoryLocations(SyncResource):
+    """Product inventory locations: Make group Product Inventories Locations."""
+
+    @operation("product_inventory_location.create_many")
+    def create_many(
+        self,
+        body: Sequence[m.ProductInventoryLocation | Mapping[str, Any]],
+    ) -> list[m.ProductInventoryLocation]:
+        """Create many product inventory locations, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Inventory Locations: POST /product/inventoryLocation/list.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductInventoryLocation] = self._call("product_inventory_location.create_many", locals())
+        return result
+
+    @operation("product_inventory_location.update_many")
+    def update_many(
+        self,
+        body: Sequence[m.ProductInventoryLocation | Mapping[str, Any]],
+    ) -> list[m.ProductInventoryLocation]:
+        """Update many product inventory locations (each with id and version), sent in chunks.
+
+        Update Product Inventory Locations: PUT /product/inventoryLocation/list.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductInventoryLocation] = self._call("product_inventory_location.update_many", locals())
+        return result
+
+    @operation("product_inventory_location.create")
+    def create(self, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
+        """Create a product inventory location.
+
+        Make module: "Create a Product Inventory Location" (Product Inventories Locations), POST /product/inventoryLocation.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: m.ProductInventoryLocation = self._call("product_inventory_location.create", locals())
+        return result
+
+    @operation("product_inventory_location.update")
+    def update(self, id: int, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
+        """Update a product inventory location: a partial update, absent fields keep their values.
+
+        Make module: "Update a Product Inventory Location" (Product Inventories Locations), PUT /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: m.ProductInventoryLocation = self._call("product_inventory_location.update", locals())
+        return result
+
+    @operation("product_inventory_location.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.ProductInventoryLocation:
+        """Get a product inventory location by id.
+
+        Make module: "Get a Product Inventory Location" (Product Inventories Locations), GET /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.ProductInventoryLocation = self._call("product_inventory_location.get", locals())
+        return result
+
+    @operation("product_inventory_location.search")
+    def search(
+        self,
+        *,
+        product_id: IdList | None = None,
+        inventory_id: IdList | None = None,
+        is_main_location: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.ProductInventoryLocation]:
+        """Find product inventory locations matching the given filters.
+
+        Make module: "Search Product Inventory Locations" (Product Inventories Locations), GET /product/inventoryLocation.
+
+        Args:
+            product_id: List of IDs.
+            inventory_id: List of IDs.
+            is_main_location: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.ProductInventoryLocation] = self._call("product_inventory_location.search", locals())
+        return result
+
+    @operation("product_inventory_location.delete")
+    def delete(self, id: int) -> None:
+        """Delete a product inventory location by id.
+
+        Make module: "Delete a Product Inventory Location" (Product Inventories Locations), DELETE /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("product_inventory_location.delete", locals())
+
+
+class Suppliers(SyncResource):
+    """Suppliers: Make group Suppliers."""
+
+    @operation("supplier.create_many")
+    def create_many(self, body: Sequence[m.Supplier | Mapping[str, Any]]) -> list[m.Supplier]:
+        """Create many suppliers, sent in chunks; reports exactly which items failed and why.
+
+        Create Suppliers: POST /supplier/list.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: list[m.Supplier] = self._call("supplier.create_many", locals())
+        return result
+
+    @operation("supplier.update_many")
+    def update_many(self, body: Sequence[m.Supplier | Mapping[str, Any]]) -> list[m.Supplier]:
+        """Update many suppliers (each with id and version), sent in chunks.
+
+        Update Suppliers: PUT /supplier/list.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: list[m.Supplier] = self._call("supplier.update_many", locals())
+        return result
+
+    @operation("supplier.create")
+    def create(self, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Create a supplier.
+
+        Create a Supplier: POST /supplier.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = self._call("supplier.create", locals())
+        return result
+
+    @operation("supplier.update")
+    def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = self._call("supplier.update", locals())
+        return result
+
+    @operation("supplier.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
+        """Get a supplier by id.
+
+        Get a Supplier: GET /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Supplier = self._call("supplier.get", locals())
+        return result
+
+    @operation("supplier.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        supplier_number: IdList | None = None,
+        organization_number: str | None = None,
+        email: str | None = None,
+        invoice_email: str | None = None,
+        is_inactive: bool | None = None,
+        account_manager_id: IdList | None = None,
+        changed_since: str | None = None,
+        is_wholesaler: bool | None = None,
+        show_products: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Supplier]:
+        """Find suppliers matching the given filters.
+
+        Search Suppliers: GET /supplier.
+
+        Args:
+            id: List of IDs.
+            supplier_number: List of supplier numbers.
+            organization_number: Equals.
+            email: Equals.
+            invoice_email: Equals.
+            is_inactive: Equals.
+            account_manager_id: List of IDs.
+            changed_since: Only return elements that have changed since this date and time.
+            is_wholesaler: Equals.
+            show_products: Include the supplier's products.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Supplier] = self._call("supplier.search", locals())
+        return result
+
+    @operation("supplier.delete")
+    def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("supplier.delete", locals())
+
+
+class ProductPrices(SyncResource):
+    """Product prices: Make group Product Prices."""
+
+    @operation("product_price.search")
+    def search(
+        self,
+        *,
+        product_id: IdList,
+        from_date: DateLike | None = None,
+        to_date: DateLike | None = None,
+        show_only_last_price: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.ProductPrice]:
+        """Find the price history of a product. Only available with the logistics module (Logistics Basic).
+
+        Make module: "Search Product Prices" (Product Prices), GET /product/productPrice.
+
+        Args:
+            product_id: Equals. Required.
+            from_date: From and including.
+            to_date: To and excluding.
+            show_only_last_price: Only the current price (fromDate and toDate are ignored).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.ProductPrice] = self._call("product_price.search", locals())
+        return result
 
 
 class ProductUnitMasters(SyncResource):
@@ -762,176 +1189,6 @@ class ExternalProducts(SyncResource):
         return result
 
 
-class SupplierProducts(SyncResource):
-    """Supplier products: Make group Supplier Products."""
-
-    @operation("supplier_product.create")
-    def create(self, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
-        """Create a supplier product.
-
-        Make module: "Create a Supplier Product" (Supplier Products), POST /product/supplierProduct.
-
-        Args:
-            body: the SupplierProduct to send, as a model or a dict with API field names.
-        """
-        result: m.SupplierProduct = self._call("supplier_product.create", locals())
-        return result
-
-    @operation("supplier_product.update")
-    def update(self, id: int, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
-        """Update a supplier product: a partial update, absent fields keep their values.
-
-        Make module: "Update a Supplier Product" (Supplier Products), PUT /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-            body: the SupplierProduct to send, as a model or a dict with API field names.
-        """
-        result: m.SupplierProduct = self._call("supplier_product.update", locals())
-        return result
-
-    @operation("supplier_product.get")
-    def get(self, id: int, *, fields: str | None = None) -> m.SupplierProduct:
-        """Get a supplier product by id.
-
-        Make module: "Get a Supplier Product" (Supplier Products), GET /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.SupplierProduct = self._call("supplier_product.get", locals())
-        return result
-
-    @operation("supplier_product.search")
-    def search(
-        self,
-        *,
-        product_id: int | None = None,
-        resale_ids: IdList | None = None,
-        vendor_id: IdList | None = None,
-        query: str | None = None,
-        is_inactive: bool | None = None,
-        product_group_id: IdList | None = None,
-        target_currency_id: int | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.SupplierProduct]:
-        """Find supplier products matching the given filters.
-
-        Make module: "Search Supplier Products" (Supplier Products), GET /product/supplierProduct.
-
-        Args:
-            product_id: Id of the product to find supplier products for.
-            resale_ids: List of IDs.
-            vendor_id: Id of the vendor (supplier).
-            query: Containing.
-            is_inactive: Equals.
-            product_group_id: List of IDs.
-            target_currency_id: The target currency ID for price conversion.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: Paginator[m.SupplierProduct] = self._call("supplier_product.search", locals())
-        return result
-
-    @operation("supplier_product.delete")
-    def delete(self, id: int) -> None:
-        """Delete a supplier product by id.
-
-        Make module: "Delete a Supplier Product" (Supplier Products), DELETE /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        self._call("supplier_product.delete", locals())
-
-
-class ProductInventoryLocations(SyncResource):
-    """Product inventory locations: Make group Product Inventories Locations."""
-
-    @operation("product_inventory_location.create")
-    def create(self, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
-        """Create a product inventory location.
-
-        Make module: "Create a Product Inventory Location" (Product Inventories Locations), POST /product/inventoryLocation.
-
-        Args:
-            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
-        """
-        result: m.ProductInventoryLocation = self._call("product_inventory_location.create", locals())
-        return result
-
-    @operation("product_inventory_location.update")
-    def update(self, id: int, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
-        """Update a product inventory location: a partial update, absent fields keep their values.
-
-        Make module: "Update a Product Inventory Location" (Product Inventories Locations), PUT /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
-        """
-        result: m.ProductInventoryLocation = self._call("product_inventory_location.update", locals())
-        return result
-
-    @operation("product_inventory_location.get")
-    def get(self, id: int, *, fields: str | None = None) -> m.ProductInventoryLocation:
-        """Get a product inventory location by id.
-
-        Make module: "Get a Product Inventory Location" (Product Inventories Locations), GET /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.ProductInventoryLocation = self._call("product_inventory_location.get", locals())
-        return result
-
-    @operation("product_inventory_location.search")
-    def search(
-        self,
-        *,
-        product_id: IdList | None = None,
-        inventory_id: IdList | None = None,
-        is_main_location: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.ProductInventoryLocation]:
-        """Find product inventory locations matching the given filters.
-
-        Make module: "Search Product Inventory Locations" (Product Inventories Locations), GET /product/inventoryLocation.
-
-        Args:
-            product_id: List of IDs.
-            inventory_id: List of IDs.
-            is_main_location: Equals.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: Paginator[m.ProductInventoryLocation] = self._call("product_inventory_location.search", locals())
-        return result
-
-    @operation("product_inventory_location.delete")
-    def delete(self, id: int) -> None:
-        """Delete a product inventory location by id.
-
-        Make module: "Delete a Product Inventory Location" (Product Inventories Locations), DELETE /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        self._call("product_inventory_location.delete", locals())
-
-
 class LogisticsSettings(SyncResource):
     """Logistics settings: Make group Logistics Settings."""
 
@@ -958,101 +1215,6 @@ class LogisticsSettings(SyncResource):
         """
         result: m.LogisticsSettings = self._call("logistics_settings.update", locals())
         return result
-
-
-class Suppliers(SyncResource):
-    """Suppliers: Make group Suppliers."""
-
-    @operation("supplier.create")
-    def create(self, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
-        """Create a supplier.
-
-        Create a Supplier: POST /supplier.
-
-        Args:
-            body: the Supplier to send, as a model or a dict with API field names.
-        """
-        result: m.Supplier = self._call("supplier.create", locals())
-        return result
-
-    @operation("supplier.update")
-    def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
-        """Update a supplier: a partial update, absent fields keep their values.
-
-        Update a Supplier: PUT /supplier/{id}.
-
-        Args:
-            id: Element ID.
-            body: the Supplier to send, as a model or a dict with API field names.
-        """
-        result: m.Supplier = self._call("supplier.update", locals())
-        return result
-
-    @operation("supplier.get")
-    def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
-        """Get a supplier by id.
-
-        Get a Supplier: GET /supplier/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.Supplier = self._call("supplier.get", locals())
-        return result
-
-    @operation("supplier.search")
-    def search(
-        self,
-        *,
-        id: IdList | None = None,
-        supplier_number: IdList | None = None,
-        organization_number: str | None = None,
-        email: str | None = None,
-        invoice_email: str | None = None,
-        is_inactive: bool | None = None,
-        account_manager_id: IdList | None = None,
-        changed_since: str | None = None,
-        is_wholesaler: bool | None = None,
-        show_products: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.Supplier]:
-        """Find suppliers matching the given filters.
-
-        Search Suppliers: GET /supplier.
-
-        Args:
-            id: List of IDs.
-            supplier_number: List of supplier numbers.
-            organization_number: Equals.
-            email: Equals.
-            invoice_email: Equals.
-            is_inactive: Equals.
-            account_manager_id: List of IDs.
-            changed_since: Only return elements that have changed since this date and time.
-            is_wholesaler: Equals.
-            show_products: Include the supplier's products.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: Paginator[m.Supplier] = self._call("supplier.search", locals())
-        return result
-
-    @operation("supplier.delete")
-    def delete(self, id: int) -> None:
-        """Delete a supplier by id.
-
-        Delete a Supplier: DELETE /supplier/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        self._call("supplier.delete", locals())
 
 
 class Inventories(SyncResource):
@@ -1190,6 +1352,19 @@ class Orders(SyncResource):
         result: Paginator[m.Order] = self._call("order.search", locals())
         return result
 
+    @operation("order.create_many")
+    def create_many(self, body: Sequence[m.Order | Mapping[str, Any]]) -> list[m.Order]:
+        """Create many orders, sent in chunks; reports exactly which items failed and why.
+
+        Create Orders: POST /order/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Order to send, as a model or a dict with API field names.
+        """
+        result: list[m.Order] = self._call("order.create_many", locals())
+        return result
+
     @operation("order.invoice")
     def invoice(
         self,
@@ -1255,6 +1430,178 @@ class Orders(SyncResource):
             create_backorders: Create backorders of undelivered lines.
         """
         result: m.Invoice = self._call("order.invoice_multiple", locals())
+        return result
+
+
+class Invoices(SyncResource):
+    """Invoices: Make group Invoices."""
+
+    @operation("invoice.create_many")
+    def create_many(
+        self,
+        body: Sequence[m.Invoice | Mapping[str, Any]],
+        *,
+        send_to_customer: bool | None = None,
+        fields: str | None = None,
+    ) -> list[m.Invoice]:
+        """Create many invoices, sent in chunks; reports exactly which items failed and why.
+
+        Create Invoices: POST /invoice/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Invoice to send, as a model or a dict with API field names.
+            send_to_customer: Send the invoices to the customers.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: list[m.Invoice] = self._call("invoice.create_many", locals())
+        return result
+
+    @operation("invoice.create")
+    def create(
+        self,
+        body: m.Invoice | Mapping[str, Any],
+        *,
+        send_to_customer: bool | None = None,
+        payment_type_id: int | None = None,
+        paid_amount: float | None = None,
+    ) -> m.Invoice:
+        """Create an invoice; its orders and order lines may be included inline.
+
+        Create an Invoice: POST /invoice.
+
+        Args:
+            body: the Invoice to send, as a model or a dict with API field names.
+            send_to_customer: Send the invoice to the customer.
+            payment_type_id: Payment type of a payment registered at once.
+            paid_amount: Amount paid at once.
+        """
+        result: m.Invoice = self._call("invoice.create", locals())
+        return result
+
+    @operation("invoice.get")
+    def get(self, id: int, *, fields: str | None = None) -> m.Invoice:
+        """Get an invoice by id.
+
+        Get an Invoice: GET /invoice/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Invoice = self._call("invoice.get", locals())
+        return result
+
+    @operation("invoice.search")
+    def search(
+        self,
+        *,
+        invoice_date_from: DateLike,
+        invoice_date_to: DateLike,
+        id: IdList | None = None,
+        invoice_number: str | None = None,
+        kid: str | None = None,
+        voucher_id: IdList | None = None,
+        customer_id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[m.Invoice]:
+        """Find invoices matching the given filters.
+
+        Search Invoices: GET /invoice.
+
+        Args:
+            id: List of IDs.
+            invoice_date_from: From and including. Required.
+            invoice_date_to: To and excluding. Required.
+            invoice_number: Equals.
+            kid: Equals.
+            voucher_id: List of IDs.
+            customer_id: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: Paginator[m.Invoice] = self._call("invoice.search", locals())
+        return result
+
+    @operation("invoice.send")
+    def send(self, id: int, *, send_type: str, override_email_address: str | None = None) -> None:
+        """Send an invoice to the customer.
+
+        Send an Invoice: PUT /invoice/{id}/:send.
+
+        Args:
+            id: Invoice ID.
+            send_type: How to send the invoice. One of: EMAIL, EHF, AVTALEGIRO, EFAKTURA, VIPPS, PAPER, MANUAL. Required.
+            override_email_address: Send to this address instead of the customer's.
+        """
+        self._call("invoice.send", locals())
+
+    @operation("invoice.payment")
+    def payment(
+        self,
+        id: int,
+        *,
+        payment_date: DateLike,
+        payment_type_id: int,
+        paid_amount: float,
+        paid_amount_currency: float | None = None,
+    ) -> m.Invoice:
+        """Register a payment on an invoice; a negative amount reverses one.
+
+        Register an Invoice Payment: PUT /invoice/{id}/:payment.
+
+        Args:
+            id: Invoice ID.
+            payment_date: Payment date. Required.
+            payment_type_id: Payment type (see invoice payment types). Required.
+            paid_amount: Amount paid, in the payment type's currency. Required.
+            paid_amount_currency: Amount paid in the invoice's currency.
+        """
+        result: m.Invoice = self._call("invoice.payment", locals())
+        return result
+
+    @operation("invoice.credit_note")
+    def credit_note(
+        self,
+        id: int,
+        *,
+        date: DateLike,
+        comment: str | None = None,
+        credit_note_email: str | None = None,
+        send_to_customer: bool | None = None,
+        send_type: str | None = None,
+    ) -> m.Invoice:
+        """Create a credit note that reverses the invoice.
+
+        Create a Credit Note: PUT /invoice/{id}/:createCreditNote.
+
+        Args:
+            id: Invoice ID.
+            date: Credit note date. Required.
+            comment: Comment.
+            credit_note_email: Send the credit note to this address.
+            send_to_customer: Send the credit note to the customer.
+            send_type: How to send the credit note. One of: EMAIL, EHF, EFAKTURA, AVTALEGIRO, VIPPS, PAPER, MANUAL, DIRECT, AUTOINVOICE_EHF_OUTBOUND, AUTOINVOICE_EHF_INCOMING, PEPPOL_EHF_INCOMING.
+        """
+        result: m.Invoice = self._call("invoice.credit_note", locals())
+        return result
+
+    @operation("invoice.pdf")
+    def pdf(self, invoice_id: int, *, download: bool | None = None) -> bytes:
+        """The invoice document as PDF bytes.
+
+        Download an Invoice PDF: GET /invoice/{invoiceId}/pdf.
+
+        Args:
+            invoice_id: Invoice ID.
+            download: Serve as an attachment.
+        """
+        result: bytes = self._call("invoice.pdf", locals())
         return result
 
 
@@ -1409,157 +1756,6 @@ class OrderLines(SyncResource):
             body: the OrderLine to send, as a model or a dict with API field names.
         """
         result: list[m.OrderLine] = self._call("order_line.create_many", locals())
-        return result
-
-
-class Invoices(SyncResource):
-    """Invoices: Make group Invoices."""
-
-    @operation("invoice.create")
-    def create(
-        self,
-        body: m.Invoice | Mapping[str, Any],
-        *,
-        send_to_customer: bool | None = None,
-        payment_type_id: int | None = None,
-        paid_amount: float | None = None,
-    ) -> m.Invoice:
-        """Create an invoice; its orders and order lines may be included inline.
-
-        Create an Invoice: POST /invoice.
-
-        Args:
-            body: the Invoice to send, as a model or a dict with API field names.
-            send_to_customer: Send the invoice to the customer.
-            payment_type_id: Payment type of a payment registered at once.
-            paid_amount: Amount paid at once.
-        """
-        result: m.Invoice = self._call("invoice.create", locals())
-        return result
-
-    @operation("invoice.get")
-    def get(self, id: int, *, fields: str | None = None) -> m.Invoice:
-        """Get an invoice by id.
-
-        Get an Invoice: GET /invoice/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.Invoice = self._call("invoice.get", locals())
-        return result
-
-    @operation("invoice.search")
-    def search(
-        self,
-        *,
-        invoice_date_from: DateLike,
-        invoice_date_to: DateLike,
-        id: IdList | None = None,
-        invoice_number: str | None = None,
-        kid: str | None = None,
-        voucher_id: IdList | None = None,
-        customer_id: IdList | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> Paginator[m.Invoice]:
-        """Find invoices matching the given filters.
-
-        Search Invoices: GET /invoice.
-
-        Args:
-            id: List of IDs.
-            invoice_date_from: From and including. Required.
-            invoice_date_to: To and excluding. Required.
-            invoice_number: Equals.
-            kid: Equals.
-            voucher_id: List of IDs.
-            customer_id: Equals.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: Paginator[m.Invoice] = self._call("invoice.search", locals())
-        return result
-
-    @operation("invoice.send")
-    def send(self, id: int, *, send_type: str, override_email_address: str | None = None) -> None:
-        """Send an invoice to the customer.
-
-        Send an Invoice: PUT /invoice/{id}/:send.
-
-        Args:
-            id: Invoice ID.
-            send_type: How to send the invoice. One of: EMAIL, EHF, AVTALEGIRO, EFAKTURA, VIPPS, PAPER, MANUAL. Required.
-            override_email_address: Send to this address instead of the customer's.
-        """
-        self._call("invoice.send", locals())
-
-    @operation("invoice.payment")
-    def payment(
-        self,
-        id: int,
-        *,
-        payment_date: DateLike,
-        payment_type_id: int,
-        paid_amount: float,
-        paid_amount_currency: float | None = None,
-    ) -> m.Invoice:
-        """Register a payment on an invoice; a negative amount reverses one.
-
-        Register an Invoice Payment: PUT /invoice/{id}/:payment.
-
-        Args:
-            id: Invoice ID.
-            payment_date: Payment date. Required.
-            payment_type_id: Payment type (see invoice payment types). Required.
-            paid_amount: Amount paid, in the payment type's currency. Required.
-            paid_amount_currency: Amount paid in the invoice's currency.
-        """
-        result: m.Invoice = self._call("invoice.payment", locals())
-        return result
-
-    @operation("invoice.credit_note")
-    def credit_note(
-        self,
-        id: int,
-        *,
-        date: DateLike,
-        comment: str | None = None,
-        credit_note_email: str | None = None,
-        send_to_customer: bool | None = None,
-        send_type: str | None = None,
-    ) -> m.Invoice:
-        """Create a credit note that reverses the invoice.
-
-        Create a Credit Note: PUT /invoice/{id}/:createCreditNote.
-
-        Args:
-            id: Invoice ID.
-            date: Credit note date. Required.
-            comment: Comment.
-            credit_note_email: Send the credit note to this address.
-            send_to_customer: Send the credit note to the customer.
-            send_type: How to send the credit note. One of: EMAIL, EHF, EFAKTURA, AVTALEGIRO, VIPPS, PAPER, MANUAL, DIRECT, AUTOINVOICE_EHF_OUTBOUND, AUTOINVOICE_EHF_INCOMING, PEPPOL_EHF_INCOMING.
-        """
-        result: m.Invoice = self._call("invoice.credit_note", locals())
-        return result
-
-    @operation("invoice.pdf")
-    def pdf(self, invoice_id: int, *, download: bool | None = None) -> bytes:
-        """The invoice document as PDF bytes.
-
-        Download an Invoice PDF: GET /invoice/{invoiceId}/pdf.
-
-        Args:
-            invoice_id: Invoice ID.
-            download: Serve as an attachment.
-        """
-        result: bytes = self._call("invoice.pdf", locals())
         return result
 
 
@@ -1742,6 +1938,41 @@ class LedgerAccounts(SyncResource):
             id: Element ID.
         """
         self._call("ledger_account.delete", locals())
+
+    @operation("ledger_account.create_many")
+    def create_many(self, body: Sequence[m.Account | Mapping[str, Any]]) -> list[m.Account]:
+        """Create many ledger accounts, sent in chunks; reports exactly which items failed and why.
+
+        Create Ledger Accounts: POST /ledger/account/list.
+
+        Args:
+            body: the Account to send, as a model or a dict with API field names.
+        """
+        result: list[m.Account] = self._call("ledger_account.create_many", locals())
+        return result
+
+    @operation("ledger_account.update_many")
+    def update_many(self, body: Sequence[m.Account | Mapping[str, Any]]) -> list[m.Account]:
+        """Update many ledger accounts (each with id and version), sent in chunks.
+
+        Update Ledger Accounts: PUT /ledger/account/list.
+
+        Args:
+            body: the Account to send, as a model or a dict with API field names.
+        """
+        result: list[m.Account] = self._call("ledger_account.update_many", locals())
+        return result
+
+    @operation("ledger_account.delete_many")
+    def delete_many(self, *, ids: IdList) -> None:
+        """Delete many ledger accounts by id, all or none.
+
+        Delete Ledger Accounts: DELETE /ledger/account/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        self._call("ledger_account.delete_many", locals())
 
 
 class VatTypes(SyncResource):
@@ -2309,6 +2540,18 @@ class Activities(SyncResource):
         result: Paginator[m.Activity] = self._call("activity.search", locals())
         return result
 
+    @operation("activity.create_many")
+    def create_many(self, body: Sequence[m.Activity | Mapping[str, Any]]) -> list[m.Activity]:
+        """Create many activities, sent in chunks; reports exactly which items failed and why.
+
+        Create Activities: POST /activity/list.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: list[m.Activity] = self._call("activity.create_many", locals())
+        return result
+
 
 class Vouchers(SyncResource):
     """Vouchers: Make group Ledger Vouchers."""
@@ -2413,6 +2656,24 @@ class Vouchers(SyncResource):
         result: m.Voucher = self._call("voucher.reverse", locals())
         return result
 
+    @operation("voucher.update_many")
+    def update_many(
+        self,
+        body: Sequence[m.Voucher | Mapping[str, Any]],
+        *,
+        send_to_ledger: bool | None = None,
+    ) -> list[m.Voucher]:
+        """Update many ledger vouchers (each with id and version), sent in chunks.
+
+        Update Ledger Vouchers: PUT /ledger/voucher/list.
+
+        Args:
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: list[m.Voucher] = self._call("voucher.update_many", locals())
+        return result
+
 
 class PaymentTypesOut(SyncResource):
     """Payment types out: Make group Ledger Payment Types Out."""
@@ -2498,6 +2759,32 @@ class PaymentTypesOut(SyncResource):
             id: Element ID.
         """
         self._call("payment_type_out.delete", locals())
+
+    @operation("payment_type_out.create_many")
+    def create_many(self, body: Sequence[m.PaymentTypeOut | Mapping[str, Any]]) -> list[m.PaymentTypeOut]:
+        """Create many payment types out, sent in chunks; reports exactly which items failed and why.
+
+        Create Payment Types Out: POST /ledger/paymentTypeOut/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: list[m.PaymentTypeOut] = self._call("payment_type_out.create_many", locals())
+        return result
+
+    @operation("payment_type_out.update_many")
+    def update_many(self, body: Sequence[m.PaymentTypeOut | Mapping[str, Any]]) -> list[m.PaymentTypeOut]:
+        """Update many payment types out (each with id and version), sent in chunks.
+
+        Update Payment Types Out: PUT /ledger/paymentTypeOut/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: list[m.PaymentTypeOut] = self._call("payment_type_out.update_many", locals())
+        return result
 
 
 class HistoricalVouchers(SyncResource):
@@ -2647,6 +2934,44 @@ class Projects(SyncResource):
         """
         self._call("project.delete", locals())
 
+    @operation("project.create_many")
+    def create_many(self, body: Sequence[m.Project | Mapping[str, Any]]) -> list[m.Project]:
+        """Create many projects, sent in chunks; reports exactly which items failed and why.
+
+        Create Projects: POST /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: list[m.Project] = self._call("project.create_many", locals())
+        return result
+
+    @operation("project.update_many")
+    def update_many(self, body: Sequence[m.Project | Mapping[str, Any]]) -> list[m.Project]:
+        """Update many projects (each with id and version), sent in chunks.
+
+        Update Projects: PUT /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: list[m.Project] = self._call("project.update_many", locals())
+        return result
+
+    @operation("project.delete_many")
+    def delete_many(self, *, ids: IdList) -> None:
+        """Delete many projects by id, all or none.
+
+        Delete Projects: DELETE /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        self._call("project.delete_many", locals())
+
 
 class ProjectActivities(SyncResource):
     """Project activities: Make group Project Activities."""
@@ -2686,6 +3011,17 @@ class ProjectActivities(SyncResource):
             id: Element ID.
         """
         self._call("project_activity.delete", locals())
+
+    @operation("project_activity.delete_many")
+    def delete_many(self, *, ids: IdList) -> None:
+        """Delete many project activities by id, all or none.
+
+        Delete Project Activities: DELETE /project/projectActivity/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        self._call("project_activity.delete_many", locals())
 
 
 class Employees(SyncResource):
@@ -2861,6 +3197,30 @@ class TimesheetEntries(SyncResource):
             version: Number of the version the deletion is based on.
         """
         self._call("timesheet_entry.delete", locals())
+
+    @operation("timesheet_entry.create_many")
+    def create_many(self, body: Sequence[m.TimesheetEntry | Mapping[str, Any]]) -> list[m.TimesheetEntry]:
+        """Create many timesheet entries, sent in chunks; reports exactly which items failed and why.
+
+        Create Timesheet Entries: POST /timesheet/entry/list.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: list[m.TimesheetEntry] = self._call("timesheet_entry.create_many", locals())
+        return result
+
+    @operation("timesheet_entry.update_many")
+    def update_many(self, body: Sequence[m.TimesheetEntry | Mapping[str, Any]]) -> list[m.TimesheetEntry]:
+        """Update many timesheet entries (each with id and version), sent in chunks.
+
+        Update Timesheet Entries: PUT /timesheet/entry/list.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: list[m.TimesheetEntry] = self._call("timesheet_entry.update_many", locals())
+        return result
 
 
 class TimeClocks(SyncResource):
@@ -3640,21 +4000,21 @@ class SyncResources:
     customers: Customers
     customer_categories: CustomerCategories
     products: Products
-    product_prices: ProductPrices
     product_groups: ProductGroups
     product_group_relations: ProductGroupRelations
     product_units: ProductUnits
-    product_unit_masters: ProductUnitMasters
-    external_products: ExternalProducts
     supplier_products: SupplierProducts
     product_inventory_locations: ProductInventoryLocations
-    logistics_settings: LogisticsSettings
     suppliers: Suppliers
+    product_prices: ProductPrices
+    product_unit_masters: ProductUnitMasters
+    external_products: ExternalProducts
+    logistics_settings: LogisticsSettings
     inventories: Inventories
     orders: Orders
+    invoices: Invoices
     order_groups: OrderGroups
     order_lines: OrderLines
-    invoices: Invoices
     invoice_details: InvoiceDetails
     invoice_payment_types: InvoicePaymentTypes
     ledger_accounts: LedgerAccounts
@@ -3693,21 +4053,21 @@ class SyncResources:
         self.customers = Customers(client)
         self.customer_categories = CustomerCategories(client)
         self.products = Products(client)
-        self.product_prices = ProductPrices(client)
         self.product_groups = ProductGroups(client)
         self.product_group_relations = ProductGroupRelations(client)
         self.product_units = ProductUnits(client)
-        self.product_unit_masters = ProductUnitMasters(client)
-        self.external_products = ExternalProducts(client)
         self.supplier_products = SupplierProducts(client)
         self.product_inventory_locations = ProductInventoryLocations(client)
-        self.logistics_settings = LogisticsSettings(client)
         self.suppliers = Suppliers(client)
+        self.product_prices = ProductPrices(client)
+        self.product_unit_masters = ProductUnitMasters(client)
+        self.external_products = ExternalProducts(client)
+        self.logistics_settings = LogisticsSettings(client)
         self.inventories = Inventories(client)
         self.orders = Orders(client)
+        self.invoices = Invoices(client)
         self.order_groups = OrderGroups(client)
         self.order_lines = OrderLines(client)
-        self.invoices = Invoices(client)
         self.invoice_details = InvoiceDetails(client)
         self.invoice_payment_types = InvoicePaymentTypes(client)
         self.ledger_accounts = LedgerAccounts(client)
@@ -3899,6 +4259,19 @@ class AsyncCustomers(AsyncResource):
             body: the Customer to send, as a model or a dict with API field names.
         """
         result: list[m.Customer] = await self._call("customer.create_many", locals())
+        return result
+
+    @operation("customer.update_many")
+    async def update_many(self, body: Sequence[m.Customer | Mapping[str, Any]]) -> list[m.Customer]:
+        """Update many customers (each with id and version), sent in chunks.
+
+        Update Customers: PUT /customer/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Customer to send, as a model or a dict with API field names.
+        """
+        result: list[m.Customer] = await self._call("customer.update_many", locals())
         return result
 
 
@@ -4115,42 +4488,43 @@ class AsyncProducts(AsyncResource):
         return result
 
 
-class AsyncProductPrices(AsyncResource):
-    """Product prices: Make group Product Prices."""
-
-    @operation("product_price.search")
-    def search(
-        self,
-        *,
-        product_id: IdList,
-        from_date: DateLike | None = None,
-        to_date: DateLike | None = None,
-        show_only_last_price: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.ProductPrice]:
-        """Find the price history of a product. Only available with the logistics module (Logistics Basic).
-
-        Make module: "Search Product Prices" (Product Prices), GET /product/productPrice.
-
-        Args:
-            product_id: Equals. Required.
-            from_date: From and including.
-            to_date: To and excluding.
-            show_only_last_price: Only the current price (fromDate and toDate are ignored).
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: AsyncPaginator[m.ProductPrice] = self._call("product_price.search", locals())
-        return result
-
-
 class AsyncProductGroups(AsyncResource):
     """Product groups: Make group Product Groups."""
+
+    @operation("product_group.create_many")
+    async def create_many(self, body: Sequence[m.ProductGroup | Mapping[str, Any]]) -> list[m.ProductGroup]:
+        """Create many product groups, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Groups: POST /product/group/list.
+
+        Args:
+            body: the ProductGroup to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroup] = await self._call("product_group.create_many", locals())
+        return result
+
+    @operation("product_group.update_many")
+    async def update_many(self, body: Sequence[m.ProductGroup | Mapping[str, Any]]) -> list[m.ProductGroup]:
+        """Update many product groups (each with id and version), sent in chunks.
+
+        Update Product Groups: PUT /product/group/list.
+
+        Args:
+            body: the ProductGroup to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroup] = await self._call("product_group.update_many", locals())
+        return result
+
+    @operation("product_group.delete_many")
+    async def delete_many(self, *, ids: IdList) -> None:
+        """Delete many product groups by id, all or none.
+
+        Delete Product Groups: DELETE /product/group/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        await self._call("product_group.delete_many", locals())
 
     @operation("product_group.create")
     async def create(self, body: m.ProductGroup | Mapping[str, Any]) -> m.ProductGroup:
@@ -4233,6 +4607,21 @@ class AsyncProductGroups(AsyncResource):
 class AsyncProductGroupRelations(AsyncResource):
     """Product group relations: Make group Product Groups Relations."""
 
+    @operation("product_group_relation.create_many")
+    async def create_many(
+        self,
+        body: Sequence[m.ProductGroupRelation | Mapping[str, Any]],
+    ) -> list[m.ProductGroupRelation]:
+        """Create many product group relations, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Group Relations: POST /product/groupRelation/list.
+
+        Args:
+            body: the ProductGroupRelation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductGroupRelation] = await self._call("product_group_relation.create_many", locals())
+        return result
+
     @operation("product_group_relation.create")
     async def create(self, body: m.ProductGroupRelation | Mapping[str, Any]) -> m.ProductGroupRelation:
         """Create a product group relation.
@@ -4300,6 +4689,30 @@ class AsyncProductGroupRelations(AsyncResource):
 
 class AsyncProductUnits(AsyncResource):
     """Product units: Make group Product Units."""
+
+    @operation("product_unit.create_many")
+    async def create_many(self, body: Sequence[m.ProductUnit | Mapping[str, Any]]) -> list[m.ProductUnit]:
+        """Create many product units, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Units: POST /product/unit/list.
+
+        Args:
+            body: the ProductUnit to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductUnit] = await self._call("product_unit.create_many", locals())
+        return result
+
+    @operation("product_unit.update_many")
+    async def update_many(self, body: Sequence[m.ProductUnit | Mapping[str, Any]]) -> list[m.ProductUnit]:
+        """Update many product units (each with id and version), sent in chunks.
+
+        Update Product Units: PUT /product/unit/list.
+
+        Args:
+            body: the ProductUnit to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductUnit] = await self._call("product_unit.update_many", locals())
+        return result
 
     @operation("product_unit.create")
     async def create(self, body: m.ProductUnit | Mapping[str, Any]) -> m.ProductUnit:
@@ -4379,6 +4792,383 @@ class AsyncProductUnits(AsyncResource):
             id: Element ID.
         """
         await self._call("product_unit.delete", locals())
+
+
+class AsyncSupplierProducts(AsyncResource):
+    """Supplier products: Make group Supplier Products."""
+
+    @operation("supplier_product.create_many")
+    async def create_many(self, body: Sequence[m.SupplierProduct | Mapping[str, Any]]) -> list[m.SupplierProduct]:
+        """Create many supplier products, sent in chunks; reports exactly which items failed and why.
+
+        Create Supplier Products: POST /product/supplierProduct/list.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: list[m.SupplierProduct] = await self._call("supplier_product.create_many", locals())
+        return result
+
+    @operation("supplier_product.update_many")
+    async def update_many(self, body: Sequence[m.SupplierProduct | Mapping[str, Any]]) -> list[m.SupplierProduct]:
+        """Update many supplier products (each with id and version), sent in chunks.
+
+        Update Supplier Products: PUT /product/supplierProduct/list.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: list[m.SupplierProduct] = await self._call("supplier_product.update_many", locals())
+        return result
+
+    @operation("supplier_product.create")
+    async def create(self, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
+        """Create a supplier product.
+
+        Make module: "Create a Supplier Product" (Supplier Products), POST /product/supplierProduct.
+
+        Args:
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: m.SupplierProduct = await self._call("supplier_product.create", locals())
+        return result
+
+    @operation("supplier_product.update")
+    async def update(self, id: int, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
+        """Update a supplier product: a partial update, absent fields keep their values.
+
+        Make module: "Update a Supplier Product" (Supplier Products), PUT /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+            body: the SupplierProduct to send, as a model or a dict with API field names.
+        """
+        result: m.SupplierProduct = await self._call("supplier_product.update", locals())
+        return result
+
+    @operation("supplier_product.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.SupplierProduct:
+        """Get a supplier product by id.
+
+        Make module: "Get a Supplier Product" (Supplier Products), GET /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.SupplierProduct = await self._call("supplier_product.get", locals())
+        return result
+
+    @operation("supplier_product.search")
+    def search(
+        self,
+        *,
+        product_id: int | None = None,
+        resale_ids: IdList | None = None,
+        vendor_id: IdList | None = None,
+        query: str | None = None,
+        is_inactive: bool | None = None,
+        product_group_id: IdList | None = None,
+        target_currency_id: int | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.SupplierProduct]:
+        """Find supplier products matching the given filters.
+
+        Make module: "Search Supplier Products" (Supplier Products), GET /product/supplierProduct.
+
+        Args:
+            product_id: Id of the product to find supplier products for.
+            resale_ids: List of IDs.
+            vendor_id: Id of the vendor (supplier).
+            query: Containing.
+            is_inactive: Equals.
+            product_group_id: List of IDs.
+            target_currency_id: The target currency ID for price conversion.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.SupplierProduct] = self._call("supplier_product.search", locals())
+        return result
+
+    @operation("supplier_product.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a supplier product by id.
+
+        Make module: "Delete a Supplier Product" (Supplier Products), DELETE /product/supplierProduct/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("supplier_product.delete", locals())
+
+
+class AsyncProductInventoryLocations(AsyncResource):
+    """Product inventory locations: Make group Product Inventories Locations."""
+
+    @operation("product_inventory_location.create_many")
+    async def create_many(
+        self,
+        body: Sequence[m.ProductInventoryLocation | Mapping[str, Any]],
+    ) -> list[m.ProductInventoryLocation]:
+        """Create many product inventory locations, sent in chunks; reports exactly which items failed and why.
+
+        Create Product Inventory Locations: POST /product/inventoryLocation/list.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductInventoryLocation] = await self._call("product_inventory_location.create_many", locals())
+        return result
+
+    @operation("product_inventory_location.update_many")
+    async def update_many(
+        self,
+        body: Sequence[m.ProductInventoryLocation | Mapping[str, Any]],
+    ) -> list[m.ProductInventoryLocation]:
+        """Update many product inventory locations (each with id and version), sent in chunks.
+
+        Update Product Inventory Locations: PUT /product/inventoryLocation/list.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: list[m.ProductInventoryLocation] = await self._call("product_inventory_location.update_many", locals())
+        return result
+
+    @operation("product_inventory_location.create")
+    async def create(self, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
+        """Create a product inventory location.
+
+        Make module: "Create a Product Inventory Location" (Product Inventories Locations), POST /product/inventoryLocation.
+
+        Args:
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: m.ProductInventoryLocation = await self._call("product_inventory_location.create", locals())
+        return result
+
+    @operation("product_inventory_location.update")
+    async def update(self, id: int, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
+        """Update a product inventory location: a partial update, absent fields keep their values.
+
+        Make module: "Update a Product Inventory Location" (Product Inventories Locations), PUT /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
+        """
+        result: m.ProductInventoryLocation = await self._call("product_inventory_location.update", locals())
+        return result
+
+    @operation("product_inventory_location.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.ProductInventoryLocation:
+        """Get a product inventory location by id.
+
+        Make module: "Get a Product Inventory Location" (Product Inventories Locations), GET /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.ProductInventoryLocation = await self._call("product_inventory_location.get", locals())
+        return result
+
+    @operation("product_inventory_location.search")
+    def search(
+        self,
+        *,
+        product_id: IdList | None = None,
+        inventory_id: IdList | None = None,
+        is_main_location: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.ProductInventoryLocation]:
+        """Find product inventory locations matching the given filters.
+
+        Make module: "Search Product Inventory Locations" (Product Inventories Locations), GET /product/inventoryLocation.
+
+        Args:
+            product_id: List of IDs.
+            inventory_id: List of IDs.
+            is_main_location: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.ProductInventoryLocation] = self._call("product_inventory_location.search", locals())
+        return result
+
+    @operation("product_inventory_location.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a product inventory location by id.
+
+        Make module: "Delete a Product Inventory Location" (Product Inventories Locations), DELETE /product/inventoryLocation/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("product_inventory_location.delete", locals())
+
+
+class AsyncSuppliers(AsyncResource):
+    """Suppliers: Make group Suppliers."""
+
+    @operation("supplier.create_many")
+    async def create_many(self, body: Sequence[m.Supplier | Mapping[str, Any]]) -> list[m.Supplier]:
+        """Create many suppliers, sent in chunks; reports exactly which items failed and why.
+
+        Create Suppliers: POST /supplier/list.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: list[m.Supplier] = await self._call("supplier.create_many", locals())
+        return result
+
+    @operation("supplier.update_many")
+    async def update_many(self, body: Sequence[m.Supplier | Mapping[str, Any]]) -> list[m.Supplier]:
+        """Update many suppliers (each with id and version), sent in chunks.
+
+        Update Suppliers: PUT /supplier/list.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: list[m.Supplier] = await self._call("supplier.update_many", locals())
+        return result
+
+    @operation("supplier.create")
+    async def create(self, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Create a supplier.
+
+        Create a Supplier: POST /supplier.
+
+        Args:
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = await self._call("supplier.create", locals())
+        return result
+
+    @operation("supplier.update")
+    async def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = await self._call("supplier.update", locals())
+        return result
+
+    @operation("supplier.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
+        """Get a supplier by id.
+
+        Get a Supplier: GET /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Supplier = await self._call("supplier.get", locals())
+        return result
+
+    @operation("supplier.search")
+    def search(
+        self,
+        *,
+        id: IdList | None = None,
+        supplier_number: IdList | None = None,
+        organization_number: str | None = None,
+        email: str | None = None,
+        invoice_email: str | None = None,
+        is_inactive: bool | None = None,
+        account_manager_id: IdList | None = None,
+        changed_since: str | None = None,
+        is_wholesaler: bool | None = None,
+        show_products: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Supplier]:
+        """Find suppliers matching the given filters.
+
+        Search Suppliers: GET /supplier.
+
+        Args:
+            id: List of IDs.
+            supplier_number: List of supplier numbers.
+            organization_number: Equals.
+            email: Equals.
+            invoice_email: Equals.
+            is_inactive: Equals.
+            account_manager_id: List of IDs.
+            changed_since: Only return elements that have changed since this date and time.
+            is_wholesaler: Equals.
+            show_products: Include the supplier's products.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Supplier] = self._call("supplier.search", locals())
+        return result
+
+    @operation("supplier.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("supplier.delete", locals())
+
+
+class AsyncProductPrices(AsyncResource):
+    """Product prices: Make group Product Prices."""
+
+    @operation("product_price.search")
+    def search(
+        self,
+        *,
+        product_id: IdList,
+        from_date: DateLike | None = None,
+        to_date: DateLike | None = None,
+        show_only_last_price: bool | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.ProductPrice]:
+        """Find the price history of a product. Only available with the logistics module (Logistics Basic).
+
+        Make module: "Search Product Prices" (Product Prices), GET /product/productPrice.
+
+        Args:
+            product_id: Equals. Required.
+            from_date: From and including.
+            to_date: To and excluding.
+            show_only_last_price: Only the current price (fromDate and toDate are ignored).
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.ProductPrice] = self._call("product_price.search", locals())
+        return result
 
 
 class AsyncProductUnitMasters(AsyncResource):
@@ -4487,176 +5277,6 @@ class AsyncExternalProducts(AsyncResource):
         return result
 
 
-class AsyncSupplierProducts(AsyncResource):
-    """Supplier products: Make group Supplier Products."""
-
-    @operation("supplier_product.create")
-    async def create(self, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
-        """Create a supplier product.
-
-        Make module: "Create a Supplier Product" (Supplier Products), POST /product/supplierProduct.
-
-        Args:
-            body: the SupplierProduct to send, as a model or a dict with API field names.
-        """
-        result: m.SupplierProduct = await self._call("supplier_product.create", locals())
-        return result
-
-    @operation("supplier_product.update")
-    async def update(self, id: int, body: m.SupplierProduct | Mapping[str, Any]) -> m.SupplierProduct:
-        """Update a supplier product: a partial update, absent fields keep their values.
-
-        Make module: "Update a Supplier Product" (Supplier Products), PUT /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-            body: the SupplierProduct to send, as a model or a dict with API field names.
-        """
-        result: m.SupplierProduct = await self._call("supplier_product.update", locals())
-        return result
-
-    @operation("supplier_product.get")
-    async def get(self, id: int, *, fields: str | None = None) -> m.SupplierProduct:
-        """Get a supplier product by id.
-
-        Make module: "Get a Supplier Product" (Supplier Products), GET /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.SupplierProduct = await self._call("supplier_product.get", locals())
-        return result
-
-    @operation("supplier_product.search")
-    def search(
-        self,
-        *,
-        product_id: int | None = None,
-        resale_ids: IdList | None = None,
-        vendor_id: IdList | None = None,
-        query: str | None = None,
-        is_inactive: bool | None = None,
-        product_group_id: IdList | None = None,
-        target_currency_id: int | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.SupplierProduct]:
-        """Find supplier products matching the given filters.
-
-        Make module: "Search Supplier Products" (Supplier Products), GET /product/supplierProduct.
-
-        Args:
-            product_id: Id of the product to find supplier products for.
-            resale_ids: List of IDs.
-            vendor_id: Id of the vendor (supplier).
-            query: Containing.
-            is_inactive: Equals.
-            product_group_id: List of IDs.
-            target_currency_id: The target currency ID for price conversion.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: AsyncPaginator[m.SupplierProduct] = self._call("supplier_product.search", locals())
-        return result
-
-    @operation("supplier_product.delete")
-    async def delete(self, id: int) -> None:
-        """Delete a supplier product by id.
-
-        Make module: "Delete a Supplier Product" (Supplier Products), DELETE /product/supplierProduct/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        await self._call("supplier_product.delete", locals())
-
-
-class AsyncProductInventoryLocations(AsyncResource):
-    """Product inventory locations: Make group Product Inventories Locations."""
-
-    @operation("product_inventory_location.create")
-    async def create(self, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
-        """Create a product inventory location.
-
-        Make module: "Create a Product Inventory Location" (Product Inventories Locations), POST /product/inventoryLocation.
-
-        Args:
-            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
-        """
-        result: m.ProductInventoryLocation = await self._call("product_inventory_location.create", locals())
-        return result
-
-    @operation("product_inventory_location.update")
-    async def update(self, id: int, body: m.ProductInventoryLocation | Mapping[str, Any]) -> m.ProductInventoryLocation:
-        """Update a product inventory location: a partial update, absent fields keep their values.
-
-        Make module: "Update a Product Inventory Location" (Product Inventories Locations), PUT /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-            body: the ProductInventoryLocation to send, as a model or a dict with API field names.
-        """
-        result: m.ProductInventoryLocation = await self._call("product_inventory_location.update", locals())
-        return result
-
-    @operation("product_inventory_location.get")
-    async def get(self, id: int, *, fields: str | None = None) -> m.ProductInventoryLocation:
-        """Get a product inventory location by id.
-
-        Make module: "Get a Product Inventory Location" (Product Inventories Locations), GET /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.ProductInventoryLocation = await self._call("product_inventory_location.get", locals())
-        return result
-
-    @operation("product_inventory_location.search")
-    def search(
-        self,
-        *,
-        product_id: IdList | None = None,
-        inventory_id: IdList | None = None,
-        is_main_location: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.ProductInventoryLocation]:
-        """Find product inventory locations matching the given filters.
-
-        Make module: "Search Product Inventory Locations" (Product Inventories Locations), GET /product/inventoryLocation.
-
-        Args:
-            product_id: List of IDs.
-            inventory_id: List of IDs.
-            is_main_location: Equals.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: AsyncPaginator[m.ProductInventoryLocation] = self._call("product_inventory_location.search", locals())
-        return result
-
-    @operation("product_inventory_location.delete")
-    async def delete(self, id: int) -> None:
-        """Delete a product inventory location by id.
-
-        Make module: "Delete a Product Inventory Location" (Product Inventories Locations), DELETE /product/inventoryLocation/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        await self._call("product_inventory_location.delete", locals())
-
-
 class AsyncLogisticsSettings(AsyncResource):
     """Logistics settings: Make group Logistics Settings."""
 
@@ -4683,101 +5303,6 @@ class AsyncLogisticsSettings(AsyncResource):
         """
         result: m.LogisticsSettings = await self._call("logistics_settings.update", locals())
         return result
-
-
-class AsyncSuppliers(AsyncResource):
-    """Suppliers: Make group Suppliers."""
-
-    @operation("supplier.create")
-    async def create(self, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
-        """Create a supplier.
-
-        Create a Supplier: POST /supplier.
-
-        Args:
-            body: the Supplier to send, as a model or a dict with API field names.
-        """
-        result: m.Supplier = await self._call("supplier.create", locals())
-        return result
-
-    @operation("supplier.update")
-    async def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
-        """Update a supplier: a partial update, absent fields keep their values.
-
-        Update a Supplier: PUT /supplier/{id}.
-
-        Args:
-            id: Element ID.
-            body: the Supplier to send, as a model or a dict with API field names.
-        """
-        result: m.Supplier = await self._call("supplier.update", locals())
-        return result
-
-    @operation("supplier.get")
-    async def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
-        """Get a supplier by id.
-
-        Get a Supplier: GET /supplier/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.Supplier = await self._call("supplier.get", locals())
-        return result
-
-    @operation("supplier.search")
-    def search(
-        self,
-        *,
-        id: IdList | None = None,
-        supplier_number: IdList | None = None,
-        organization_number: str | None = None,
-        email: str | None = None,
-        invoice_email: str | None = None,
-        is_inactive: bool | None = None,
-        account_manager_id: IdList | None = None,
-        changed_since: str | None = None,
-        is_wholesaler: bool | None = None,
-        show_products: bool | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.Supplier]:
-        """Find suppliers matching the given filters.
-
-        Search Suppliers: GET /supplier.
-
-        Args:
-            id: List of IDs.
-            supplier_number: List of supplier numbers.
-            organization_number: Equals.
-            email: Equals.
-            invoice_email: Equals.
-            is_inactive: Equals.
-            account_manager_id: List of IDs.
-            changed_since: Only return elements that have changed since this date and time.
-            is_wholesaler: Equals.
-            show_products: Include the supplier's products.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: AsyncPaginator[m.Supplier] = self._call("supplier.search", locals())
-        return result
-
-    @operation("supplier.delete")
-    async def delete(self, id: int) -> None:
-        """Delete a supplier by id.
-
-        Delete a Supplier: DELETE /supplier/{id}.
-
-        Args:
-            id: Element ID.
-        """
-        await self._call("supplier.delete", locals())
 
 
 class AsyncInventories(AsyncResource):
@@ -4915,6 +5440,19 @@ class AsyncOrders(AsyncResource):
         result: AsyncPaginator[m.Order] = self._call("order.search", locals())
         return result
 
+    @operation("order.create_many")
+    async def create_many(self, body: Sequence[m.Order | Mapping[str, Any]]) -> list[m.Order]:
+        """Create many orders, sent in chunks; reports exactly which items failed and why.
+
+        Create Orders: POST /order/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Order to send, as a model or a dict with API field names.
+        """
+        result: list[m.Order] = await self._call("order.create_many", locals())
+        return result
+
     @operation("order.invoice")
     async def invoice(
         self,
@@ -4980,6 +5518,178 @@ class AsyncOrders(AsyncResource):
             create_backorders: Create backorders of undelivered lines.
         """
         result: m.Invoice = await self._call("order.invoice_multiple", locals())
+        return result
+
+
+class AsyncInvoices(AsyncResource):
+    """Invoices: Make group Invoices."""
+
+    @operation("invoice.create_many")
+    async def create_many(
+        self,
+        body: Sequence[m.Invoice | Mapping[str, Any]],
+        *,
+        send_to_customer: bool | None = None,
+        fields: str | None = None,
+    ) -> list[m.Invoice]:
+        """Create many invoices, sent in chunks; reports exactly which items failed and why.
+
+        Create Invoices: POST /invoice/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Invoice to send, as a model or a dict with API field names.
+            send_to_customer: Send the invoices to the customers.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: list[m.Invoice] = await self._call("invoice.create_many", locals())
+        return result
+
+    @operation("invoice.create")
+    async def create(
+        self,
+        body: m.Invoice | Mapping[str, Any],
+        *,
+        send_to_customer: bool | None = None,
+        payment_type_id: int | None = None,
+        paid_amount: float | None = None,
+    ) -> m.Invoice:
+        """Create an invoice; its orders and order lines may be included inline.
+
+        Create an Invoice: POST /invoice.
+
+        Args:
+            body: the Invoice to send, as a model or a dict with API field names.
+            send_to_customer: Send the invoice to the customer.
+            payment_type_id: Payment type of a payment registered at once.
+            paid_amount: Amount paid at once.
+        """
+        result: m.Invoice = await self._call("invoice.create", locals())
+        return result
+
+    @operation("invoice.get")
+    async def get(self, id: int, *, fields: str | None = None) -> m.Invoice:
+        """Get an invoice by id.
+
+        Get an Invoice: GET /invoice/{id}.
+
+        Args:
+            id: Element ID.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.Invoice = await self._call("invoice.get", locals())
+        return result
+
+    @operation("invoice.search")
+    def search(
+        self,
+        *,
+        invoice_date_from: DateLike,
+        invoice_date_to: DateLike,
+        id: IdList | None = None,
+        invoice_number: str | None = None,
+        kid: str | None = None,
+        voucher_id: IdList | None = None,
+        customer_id: IdList | None = None,
+        sorting: str | None = None,
+        fields: str | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[m.Invoice]:
+        """Find invoices matching the given filters.
+
+        Search Invoices: GET /invoice.
+
+        Args:
+            id: List of IDs.
+            invoice_date_from: From and including. Required.
+            invoice_date_to: To and excluding. Required.
+            invoice_number: Equals.
+            kid: Equals.
+            voucher_id: List of IDs.
+            customer_id: Equals.
+            sorting: Sorting pattern: comma list, `-` for descending.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+            limit: stop after this many values (Make's limit); all when None.
+            page_size: values fetched per request (default 1000).
+        """
+        result: AsyncPaginator[m.Invoice] = self._call("invoice.search", locals())
+        return result
+
+    @operation("invoice.send")
+    async def send(self, id: int, *, send_type: str, override_email_address: str | None = None) -> None:
+        """Send an invoice to the customer.
+
+        Send an Invoice: PUT /invoice/{id}/:send.
+
+        Args:
+            id: Invoice ID.
+            send_type: How to send the invoice. One of: EMAIL, EHF, AVTALEGIRO, EFAKTURA, VIPPS, PAPER, MANUAL. Required.
+            override_email_address: Send to this address instead of the customer's.
+        """
+        await self._call("invoice.send", locals())
+
+    @operation("invoice.payment")
+    async def payment(
+        self,
+        id: int,
+        *,
+        payment_date: DateLike,
+        payment_type_id: int,
+        paid_amount: float,
+        paid_amount_currency: float | None = None,
+    ) -> m.Invoice:
+        """Register a payment on an invoice; a negative amount reverses one.
+
+        Register an Invoice Payment: PUT /invoice/{id}/:payment.
+
+        Args:
+            id: Invoice ID.
+            payment_date: Payment date. Required.
+            payment_type_id: Payment type (see invoice payment types). Required.
+            paid_amount: Amount paid, in the payment type's currency. Required.
+            paid_amount_currency: Amount paid in the invoice's currency.
+        """
+        result: m.Invoice = await self._call("invoice.payment", locals())
+        return result
+
+    @operation("invoice.credit_note")
+    async def credit_note(
+        self,
+        id: int,
+        *,
+        date: DateLike,
+        comment: str | None = None,
+        credit_note_email: str | None = None,
+        send_to_customer: bool | None = None,
+        send_type: str | None = None,
+    ) -> m.Invoice:
+        """Create a credit note that reverses the invoice.
+
+        Create a Credit Note: PUT /invoice/{id}/:createCreditNote.
+
+        Args:
+            id: Invoice ID.
+            date: Credit note date. Required.
+            comment: Comment.
+            credit_note_email: Send the credit note to this address.
+            send_to_customer: Send the credit note to the customer.
+            send_type: How to send the credit note. One of: EMAIL, EHF, EFAKTURA, AVTALEGIRO, VIPPS, PAPER, MANUAL, DIRECT, AUTOINVOICE_EHF_OUTBOUND, AUTOINVOICE_EHF_INCOMING, PEPPOL_EHF_INCOMING.
+        """
+        result: m.Invoice = await self._call("invoice.credit_note", locals())
+        return result
+
+    @operation("invoice.pdf")
+    async def pdf(self, invoice_id: int, *, download: bool | None = None) -> bytes:
+        """The invoice document as PDF bytes.
+
+        Download an Invoice PDF: GET /invoice/{invoiceId}/pdf.
+
+        Args:
+            invoice_id: Invoice ID.
+            download: Serve as an attachment.
+        """
+        result: bytes = await self._call("invoice.pdf", locals())
         return result
 
 
@@ -5139,157 +5849,6 @@ class AsyncOrderLines(AsyncResource):
             body: the OrderLine to send, as a model or a dict with API field names.
         """
         result: list[m.OrderLine] = await self._call("order_line.create_many", locals())
-        return result
-
-
-class AsyncInvoices(AsyncResource):
-    """Invoices: Make group Invoices."""
-
-    @operation("invoice.create")
-    async def create(
-        self,
-        body: m.Invoice | Mapping[str, Any],
-        *,
-        send_to_customer: bool | None = None,
-        payment_type_id: int | None = None,
-        paid_amount: float | None = None,
-    ) -> m.Invoice:
-        """Create an invoice; its orders and order lines may be included inline.
-
-        Create an Invoice: POST /invoice.
-
-        Args:
-            body: the Invoice to send, as a model or a dict with API field names.
-            send_to_customer: Send the invoice to the customer.
-            payment_type_id: Payment type of a payment registered at once.
-            paid_amount: Amount paid at once.
-        """
-        result: m.Invoice = await self._call("invoice.create", locals())
-        return result
-
-    @operation("invoice.get")
-    async def get(self, id: int, *, fields: str | None = None) -> m.Invoice:
-        """Get an invoice by id.
-
-        Get an Invoice: GET /invoice/{id}.
-
-        Args:
-            id: Element ID.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-        """
-        result: m.Invoice = await self._call("invoice.get", locals())
-        return result
-
-    @operation("invoice.search")
-    def search(
-        self,
-        *,
-        invoice_date_from: DateLike,
-        invoice_date_to: DateLike,
-        id: IdList | None = None,
-        invoice_number: str | None = None,
-        kid: str | None = None,
-        voucher_id: IdList | None = None,
-        customer_id: IdList | None = None,
-        sorting: str | None = None,
-        fields: str | None = None,
-        limit: int | None = None,
-        page_size: int | None = None,
-    ) -> AsyncPaginator[m.Invoice]:
-        """Find invoices matching the given filters.
-
-        Search Invoices: GET /invoice.
-
-        Args:
-            id: List of IDs.
-            invoice_date_from: From and including. Required.
-            invoice_date_to: To and excluding. Required.
-            invoice_number: Equals.
-            kid: Equals.
-            voucher_id: List of IDs.
-            customer_id: Equals.
-            sorting: Sorting pattern: comma list, `-` for descending.
-            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
-            limit: stop after this many values (Make's limit); all when None.
-            page_size: values fetched per request (default 1000).
-        """
-        result: AsyncPaginator[m.Invoice] = self._call("invoice.search", locals())
-        return result
-
-    @operation("invoice.send")
-    async def send(self, id: int, *, send_type: str, override_email_address: str | None = None) -> None:
-        """Send an invoice to the customer.
-
-        Send an Invoice: PUT /invoice/{id}/:send.
-
-        Args:
-            id: Invoice ID.
-            send_type: How to send the invoice. One of: EMAIL, EHF, AVTALEGIRO, EFAKTURA, VIPPS, PAPER, MANUAL. Required.
-            override_email_address: Send to this address instead of the customer's.
-        """
-        await self._call("invoice.send", locals())
-
-    @operation("invoice.payment")
-    async def payment(
-        self,
-        id: int,
-        *,
-        payment_date: DateLike,
-        payment_type_id: int,
-        paid_amount: float,
-        paid_amount_currency: float | None = None,
-    ) -> m.Invoice:
-        """Register a payment on an invoice; a negative amount reverses one.
-
-        Register an Invoice Payment: PUT /invoice/{id}/:payment.
-
-        Args:
-            id: Invoice ID.
-            payment_date: Payment date. Required.
-            payment_type_id: Payment type (see invoice payment types). Required.
-            paid_amount: Amount paid, in the payment type's currency. Required.
-            paid_amount_currency: Amount paid in the invoice's currency.
-        """
-        result: m.Invoice = await self._call("invoice.payment", locals())
-        return result
-
-    @operation("invoice.credit_note")
-    async def credit_note(
-        self,
-        id: int,
-        *,
-        date: DateLike,
-        comment: str | None = None,
-        credit_note_email: str | None = None,
-        send_to_customer: bool | None = None,
-        send_type: str | None = None,
-    ) -> m.Invoice:
-        """Create a credit note that reverses the invoice.
-
-        Create a Credit Note: PUT /invoice/{id}/:createCreditNote.
-
-        Args:
-            id: Invoice ID.
-            date: Credit note date. Required.
-            comment: Comment.
-            credit_note_email: Send the credit note to this address.
-            send_to_customer: Send the credit note to the customer.
-            send_type: How to send the credit note. One of: EMAIL, EHF, EFAKTURA, AVTALEGIRO, VIPPS, PAPER, MANUAL, DIRECT, AUTOINVOICE_EHF_OUTBOUND, AUTOINVOICE_EHF_INCOMING, PEPPOL_EHF_INCOMING.
-        """
-        result: m.Invoice = await self._call("invoice.credit_note", locals())
-        return result
-
-    @operation("invoice.pdf")
-    async def pdf(self, invoice_id: int, *, download: bool | None = None) -> bytes:
-        """The invoice document as PDF bytes.
-
-        Download an Invoice PDF: GET /invoice/{invoiceId}/pdf.
-
-        Args:
-            invoice_id: Invoice ID.
-            download: Serve as an attachment.
-        """
-        result: bytes = await self._call("invoice.pdf", locals())
         return result
 
 
@@ -5472,6 +6031,41 @@ class AsyncLedgerAccounts(AsyncResource):
             id: Element ID.
         """
         await self._call("ledger_account.delete", locals())
+
+    @operation("ledger_account.create_many")
+    async def create_many(self, body: Sequence[m.Account | Mapping[str, Any]]) -> list[m.Account]:
+        """Create many ledger accounts, sent in chunks; reports exactly which items failed and why.
+
+        Create Ledger Accounts: POST /ledger/account/list.
+
+        Args:
+            body: the Account to send, as a model or a dict with API field names.
+        """
+        result: list[m.Account] = await self._call("ledger_account.create_many", locals())
+        return result
+
+    @operation("ledger_account.update_many")
+    async def update_many(self, body: Sequence[m.Account | Mapping[str, Any]]) -> list[m.Account]:
+        """Update many ledger accounts (each with id and version), sent in chunks.
+
+        Update Ledger Accounts: PUT /ledger/account/list.
+
+        Args:
+            body: the Account to send, as a model or a dict with API field names.
+        """
+        result: list[m.Account] = await self._call("ledger_account.update_many", locals())
+        return result
+
+    @operation("ledger_account.delete_many")
+    async def delete_many(self, *, ids: IdList) -> None:
+        """Delete many ledger accounts by id, all or none.
+
+        Delete Ledger Accounts: DELETE /ledger/account/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        await self._call("ledger_account.delete_many", locals())
 
 
 class AsyncVatTypes(AsyncResource):
@@ -6039,6 +6633,18 @@ class AsyncActivities(AsyncResource):
         result: AsyncPaginator[m.Activity] = self._call("activity.search", locals())
         return result
 
+    @operation("activity.create_many")
+    async def create_many(self, body: Sequence[m.Activity | Mapping[str, Any]]) -> list[m.Activity]:
+        """Create many activities, sent in chunks; reports exactly which items failed and why.
+
+        Create Activities: POST /activity/list.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: list[m.Activity] = await self._call("activity.create_many", locals())
+        return result
+
 
 class AsyncVouchers(AsyncResource):
     """Vouchers: Make group Ledger Vouchers."""
@@ -6149,6 +6755,24 @@ class AsyncVouchers(AsyncResource):
         result: m.Voucher = await self._call("voucher.reverse", locals())
         return result
 
+    @operation("voucher.update_many")
+    async def update_many(
+        self,
+        body: Sequence[m.Voucher | Mapping[str, Any]],
+        *,
+        send_to_ledger: bool | None = None,
+    ) -> list[m.Voucher]:
+        """Update many ledger vouchers (each with id and version), sent in chunks.
+
+        Update Ledger Vouchers: PUT /ledger/voucher/list.
+
+        Args:
+            body: the Voucher to send, as a model or a dict with API field names.
+            send_to_ledger: Send the voucher to the ledger (numbered, in the books); false keeps it as a draft.
+        """
+        result: list[m.Voucher] = await self._call("voucher.update_many", locals())
+        return result
+
 
 class AsyncPaymentTypesOut(AsyncResource):
     """Payment types out: Make group Ledger Payment Types Out."""
@@ -6234,6 +6858,32 @@ class AsyncPaymentTypesOut(AsyncResource):
             id: Element ID.
         """
         await self._call("payment_type_out.delete", locals())
+
+    @operation("payment_type_out.create_many")
+    async def create_many(self, body: Sequence[m.PaymentTypeOut | Mapping[str, Any]]) -> list[m.PaymentTypeOut]:
+        """Create many payment types out, sent in chunks; reports exactly which items failed and why.
+
+        Create Payment Types Out: POST /ledger/paymentTypeOut/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: list[m.PaymentTypeOut] = await self._call("payment_type_out.create_many", locals())
+        return result
+
+    @operation("payment_type_out.update_many")
+    async def update_many(self, body: Sequence[m.PaymentTypeOut | Mapping[str, Any]]) -> list[m.PaymentTypeOut]:
+        """Update many payment types out (each with id and version), sent in chunks.
+
+        Update Payment Types Out: PUT /ledger/paymentTypeOut/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the PaymentTypeOut to send, as a model or a dict with API field names.
+        """
+        result: list[m.PaymentTypeOut] = await self._call("payment_type_out.update_many", locals())
+        return result
 
 
 class AsyncHistoricalVouchers(AsyncResource):
@@ -6383,6 +7033,44 @@ class AsyncProjects(AsyncResource):
         """
         await self._call("project.delete", locals())
 
+    @operation("project.create_many")
+    async def create_many(self, body: Sequence[m.Project | Mapping[str, Any]]) -> list[m.Project]:
+        """Create many projects, sent in chunks; reports exactly which items failed and why.
+
+        Create Projects: POST /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: list[m.Project] = await self._call("project.create_many", locals())
+        return result
+
+    @operation("project.update_many")
+    async def update_many(self, body: Sequence[m.Project | Mapping[str, Any]]) -> list[m.Project]:
+        """Update many projects (each with id and version), sent in chunks.
+
+        Update Projects: PUT /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            body: the Project to send, as a model or a dict with API field names.
+        """
+        result: list[m.Project] = await self._call("project.update_many", locals())
+        return result
+
+    @operation("project.delete_many")
+    async def delete_many(self, *, ids: IdList) -> None:
+        """Delete many projects by id, all or none.
+
+        Delete Projects: DELETE /project/list.
+        Marked [BETA] in the official API.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        await self._call("project.delete_many", locals())
+
 
 class AsyncProjectActivities(AsyncResource):
     """Project activities: Make group Project Activities."""
@@ -6422,6 +7110,17 @@ class AsyncProjectActivities(AsyncResource):
             id: Element ID.
         """
         await self._call("project_activity.delete", locals())
+
+    @operation("project_activity.delete_many")
+    async def delete_many(self, *, ids: IdList) -> None:
+        """Delete many project activities by id, all or none.
+
+        Delete Project Activities: DELETE /project/projectActivity/list.
+
+        Args:
+            ids: IDs of the elements to delete. Required.
+        """
+        await self._call("project_activity.delete_many", locals())
 
 
 class AsyncEmployees(AsyncResource):
@@ -6597,6 +7296,30 @@ class AsyncTimesheetEntries(AsyncResource):
             version: Number of the version the deletion is based on.
         """
         await self._call("timesheet_entry.delete", locals())
+
+    @operation("timesheet_entry.create_many")
+    async def create_many(self, body: Sequence[m.TimesheetEntry | Mapping[str, Any]]) -> list[m.TimesheetEntry]:
+        """Create many timesheet entries, sent in chunks; reports exactly which items failed and why.
+
+        Create Timesheet Entries: POST /timesheet/entry/list.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: list[m.TimesheetEntry] = await self._call("timesheet_entry.create_many", locals())
+        return result
+
+    @operation("timesheet_entry.update_many")
+    async def update_many(self, body: Sequence[m.TimesheetEntry | Mapping[str, Any]]) -> list[m.TimesheetEntry]:
+        """Update many timesheet entries (each with id and version), sent in chunks.
+
+        Update Timesheet Entries: PUT /timesheet/entry/list.
+
+        Args:
+            body: the TimesheetEntry to send, as a model or a dict with API field names.
+        """
+        result: list[m.TimesheetEntry] = await self._call("timesheet_entry.update_many", locals())
+        return result
 
 
 class AsyncTimeClocks(AsyncResource):
@@ -7388,21 +8111,21 @@ class AsyncResources:
     customers: AsyncCustomers
     customer_categories: AsyncCustomerCategories
     products: AsyncProducts
-    product_prices: AsyncProductPrices
     product_groups: AsyncProductGroups
     product_group_relations: AsyncProductGroupRelations
     product_units: AsyncProductUnits
-    product_unit_masters: AsyncProductUnitMasters
-    external_products: AsyncExternalProducts
     supplier_products: AsyncSupplierProducts
     product_inventory_locations: AsyncProductInventoryLocations
-    logistics_settings: AsyncLogisticsSettings
     suppliers: AsyncSuppliers
+    product_prices: AsyncProductPrices
+    product_unit_masters: AsyncProductUnitMasters
+    external_products: AsyncExternalProducts
+    logistics_settings: AsyncLogisticsSettings
     inventories: AsyncInventories
     orders: AsyncOrders
+    invoices: AsyncInvoices
     order_groups: AsyncOrderGroups
     order_lines: AsyncOrderLines
-    invoices: AsyncInvoices
     invoice_details: AsyncInvoiceDetails
     invoice_payment_types: AsyncInvoicePaymentTypes
     ledger_accounts: AsyncLedgerAccounts
@@ -7441,21 +8164,21 @@ class AsyncResources:
         self.customers = AsyncCustomers(client)
         self.customer_categories = AsyncCustomerCategories(client)
         self.products = AsyncProducts(client)
-        self.product_prices = AsyncProductPrices(client)
         self.product_groups = AsyncProductGroups(client)
         self.product_group_relations = AsyncProductGroupRelations(client)
         self.product_units = AsyncProductUnits(client)
-        self.product_unit_masters = AsyncProductUnitMasters(client)
-        self.external_products = AsyncExternalProducts(client)
         self.supplier_products = AsyncSupplierProducts(client)
         self.product_inventory_locations = AsyncProductInventoryLocations(client)
-        self.logistics_settings = AsyncLogisticsSettings(client)
         self.suppliers = AsyncSuppliers(client)
+        self.product_prices = AsyncProductPrices(client)
+        self.product_unit_masters = AsyncProductUnitMasters(client)
+        self.external_products = AsyncExternalProducts(client)
+        self.logistics_settings = AsyncLogisticsSettings(client)
         self.inventories = AsyncInventories(client)
         self.orders = AsyncOrders(client)
+        self.invoices = AsyncInvoices(client)
         self.order_groups = AsyncOrderGroups(client)
         self.order_lines = AsyncOrderLines(client)
-        self.invoices = AsyncInvoices(client)
         self.invoice_details = AsyncInvoiceDetails(client)
         self.invoice_payment_types = AsyncInvoicePaymentTypes(client)
         self.ledger_accounts = AsyncLedgerAccounts(client)

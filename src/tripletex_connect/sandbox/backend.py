@@ -21,6 +21,7 @@ from .faults import Faults, When
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, parse_scope
 from .render import Tree, check_fields, parse_fields
+from .rules.batch import is_list_operation, run_list
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
 from .spec_paths import SPEC_VERSION
@@ -220,6 +221,13 @@ class Backend:
             answer = changes.conditional(envelope, request.headers.get("if-none-match"))
             return Reply(304) if answer is None else Reply(200, answer)
         params = check_param_types(op, params)
+        if is_list_operation(op) and op.key not in self.actions:
+            written = run_list(self, tx, ctx, op, params, _json(request, op), tree)
+            if written is None:
+                return Reply(204)
+            return Reply(201 if op.method == "POST" else 200, {
+                "fullResultSize": len(written), "from": 0, "count": len(written), "versionDigest": None,
+                "values": written})
         action = self.actions.get(op.key)
         if action is not None:
             result = action(self, tx, ctx, op, values, params, _payload(request, op))
@@ -258,13 +266,6 @@ class Backend:
 
     def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any, tree: Tree) -> Reply:
         render = self.engine.renderer(tx, ctx).render
-        if op.body_is_list:
-            if not isinstance(body, list):
-                raise invalid([(None, "Forventet en liste.")], code=16000)
-            rows = [self.engine.create(tx, ctx, model, item) for item in body]
-            values = [render(model, r.full(), tree) for r in rows]
-            return Reply(201, {"fullResultSize": len(values), "from": 0, "count": len(values),
-                               "versionDigest": None, "values": values})
         row = self.engine.create(tx, ctx, model, body)
         return Reply(201, {"value": render(model, row.full(), tree)})
 
@@ -272,13 +273,6 @@ class Backend:
         self, tx: Tx, ctx: Ctx, op: Operation, model: str, ids: dict[str, int], body: Any, tree: Tree
     ) -> Reply:
         render = self.engine.renderer(tx, ctx).render
-        if op.body_is_list:
-            if not isinstance(body, list):
-                raise invalid([(None, "Forventet en liste.")], code=16000)
-            rows = [self.engine.update(tx, ctx, model, _body_id(item), item) for item in body]
-            values = [render(model, r.full(), tree) for r in rows]
-            return Reply(200, {"fullResultSize": len(values), "from": 0, "count": len(values),
-                               "versionDigest": None, "values": values})
         if "id" in ids:
             target = ids["id"]
         elif isinstance(body, dict) and "id" in body:
