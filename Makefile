@@ -32,6 +32,8 @@ generate: $(STAMP)
 	$(BIN)/python scripts/generate_models.py
 	$(BIN)/python scripts/generate_resources.py
 	$(BIN)/python scripts/generate_docs.py
+	$(BIN)/python scripts/derive_spec.py
+	$(BIN)/python scripts/generate_spec_paths.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

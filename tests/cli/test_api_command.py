@@ -10,10 +10,13 @@ import pytest
 import respx
 
 from tripletex_connect.cli.api_cmd import write_answer
-from tripletex_connect.cli.errors import CliUsageError
+from tripletex_connect.cli.errors import EXIT_OUTCOME_UNKNOWN, CliUsageError
 from tripletex_connect.cli.output import Writer
+from tripletex_connect.core.errors import OUTCOME_UNKNOWN_ADVICE
+from tripletex_connect.sandbox import SandboxCompany
 
 from .mock_api import Invoke, customer, list_envelope, sent_json
+from .sandbox_cli import first_id, ttx_json
 
 
 def test_get_with_query_parameters_prints_the_answer_as_received(api: respx.MockRouter, ttx: Invoke) -> None:
@@ -112,6 +115,31 @@ def test_an_error_answer_exits_1_with_the_request_id(api: respx.MockRouter, ttx:
     )
     result = ttx("api", "GET", "/customer/9")
     assert result.exit_code == 1 and "req-raw-404" in result.stderr
+
+
+def test_a_post_whose_answer_was_lost_exits_3_saying_it_may_have_been_written(
+    api: respx.MockRouter, ttx: Invoke
+) -> None:
+    route = api.post("/customer").respond(503, headers={"x-tlx-request-id": "req-lost"})
+    result = ttx("api", "POST", "/customer", "-d", '{"name": "Kanskje AS"}')
+    assert result.exit_code == EXIT_OUTCOME_UNKNOWN == 3
+    assert OUTCOME_UNKNOWN_ADVICE in result.stderr and "req-lost" in result.stderr and "POST" in result.stderr
+    assert "Kanskje" not in result.stderr and "unexpected" not in result.stderr
+    assert route.call_count == 1
+
+
+def test_a_versioned_update_whose_answer_was_lost_after_the_write_succeeds_on_the_cli(
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    created = ttx_json(tripletex_sandbox, ["customers", "create", "--set", "name=Telefon AS"])
+    customer_id = first_id(created.stdout)
+    tripletex_sandbox.inject("503,method=PUT,path=/customer/*,when=after")
+    result = ttx_json(
+        tripletex_sandbox, ["customers", "update", str(customer_id), "--set", "version=0", "--set", "phoneNumber=123"]
+    )
+    assert result.exit_code == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["version"], answer["phoneNumber"]) == (1, "123")
 
 
 def test_a_header_that_cannot_be_sent_is_a_usage_error(api: respx.MockRouter, ttx: Invoke) -> None:

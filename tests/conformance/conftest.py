@@ -15,7 +15,7 @@ from .openapi import RecordingTransport, openapi
 
 @pytest.fixture
 def recorded(tripletex_sandbox: SandboxCompany) -> Iterator[tuple[Tripletex, RecordingTransport]]:
-    """A client on a fresh sandbox company and the recorder of its traffic; skips when the spec is absent."""
+    """A client on a fresh sandbox company and the recorder of its traffic (the validator is built first)."""
     openapi()
     recorder = RecordingTransport()
     tx = Tripletex(tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token,

@@ -92,7 +92,7 @@ def test_a_failing_step_exits_1_with_the_api_error_and_no_secrets(
             params: {id: 424242}
         """)))
     assert result.exit_code == 1
-    assert "Error: step 'lookup' (customer.get): 404 (code 6000" in result.stderr
+    assert "scenario0.yaml:3: step 'lookup' (customer.get): 404 (code 6000" in result.stderr
     assert "request id" in result.stderr.lower()
     for secret in (tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token):
         assert secret not in result.stderr + result.stdout

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tripletex_connect.scenario.errors import ExpressionError
 from tripletex_connect.scenario.expressions import Context, Undefined, render
+from tripletex_connect.scenario.limits import LimitError, Limits
 
 STEPS = {
     "find": {"values": [{"id": 4, "amount": 100.125, "name": "Acme"}, {"id": 9, "amount": 0.5, "name": "Bolt"}],
@@ -57,7 +59,7 @@ def test_snake_case_names_reach_camel_case_fields() -> None:
 @pytest.mark.parametrize(("template", "expected"), [
     ("{{ today() }}", "2026-11-25"),
     ("{{ today }}", "2026-11-25"),
-    ("{{ now() }}", "2026-11-25T09:30:00+00:00"),
+    ("{{ now() }}", "2026-11-25T10:30:00+01:00"),
     ("{{ add_days(vars.date, 7) }}", "2026-12-02"),
     ("{{ add_days('2026-03-01', -1) }}", "2026-02-28"),
     ("{{ add_months('2026-01-31', 1) }}", "2026-02-28"),
@@ -122,3 +124,62 @@ def test_attribute_lookup_never_reaches_python_objects() -> None:
     assert render("{{ steps.find.values }}", ctx()) == STEPS["find"]["values"]
     with pytest.raises(Undefined):
         render("{{ steps.order.items }}", ctx())
+
+
+@pytest.mark.parametrize("template", [
+    "{{ 200000000 * [0] }}",
+    "{{ [0] * 200000000 }}",
+    "{{ 'ab' * 600000 }}",
+    "{{ 600000 * 'ab' }}",
+    "{{ [[0] * 1000] * 2000 }}",
+    "{{ replace('x' * 10000, '', 'y' * 20000) }}",
+    "{{ join(['y' * 900000, 'z' * 900000], '') }}",
+    "{{ ('a' * 900000) + ('b' * 900000) }}",
+    "{{ format_date('2026-01-01', '%Y' * 1000) }}",
+])
+def test_an_expression_cannot_build_a_value_beyond_the_size_limit(template: str) -> None:
+    with pytest.raises(LimitError, match="limit"):
+        render(template, ctx())
+
+
+def test_percent_formatting_of_text_is_refused_but_modulo_of_numbers_works() -> None:
+    with pytest.raises(LimitError, match="% formatting"):
+        render("{{ '%.999999999f' % 1.0 }}", ctx())
+    assert render("{{ 7 % 3 }}", ctx()) == 1
+
+
+def test_a_deeply_nested_expression_is_refused_not_a_recursion_error() -> None:
+    with pytest.raises(LimitError, match="nested too deeply"):
+        render("{{ " + "+".join(["1"] * 999) + " }}", ctx())
+    assert render("{{ " + " + ".join(["1"] * 20) + " }}", ctx()) == 20
+
+
+def test_each_evaluation_has_a_step_budget() -> None:
+    small = Context(ctx().names, limits=Limits(max_steps=500))
+    big = {"xs": list(range(200))}
+    assert render("{{ sum(xs) }}", small.child(**big)) == sum(range(200))
+    with pytest.raises(LimitError, match="too much work"):
+        render("{{ sum(xs) + sum(xs) + sum(xs) }}", small.child(**big))
+
+
+def test_text_joined_from_many_expressions_is_bounded_too() -> None:
+    small = Context(ctx().names, limits=Limits(max_size=100))
+    with pytest.raises(LimitError):
+        render("{{ vars.name }}" * 40, small)
+
+
+@pytest.mark.parametrize(("template", "expected"), [
+    ("{{ today() }}", "2026-11-26"),
+    ("{{ now() }}", "2026-11-26T00:30:00+01:00"),
+    ("{{ date(now()) }}", "2026-11-26"),
+    ("{{ add_days('2026-11-25T23:30:00+00:00', 0) }}", "2026-11-26"),
+])
+def test_dates_are_oslo_dates_whatever_the_machine_zone(template: str, expected: Any) -> None:
+    late_utc = Context(ctx().names, lambda: dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC))
+    assert render(template, late_utc) == expected
+
+
+def test_a_context_may_use_another_time_zone() -> None:
+    late_utc = Context(ctx().names, lambda: dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC),
+                       tz=ZoneInfo("America/New_York"))
+    assert render("{{ today() }}", late_utc) == "2026-11-25"

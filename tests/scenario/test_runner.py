@@ -163,7 +163,7 @@ def test_on_error_stop_ends_the_run_with_the_api_error(
     result = run(scenario(FAILING.format(on_error="stop")), tripletex_sandbox)
     error = result.last.error or ""
     assert not result.ok and result.last.status == "failed"
-    assert error.startswith("step 'get' (customer.create): 422")
+    assert error.split(": ", 1)[1].startswith("step 'get' (customer.create): 422")
     assert "name" in error and "request id" in error.lower()
     assert result.step("after").status == "not-run"
     assert [c.name for c in tripletex_sandbox.client.customers.search()] == []
@@ -181,7 +181,10 @@ def test_an_undefined_reference_at_run_time_names_the_step_and_expression(
             module: customer.get
             params: {id: "{{ steps.find.first.id }}"}
         """), tripletex_sandbox)
-    assert result.last.error == (
+    assert result.last.error is not None
+    location, message = result.last.error.split(": ", 1)
+    assert location.endswith("scenario0.yaml:7")  # file and line of the expression
+    assert message == (
         "step 'get' (customer.get): params: {{ steps.find.first.id }}: "
         "steps.find.first is null (a skipped step, or a missing value), so it has no 'id'"
     )

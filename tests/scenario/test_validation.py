@@ -217,7 +217,7 @@ def test_structure_mistakes_are_reported_with_the_rest(scenario_file: Callable[[
         steps:
           - id: 1bad
             module: customer.search
-            on_error: ignore
+            on_error: ignor
           - module: customer.search
             body: {name: x}
             limit: -1
@@ -225,7 +225,8 @@ def test_structure_mistakes_are_reported_with_the_rest(scenario_file: Callable[[
     assert found == [
         "2: unknown key 'stepz' in the scenario (did you mean 'steps'?)",
         "4: a step needs an `id` of letters, digits and _ (starting with a letter), got '1bad'",
-        "6: `on_error` must be stop or continue, got 'ignore'",
+        "6: `on_error` must be stop, ignore (or continue), break, {resume: {value: ...}} or "
+        "{retry: {times: 3, backoff: 10s}}, got 'ignor' (did you mean 'ignore'?)",
         "7: a step needs an `id` of letters, digits and _ (starting with a letter), got None",
         "8: step '#1': customer.search takes no body",
         "9: step '#1': `limit` must be a count, not -1",

@@ -8,11 +8,13 @@ import traceback
 
 import typer
 
-from ..core.errors import ConfigurationError, ParameterError, TripletexError
+from ..core.errors import ConfigurationError, OutcomeUnknownError, ParameterError, TripletexError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+# A write was sent and its answer lost: it may have been applied. Scripts must check, never blindly resend.
+EXIT_OUTCOME_UNKNOWN = 3
 
 
 class CliUsageError(Exception):
@@ -24,9 +26,11 @@ class CliFailure(Exception):
 
 
 def exit_code_for(exc: BaseException) -> int:
-    """The exit code for an error: 2 for usage and configuration mistakes, 1 for API and transport errors."""
+    """The exit code: 2 for usage and configuration mistakes, 3 when a write's outcome is unknown, else 1."""
     if isinstance(exc, CliUsageError | ConfigurationError | ParameterError):
         return EXIT_USAGE
+    if isinstance(exc, OutcomeUnknownError):
+        return EXIT_OUTCOME_UNKNOWN
     return EXIT_FAILURE
 
 

@@ -14,6 +14,7 @@ from ..sandbox import defaults
 
 if TYPE_CHECKING:
     from ..sandbox.faults import Fault
+    from ..sandbox.ratelimit import RateLimit, Scope
     from ..sandbox.server import Sandbox
 
 app = typer.Typer(help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False)
@@ -82,8 +83,13 @@ def serve(
         str | None, typer.Option("--employee-token", envvar=defaults.ENV_EMPLOYEE, help="Employee token.")
     ] = None,
     rate_limit: Annotated[
-        int, typer.Option("--rate-limit", min=1, help="Requests per minute per session.")
-    ] = defaults.RATE_LIMIT,
+        str, typer.Option("--rate-limit", metavar="N/PERIOD", help="Requests per period per employee and "
+                          "consumer token, e.g. 100/60s, 100/m, 5000/1h (a bare N is per minute).")
+    ] = str(defaults.RATE_LIMIT),
+    rate_limit_scope: Annotated[
+        str, typer.Option("--rate-limit-scope", metavar="credential|company", help="One bucket per employee and "
+                          "consumer token (`credential`), or one per company it acts for (`company`).")
+    ] = "credential",
     without_module: Annotated[
         list[str] | None,
         typer.Option("--without-module", metavar="MODULE", help="Serve companies without a module: `logistics` "
@@ -105,10 +111,29 @@ def serve(
         raise typer.BadParameter("give --db or --memory, not both", param_hint="--memory")
     sandbox = Sandbox(
         seed=seed, db=db if db is not None else (None if memory else default_db_path()), memory=memory, host=host,
-        port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=rate_limit,
+        port=port, consumer_token=consumer_token, employee_token=employee_token, rate_limit=_rate(rate_limit),
+        rate_limit_scope=_scope(rate_limit_scope),
         modules_off=_modules_off(without_module or ()), faults=parse_faults(fault or ()),
     )
     _serve_until_stopped(sandbox)
+
+
+def _rate(text: str) -> RateLimit:
+    from ..sandbox.ratelimit import parse_rate_limit
+
+    try:
+        return parse_rate_limit(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--rate-limit") from None
+
+
+def _scope(text: str) -> Scope:
+    from ..sandbox.ratelimit import parse_scope
+
+    try:
+        return parse_scope(text)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--rate-limit-scope") from None
 
 
 def _modules_off(names: Iterable[str]) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ The scenario package loads only when one of these commands runs, so `ttx --help`
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from .state import state_of
 
 if TYPE_CHECKING:
     from ..client import Tripletex
+    from ..runtime.store import Incomplete, RunStore
     from ..scenario import Scenario, ScenarioResult, Step, StepResult
 
 app = typer.Typer(
@@ -90,18 +92,154 @@ def history_command(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Only runs of this scenario.")] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="The last N runs.")] = 20,
+    failed: Annotated[bool, typer.Option("--failed", help="Only runs that failed, broke or were cut off.")] = False,
+    run_id: Annotated[
+        int | None, typer.Option("--run", metavar="ID", help="One run: every step and each item's error.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Runs started since a date, a time or a span "
+                                 "back from now: 2026-11-01, 2026-11-01T08:00, 24h, 7d.")
+    ] = None,
+    db: Annotated[Path | None, typer.Option("--db", metavar="FILE", help="The store (default: the user's).")] = None,
     output: OutputOption = None,
 ) -> None:
     """Show past runs: when, which scenario, trigger item, status, step counts and error."""
-    from ..scenario.history import History
-    from ..scenario.storage import data_dir
-
-    records = History(data_dir() / "scenario-history.jsonl").read(name, limit=limit)
+    store = _store(db)
     writer = state_of(ctx).writer(output)
+    if run_id is not None:
+        _show_run(store, run_id, writer)
+        return
+    records = store.history(name, failed=failed, since=_since(since), limit=limit)
     if writer.fmt == "table":
-        writer.table([_history_row(r) for r in records], ["started", "scenario", "status", "trigger", "steps", "error"])
+        writer.table([_history_row(r) for r in records],
+                     ["id", "started", "scenario", "status", "trigger", "steps", "error"])
     else:
         writer.many([records])
+
+
+def _show_run(store: RunStore, run_id: int, writer: Writer) -> None:
+    run = store.run(run_id)
+    if run is None:
+        raise CliUsageError(f"no run {run_id} in {store.path}")
+    if writer.fmt != "table":
+        writer.one(run)
+        return
+    typer.echo(f"run {run['id']}: {run['scenario']} {run['status']}, started {run['started']}"
+               + (f", {run['seconds']:.1f} s" if run["seconds"] is not None else "")
+               + (f"\nerror: {run['error']}" if run["error"] else ""))
+    writer.table(run["steps"], ["step", "module", "status", "runs", "skipped", "errors", "error"])
+    if run["items"]:
+        writer.table(run["items"], ["step", "item", "status", "code", "error", "request_id"])
+
+
+def _since(text: str | None) -> dt.datetime | None:
+    if text is None:
+        return None
+    from ..scenario.schedule import DEFAULT_TIMEZONE
+    from ..scenario.triggers import parse_duration
+
+    try:
+        return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=parse_duration(text))
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise CliUsageError(f"--since {text!r}: expected a date (2026-11-01), a time (2026-11-01T08:00) or a "
+                            "span such as 24h or 7d") from None
+    if moment.tzinfo is None:  # a date or time without a zone is Tripletex's: Oslo
+        from zoneinfo import ZoneInfo
+
+        moment = moment.replace(tzinfo=ZoneInfo(DEFAULT_TIMEZONE))
+    return moment
+
+
+def _store(db: Path | None = None) -> RunStore:
+    from ..runtime import RunStore
+
+    return RunStore(db) if db else RunStore()
+
+
+incomplete_app = typer.Typer(
+    name="incomplete", help="Runs that broke or were cut off: list, show, resume from where they stopped, discard.",
+    no_args_is_help=True, add_completion=False, context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(incomplete_app, name="incomplete")
+DbOption = Annotated[Path | None, typer.Option("--db", metavar="FILE", help="The store (default: the user's).")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The incomplete execution's id (see `list`).")]
+
+
+@incomplete_app.command("list")
+def incomplete_list(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Only this scenario's.")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Resolved and discarded ones too.")] = False,
+    db: DbOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Incomplete executions: scenario, run, failing step, error, attempts and the next automatic retry."""
+    from dataclasses import asdict
+
+    rows = [asdict(i) for i in _store(db).incomplete(None if every else "open", name)]
+    writer = state_of(ctx).writer(output)
+    if writer.fmt == "table":
+        writer.table(rows, ["id", "scenario", "run_id", "state", "step", "error", "attempts", "next_retry"])
+    else:
+        writer.many([rows])
+
+
+@incomplete_app.command("show")
+def incomplete_show(ctx: typer.Context, incomplete_id: IdArg, db: DbOption = None, output: OutputOption = None) -> None:
+    """One incomplete execution with its checkpoint (the completed steps' results) and its run."""
+    from dataclasses import asdict
+
+    store = _store(db)
+    item = _incomplete(store, incomplete_id)
+    state_of(ctx).writer(output).one({**asdict(item), "run": store.run(item.run_id) if item.run_id else None})
+
+
+@incomplete_app.command("resume")
+def incomplete_resume(ctx: typer.Context, incomplete_id: IdArg, db: DbOption = None) -> None:
+    """Run it again from the failing step (completed writes are not repeated); exit 1 if it fails again."""
+    from ..runtime import incomplete
+    from ..scenario import ScenarioError, load_scenario
+
+    store = _store(db)
+    item = _incomplete(store, incomplete_id)
+    if item.state != "open":
+        raise CliUsageError(f"incomplete execution {incomplete_id} is {item.state}")
+    if not item.file or not Path(item.file).exists():
+        raise CliUsageError(f"the scenario file of incomplete execution {incomplete_id} is gone: {item.file}")
+    try:
+        scenario = load_scenario(item.file)
+    except ScenarioError as exc:
+        _report_problems(exc)
+    outcome = incomplete.resume(store, item, scenario, _client(ctx, scenario), lambda: dt.datetime.now().astimezone())
+    if not outcome.ok:
+        typer.echo(f"Error: {outcome.error}", err=True)
+        raise typer.Exit(EXIT_FAILURE)
+    typer.echo(f"incomplete execution {incomplete_id} resumed: {outcome.status}", err=True)
+
+
+@incomplete_app.command("discard")
+def incomplete_discard(incomplete_id: IdArg, db: DbOption = None) -> None:
+    """Give it up: it is no longer retried (its history stays)."""
+    from ..runtime import incomplete
+
+    store = _store(db)
+    item = _incomplete(store, incomplete_id)
+    try:
+        incomplete.discard(store, item)
+    except ValueError as exc:
+        raise CliUsageError(str(exc)) from None
+    typer.echo(f"incomplete execution {incomplete_id} discarded", err=True)
+
+
+def _incomplete(store: RunStore, incomplete_id: int) -> Incomplete:
+    item = store.get_incomplete(incomplete_id)
+    if item is None:
+        raise CliUsageError(f"no incomplete execution {incomplete_id} in {store.path}")
+    return item
 
 
 def _history_row(record: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +247,8 @@ def _history_row(record: dict[str, Any]) -> dict[str, Any]:
     parts = [f"{sid}:{c.get('runs', 0)}" + (f"/{c['errors']} err" if c.get("errors") else "")
              for sid, c in steps.items()]
     item = record.get("trigger_item")
-    return {**record, "trigger": item.get("id") if isinstance(item, dict) else item, "steps": " ".join(parts)}
+    shown = item.get("id", item.get("due")) if isinstance(item, dict) else item
+    return {**record, "trigger": shown, "steps": " ".join(parts)}
 
 
 def _load(file: Path, pairs: list[str] | None) -> tuple[Scenario, dict[str, Any]]:
@@ -151,7 +290,7 @@ def _run_once(scenario: Scenario, tx: Tripletex, values: dict[str, Any], dry_run
     from ..scenario import ScenarioError, run_scenario
 
     try:
-        result = run_scenario(scenario, tx, vars=values, dry_run=dry_run, on_event=_progress())
+        result = run_scenario(scenario, tx, vars=values, dry_run=dry_run, on_event=_progress(), state=_store())
     except ScenarioError as exc:
         _report_problems(exc)
     if result.note:

@@ -73,6 +73,8 @@ class ValidationMessage:
 
     field: str | None
     message: str
+    path: str | None = None  # the field with list indexes (`postings[0].account.id`)
+    root_id: int | None = None
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}" if self.field else self.message
@@ -243,7 +245,11 @@ def _messages(raw: Any) -> list[ValidationMessage]:
     out = []
     for item in raw:
         if isinstance(item, Mapping):
-            out.append(ValidationMessage(item.get("field"), str(item.get("message") or "")))
+            root, path = item.get("rootId"), item.get("path")
+            out.append(ValidationMessage(
+                item.get("field"), str(item.get("message") or ""), path if isinstance(path, str) else None,
+                root if isinstance(root, int) and not isinstance(root, bool) else None,
+            ))
         elif item is not None:
             out.append(ValidationMessage(None, str(item)))
     return out

@@ -8,6 +8,7 @@ PUTs only when the request provably never reached the server (the connection cou
 from __future__ import annotations
 
 import random as _random
+import socket
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -18,6 +19,23 @@ RETRYABLE_STATUSES = frozenset({502, 503, 504})
 NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 # Errors after the request may have reached the server: safe only for idempotent requests.
 MAYBE_SENT = (httpx.ReadTimeout, httpx.WriteTimeout, httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
+
+
+def is_dns_failure(error: BaseException) -> bool:
+    """Whether a connection failed because the host name does not resolve (retrying will not make it resolve)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, socket.gaierror):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    text = str(error).lower()
+    return any(hint in text for hint in _DNS_HINTS)
+
+
+_DNS_HINTS = ("name or service not known", "nodename nor servname", "getaddrinfo failed",
+              "no address associated with hostname", "temporary failure in name resolution")
 
 
 def is_idempotent(method: str, path: str) -> bool:
@@ -91,6 +109,8 @@ class RetryPolicy:
     def after_error(self, error: Exception, *, idempotent: bool, retries_done: int, elapsed: float) -> Decision:
         """What to do after a transport error (no HTTP answer)."""
         name = type(error).__name__
+        if is_dns_failure(error):
+            return Decision(None, "the host name does not resolve; retrying would not change that")
         if isinstance(error, NEVER_SENT):
             return self._bounded(retries_done, elapsed, self.backoff(retries_done + 1), f"{name} (never sent)")
         if isinstance(error, MAYBE_SENT) and idempotent:

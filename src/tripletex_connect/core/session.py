@@ -20,6 +20,10 @@ import httpx
 from .config import ConnectionSettings
 from .errors import APIError, AuthenticationError, InvalidResponseError, api_error_from_response
 from .redact import Redactor
+from .retry import RETRYABLE_STATUSES
+
+# Answers to :create that the transport waits out and retries like any other: the request was never sent.
+HANDED_BACK = RETRYABLE_STATUSES | {429}
 
 OSLO = ZoneInfo("Europe/Oslo")
 CREATE_PATH = "/token/session/:create"
@@ -160,15 +164,15 @@ class SessionAuth(httpx.Auth):
         self.manager = manager
 
     def _renew(self, stale_marker: int | None) -> Renewal:
-        """Create a session if still needed; False when :create was answered 429 (that answer then ends the flow)."""
+        """Create a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
         yield LOCK
         renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.
         if self.manager.needs_session() or stale_marker == self.manager.token_marker:
             response = yield self.manager.create_request()
-            # A 429 is handed to the transport as the answer, which waits and retries like any 429:
-            # the request itself was never sent.
-            renewed = response.status_code != 429
+            # A 429 or 502/503/504 is handed to the transport as the answer, which waits and retries it
+            # whatever the request's method: the request itself was never sent.
+            renewed = response.status_code not in HANDED_BACK
             if renewed:
                 self.manager.accept(response)
         yield UNLOCK

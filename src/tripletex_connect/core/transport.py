@@ -17,10 +17,19 @@ from urllib.parse import unquote
 import httpx
 
 from .config import ConnectionSettings
-from .errors import APIError, ConnectError, TimeoutError, TransportError, api_error_from_response
+from .errors import (
+    APIError,
+    ConnectError,
+    OutcomeUnknownError,
+    TimeoutError,
+    TransportError,
+    TripletexError,
+    api_error_from_response,
+)
+from .outcome import carries_version, landed, reread_fields, summarize
 from .ratelimit import RateLimit
 from .redact import Redactor, guard
-from .retry import RetryPolicy, is_idempotent
+from .retry import MAYBE_SENT, RetryPolicy, is_dns_failure, is_idempotent
 from .session import Clock, SessionAuth, SessionManager, oslo_now
 
 LOG = logging.getLogger("tripletex_connect.http")
@@ -77,15 +86,32 @@ class _Core:
         )
 
 
+class AnswerLost(Exception):
+    """Internal: a write was sent and its answer lost; carries the error, and what to re-read when it can tell."""
+
+    def __init__(self, error: OutcomeUnknownError, reread: str | None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.reread = reread
+
+
 class _Exchange:
     """One logical request across its attempts: decides retries, logs, and turns answers into results."""
 
-    def __init__(self, core: _Core, request: httpx.Request, idempotent: bool | None) -> None:
+    def __init__(
+        self, core: _Core, request: httpx.Request, idempotent: bool | None, api_path: str,
+        sent: tuple[Mapping[str, Any] | None, Any, Any] = (None, None, None),
+    ) -> None:
         self.core = core
         self.request = request
         self.method = request.method
         self.path = request.url.path
-        self.idempotent = is_idempotent(self.method, self.path) if idempotent is None else idempotent
+        self.api_path = api_path
+        self.params, self.body, self.files = sent
+        # A PUT guarded by `version` is not safe to replay: a replay of a write that landed meets a new version.
+        self.versioned = carries_version(self.method, self.body)
+        replayable = is_idempotent(self.method, self.path) if idempotent is None else idempotent
+        self.idempotent = replayable and not self.versioned
         self.retries = 0
         self.slept = 0.0
         self.active = 0.0
@@ -108,44 +134,98 @@ class _Exchange:
         """Seconds spent so far: attempts as measured plus waits as asked (each counted once, fake sleeps work)."""
         return self.active + self.slept
 
-    def on_response(self, response: httpx.Response) -> float | None:
-        """Seconds to wait before retrying, or None when this answer is final."""
-        core = self.core
-        took = self._attempt_took() * 1000
-        core.rate_limit = RateLimit.from_headers(response.headers, core.clock()) or core.rate_limit
-        request_id = response.headers.get("x-tlx-request-id", "-")
-        core.log.debug(
-            "%s -> %s in %.0f ms (request id %s, attempt %d)",
-            self._where(), response.status_code, took, request_id, self.retries + 1,
-        )
-        decision = core.policy.after_status(
-            response.status_code, response.headers, idempotent=self.idempotent, retries_done=self.retries,
-            elapsed=self.elapsed(),
-        )
-        if decision.wait is None:
-            return None
-        return self._retry(decision.wait, decision.reason)
-
-    def on_error(self, error: httpx.TransportError) -> float:
-        """Seconds to wait before retrying after a transport error; raises our TransportError when giving up."""
-        self._attempt_took()
-        decision = self.core.policy.after_error(
-            error, idempotent=self.idempotent, retries_done=self.retries, elapsed=self.elapsed()
-        )
-        if decision.wait is None:
-            raise self._transport_error(error, decision.reason) from None
-        return self._retry(decision.wait, decision.reason)
-
     def _retry(self, wait: float, reason: str) -> float:
         self.retries += 1
         self.slept += wait
         self.core.log.info("retrying %s in %.2fs: %s (retry %d)", self._where(), wait, reason, self.retries)
         return wait
 
+    def _ours(self, request: httpx.Request | None) -> bool:
+        # An answer or error may belong to the session's :create instead: then ours was never sent.
+        return request is None or request is self.request
+
+    def on_response(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying, or None when this answer is final; raises AnswerLost for a lost write."""
+        core = self.core
+        took = self._attempt_took() * 1000
+        core.rate_limit = RateLimit.from_headers(response.headers, core.clock()) or core.rate_limit
+        request_id = response.headers.get("x-tlx-request-id", "-")
+        ours = self._ours(response.request)
+        core.log.debug(
+            "%s -> %s in %.0f ms (request id %s, attempt %d)",
+            self._where() if ours else "PUT /token/session/:create", response.status_code, took, request_id,
+            self.retries + 1,
+        )
+        decision = core.policy.after_status(
+            response.status_code, response.headers, idempotent=self.idempotent or not ours,
+            retries_done=self.retries, elapsed=self.elapsed(),
+        )
+        if decision.wait is not None:
+            return self._retry(decision.wait, decision.reason)
+        if ours and response.status_code >= 500 and not self.idempotent:
+            self.lost("", response)
+        return None
+
+    def on_error(self, error: httpx.TransportError) -> float:
+        """Seconds to wait before retrying after a transport error; raises our TransportError when giving up."""
+        self._attempt_took()
+        ours = self._ours(_request_of(error))
+        decision = self.core.policy.after_error(
+            error, idempotent=self.idempotent or not ours, retries_done=self.retries, elapsed=self.elapsed()
+        )
+        if decision.wait is not None:
+            return self._retry(decision.wait, decision.reason)
+        if ours and not self.idempotent and isinstance(error, MAYBE_SENT):
+            self.lost(f"{type(error).__name__}: {error or 'no answer'}", None)
+        raise self._transport_error(error, decision.reason) from None
+
+    def lost(self, cause: str, response: httpx.Response | None) -> None:
+        """Raise AnswerLost: the write may have been applied; re-read it when it is a versioned update."""
+        scrub = self.core.redactor.scrub
+        answer = self.error(response) if response is not None else None
+        if answer is not None:
+            cause = f"HTTP {answer.status}: {answer.message}"  # the body was read in full: nothing to close
+        error = OutcomeUnknownError(
+            method=self.method, path=self.path, sent=summarize(self.params, self.body, self.files, scrub),
+            status=answer.status if answer else None, code=answer.code if answer else None,
+            request_id=answer.request_id if answer else None, cause=scrub(cause.splitlines()[0] if cause else ""),
+        )
+        reread = self.api_path if self.versioned and isinstance(self.body, Mapping) else None
+        self.core.log.info("%s: answer lost (%s)%s", self._where(), error.cause,
+                           "; reading the object again to check" if reread else "")
+        raise AnswerLost(error, reread)
+
+    def reread_params(self) -> dict[str, str]:
+        """The query of the re-read: every field that was sent, nested ones included."""
+        assert isinstance(self.body, Mapping)
+        return {"fields": reread_fields(self.body)}
+
+    def checked(self, lost: AnswerLost, answer: httpx.Response | TripletexError) -> httpx.Response:
+        """The re-read answer when it shows the update landed; otherwise the OutcomeUnknownError, explained."""
+        assert isinstance(self.body, Mapping)
+        if isinstance(answer, TripletexError):
+            why = f"reading it again failed too ({self.core.redactor.scrub(str(answer).splitlines()[0])})"
+        else:
+            try:
+                stored = answer.json().get("value")
+            except (ValueError, AttributeError):
+                stored = None
+            why = landed(self.body, stored) or ""
+            if not why:
+                self.core.log.info("%s: the update landed (checked by reading it again)", self._where())
+                return answer
+        error = lost.error
+        error.cause = f"{error.cause}; {why}" if error.cause else why
+        raise error
+
     def _transport_error(self, error: httpx.TransportError, reason: str) -> TransportError:
         scrub = self.core.redactor.scrub
         detail = scrub(str(error) or type(error).__name__)
         host = self.request.url.netloc.decode("ascii", "replace")  # which server did not answer matters here
+        if is_dns_failure(error):
+            name = self.request.url.host
+            message = f"{self._where()}: the host name {name!r} does not resolve ({detail}); check the base URL"
+            return ConnectError(message, method=self.method, path=self.path)
         message = f"{self._where()} to {host} failed: {detail} ({scrub(reason)})"
         cls: type[TransportError] = TransportError
         if isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
@@ -161,12 +241,19 @@ class _Exchange:
         raise self.error(response)
 
     def error(self, response: httpx.Response) -> APIError:
-        """The APIError for an error answer."""
+        """The APIError for an error answer (of the session's :create when that is what failed)."""
         # The server may echo what it was sent (a token in a message): scrub before it becomes an error.
         content = self.core.redactor.scrub(response.content.decode("utf-8", "replace")).encode()
-        return api_error_from_response(
-            response.status_code, content, response.headers, method=self.method, path=self.path
-        )
+        ours = self._ours(response.request)
+        method, path = (self.method, self.path) if ours else ("PUT", response.request.url.path)
+        return api_error_from_response(response.status_code, content, response.headers, method=method, path=path)
+
+
+def _request_of(error: httpx.TransportError) -> httpx.Request | None:
+    try:
+        return error.request
+    except RuntimeError:  # raised before httpx knew the request
+        return None
 
 
 class Transport:
@@ -202,7 +289,20 @@ class Transport:
     ) -> httpx.Response:
         """Send a request to base_url + path with the session, retrying as the rules allow."""
         request = self._core.build(self._client, method, path, params, json, files, headers)
-        exchange = _Exchange(self._core, request, idempotent)
+        exchange = _Exchange(self._core, request, idempotent, path, (params, json, files))
+        try:
+            return self._attempts(exchange, authenticated)
+        except AnswerLost as lost:
+            if lost.reread is None:
+                raise lost.error from None
+            try:
+                answer: httpx.Response | TripletexError = self.send("GET", lost.reread, params=exchange.reread_params())
+            except TripletexError as error:
+                answer = error
+            return exchange.checked(lost, answer)
+
+    def _attempts(self, exchange: _Exchange, authenticated: bool) -> httpx.Response:
+        request = exchange.request
         auth = self._core.auth if authenticated else None
         while True:
             exchange.begin()
@@ -257,7 +357,22 @@ class AsyncTransport:
     ) -> httpx.Response:
         """Send a request to base_url + path with the session, retrying as the rules allow."""
         request = self._core.build(self._client, method, path, params, json, files, headers)
-        exchange = _Exchange(self._core, request, idempotent)
+        exchange = _Exchange(self._core, request, idempotent, path, (params, json, files))
+        try:
+            return await self._attempts(exchange, authenticated)
+        except AnswerLost as lost:
+            if lost.reread is None:
+                raise lost.error from None
+            try:
+                answer: httpx.Response | TripletexError = await self.send(
+                    "GET", lost.reread, params=exchange.reread_params()
+                )
+            except TripletexError as error:
+                answer = error
+            return exchange.checked(lost, answer)
+
+    async def _attempts(self, exchange: _Exchange, authenticated: bool) -> httpx.Response:
+        request = exchange.request
         auth = self._core.auth if authenticated else None
         while True:
             exchange.begin()

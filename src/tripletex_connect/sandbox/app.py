@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,33 +22,44 @@ def _response(reply: Reply) -> Response:
     if reply.body is None:
         return Response(None, reply.status, reply.headers)
     text = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
-    return Response(text, reply.status, reply.headers, media_type="application/json; charset=utf-8")
+    try:
+        content = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in stored text: escaped, the answer stays valid JSON
+        content = json.dumps(reply.body, separators=(",", ":")).encode("ascii")
+    return Response(content, reply.status, reply.headers, media_type="application/json; charset=utf-8")
+
+
+async def _request(http: HttpRequest, path: str) -> Request:
+    return Request(
+        method=http.method,
+        path=path,
+        query=list(http.query_params.multi_items()),
+        headers={k.lower(): v for k, v in http.headers.items()},
+        body=await http.body(),
+    )
 
 
 def create_app(backend: Backend) -> Starlette:
-    """The Starlette app serving `backend` under /v2."""
+    """The Starlette app serving `backend` under /v2; every answer, anywhere, is a Tripletex envelope."""
 
     async def endpoint(http: HttpRequest) -> Response:
-        body = await http.body()
-        request = Request(
-            method=http.method,
-            path="/" + http.path_params["rest"],
-            query=list(http.query_params.multi_items()),
-            headers={k.lower(): v for k, v in http.headers.items()},
-            body=body,
-        )
-        reply = await _in_thread(backend, request)
+        request = await _request(http, "/" + http.path_params["rest"])
+        return _response(await run_in_threadpool(backend.handle, request))
+
+    async def no_route(http: HttpRequest, exc: Exception) -> Response:
+        # Starlette's own 404/405 (a path outside /v2, or a method no route takes) in the envelope too.
+        path = http.url.path
+        inside = path.startswith("/v2/")
+        request = await _request(http, path[len("/v2"):] if inside else path)
+        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside))
         return _response(reply)
 
     from .web import routes as books_page
 
-    app = Starlette(routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS), *books_page(backend)])
+    app = Starlette(
+        routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS), *books_page(backend)],
+        exception_handlers={404: no_route, 405: no_route},
+    )
     app.state.backend = backend
     return app
 
-
-async def _in_thread(backend: Backend, request: Request) -> Any:
-    # SQLite work is blocking: keep it off the event loop so concurrent requests interleave.
-    from starlette.concurrency import run_in_threadpool
-
-    return await run_in_threadpool(backend.handle, request)

@@ -19,13 +19,15 @@ from .engine import Engine, model_of
 from .errors import SandboxError, invalid, not_found
 from .faults import Faults, When
 from .query import check_param_types, sqlite_int
-from .ratelimit import RateLimiter
+from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, parse_scope
 from .render import Tree, check_fields, parse_fields
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
+from .spec_paths import SPEC_VERSION
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
 from .uploads import parse_multipart
+from .validate import bad_text, printable
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
 Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str], Any], Any]
@@ -85,9 +87,9 @@ class Backend:
 
     def __init__(
         self, store: Store, *, base_url: str = "http://127.0.0.1/v2", consumer_token: str = defaults.CONSUMER_TOKEN,
-        clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int = defaults.RATE_LIMIT,
-        rate_period: float = defaults.RATE_PERIOD, monotonic: Callable[[], float] = time.monotonic,
-        modules_off: Iterable[str] = (), webhook_delivery: Mode = "background",
+        clock: Callable[[], dt.datetime] = oslo_now, rate_limit: int | str | RateLimit = defaults.RATE_LIMIT,
+        rate_period: float | None = None, monotonic: Callable[[], float] = time.monotonic,
+        rate_limit_scope: Scope = "credential", modules_off: Iterable[str] = (), webhook_delivery: Mode = "background",
     ) -> None:
         self.store = store
         changes.install(store)
@@ -95,7 +97,9 @@ class Backend:
         self.modules_off = module_fields(modules_off)
         self.engine = Engine(store, base_url)
         self.tenancy = Tenancy(consumer_token, clock)
-        self.limiter = RateLimiter(rate_limit, rate_period, monotonic)
+        rate = parse_rate_limit(rate_limit)
+        self.rate_limit_scope: Scope = parse_scope(rate_limit_scope)
+        self.limiter = RateLimiter(rate.limit, rate_period or rate.period, monotonic)
         self.actions = _actions()
         self.faults = Faults()
 
@@ -128,13 +132,19 @@ class Backend:
             for key in SWITCHABLE.values():
                 set_module(tx, company_id, key, key not in self.modules_off, now)
 
-    def handle(self, request: Request) -> Reply:
-        """Answer one request; every reply carries a request id and the rate-limit headers."""
+    def handle(self, request: Request, *, outside_api: bool = False) -> Reply:
+        """Answer one request; every reply carries a request id and the rate-limit headers.
+
+        `outside_api`: the request went to a path outside /v2 (answered 404 in the envelope all the same).
+        """
         request_id = uuid.uuid4().hex
-        allowed, limits = self.limiter.hit(request.headers.get("authorization", "anonymous"))
+        allowed, limits = self.limiter.hit(self._bucket(request))
         try:
             if not allowed:
                 raise SandboxError(429, 429, "For mange forespørsler. Vent til neste periode.")
+            if outside_api:
+                raise SandboxError(404, 6000, f"Fant ikke {printable(request.path)}.",
+                                   developer_message="the Tripletex API is served under /v2")
             reply = self._dispatch(request)
         except SandboxError as error:
             reply = Reply(error.status, error.envelope(request_id), dict(error.headers))
@@ -145,14 +155,13 @@ class Backend:
         reply.headers["x-tlx-request-id"] = request_id
         return reply
 
+    def _bucket(self, request: Request) -> str:
+        with self.store.read() as tx:
+            return bucket(tx, self.rate_limit_scope, self.tenancy.consumer_token,
+                          request.headers.get("authorization"), request.params())
+
     def _dispatch(self, request: Request) -> Reply:
-        found = routes.match(request.method, request.path)
-        if found is None:
-            raise SandboxError(404, 6000, f"Fant ikke {request.path}.")
-        if found is False:
-            raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {request.path}.")
-        assert not isinstance(found, bool)
-        op, values = found
+        op, values = _route(request)
         company_id: int | None = None
         deliveries: list[webhooks.Delivery] = []
         with self.store.transaction() as tx:
@@ -277,6 +286,24 @@ class Backend:
         return Reply(200, {"value": render(model, row.full(), tree)})
 
 
+def _route(request: Request) -> tuple[Operation, dict[str, str]]:
+    """The served operation of a request, or the error that says why there is none."""
+    found = routes.resolve(request.method, request.path)
+    if isinstance(found, routes.Served):
+        return found.op, found.values
+    shown = printable(request.path)
+    if isinstance(found, routes.NotServed):
+        raise SandboxError(501, 1000, f"{found.method} {found.path} is not served by the local sandbox.",
+                           developer_message="The real Tripletex API has this operation; the sandbox does not "
+                           "model it. See the README's Local sandbox section for what it serves.")
+    if isinstance(found, routes.WrongMethod):
+        raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {shown}.",
+                           developer_message=f"{found.path} takes {', '.join(found.allowed)}",
+                           headers={"Allow": ", ".join(found.allowed)})
+    raise SandboxError(404, 6000, f"Fant ikke {shown}.",
+                       developer_message=f"{shown} is not a path of the Tripletex API {SPEC_VERSION}")
+
+
 def _body_id(body: Any) -> int:
     value = body.get("id") if isinstance(body, dict) else None
     if not isinstance(value, int) or isinstance(value, bool) or value not in INT64:
@@ -309,11 +336,20 @@ def _json(request: Request, op: Operation) -> Any:
     if not request.body.strip():
         raise invalid([(None, "Forespørselen mangler innhold.")])
     try:
-        return json.loads(request.body)
+        body = json.loads(request.body, parse_constant=_no_constant)
     except ValueError as error:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message=str(error)) from None
     except RecursionError:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message="nested too deeply") from None
+    problems = bad_text(body)
+    if problems:
+        raise invalid(problems)
+    return body
+
+
+def _no_constant(name: str) -> Any:
+    # Python reads NaN and Infinity; JSON has no such numbers and neither has Tripletex.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _whoami(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:

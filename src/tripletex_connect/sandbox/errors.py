@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -13,6 +14,19 @@ BAD_EMAIL = "Ugyldig e-postadresse."
 BAD_CHOICE = "Ugyldig verdi."
 IN_USE = "Nummeret er i bruk."
 NOT_NULL = "Kan ikke være null."
+BAD_TEXT = "Teksten inneholder ugyldige tegn."
+OUT_OF_RANGE = "Verdien er utenfor gyldig område."
+# Field validation: what every published real 422 of a refused field says (see tripletex-behaviour.md).
+VALIDATION = 18000
+VALIDATION_ERROR = "VALIDATION_ERROR"
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def validation_message(where: str | None, message: str) -> dict[str, Any]:
+    """One validation message as the real API writes it: `field` without list indexes, `path` with them."""
+    field = _INDEX.sub("", where).lstrip(".") if where else where
+    path = where if where and where != field else None
+    return {"field": field, "message": message, "path": path, "rootId": None}
 
 
 class SandboxError(Exception):
@@ -38,14 +52,15 @@ class SandboxError(Exception):
             "message": self.message,
             "link": "https://tripletex.no/v2-docs/",
             "developerMessage": self.developer_message,
-            "validationMessages": [{"field": f, "message": m} for f, m in self.messages] or None,
+            "validationMessages": [validation_message(f, m) for f, m in self.messages] or None,
             "requestId": request_id,
         }
 
 
-def invalid(messages: Iterable[tuple[str | None, str]], code: int = 15000) -> SandboxError:
-    """422: the values were refused; one message per bad field."""
-    return SandboxError(422, code, "Validering feilet.", messages)
+def invalid(messages: Iterable[tuple[str | None, str]], code: int = VALIDATION) -> SandboxError:
+    """422: the values were refused; one message per bad field (18000 VALIDATION_ERROR unless told otherwise)."""
+    developer = VALIDATION_ERROR if code == VALIDATION else None
+    return SandboxError(422, code, "Validering feilet.", messages, developer_message=developer)
 
 
 def not_found(what: str = "Objektet") -> SandboxError:

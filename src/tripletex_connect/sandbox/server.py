@@ -17,6 +17,7 @@ from .app import create_app
 from .backend import Backend
 from .delivery import WebhookQueue
 from .faults import Fault, Faults, parse_fault
+from .ratelimit import RateLimit
 from .receiver import WebhookReceiver
 from .rules.modules import module_fields
 from .store import Store
@@ -104,13 +105,15 @@ class Sandbox:
 
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
     `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
+    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit;
     `webhook_delivery="sync"|"manual"` sends webhooks before a request answers, or only on `flush_webhooks()`.
     """
 
     def __init__(
         self, *, seed: str | None = None, db: str | Path | None = None, memory: bool = True, host: str = "127.0.0.1",
         port: int | None = None, consumer_token: str | None = None, employee_token: str | None = None,
-        rate_limit: int = defaults.RATE_LIMIT, modules_off: Iterable[str] = (), faults: Iterable[Fault | str] = (),
+        rate_limit: int | str | RateLimit = defaults.RATE_LIMIT, modules_off: Iterable[str] = (),
+        faults: Iterable[Fault | str] = (),
         **backend_options: Any,
     ) -> None:
         off = module_fields(modules_off)  # before any file is opened: an unknown name is a ValueError

@@ -138,6 +138,12 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """Reads outside a transaction (each statement sees the latest commit); never write through it."""
+        with self._lock:
+            yield Tx(self._conn)
+
     def close(self) -> None:
         """Close the database."""
         with self._lock:

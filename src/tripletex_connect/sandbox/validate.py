@@ -7,7 +7,8 @@ import re
 from typing import Any
 
 from ..models import FieldSpec, field_types
-from .errors import BAD_CHOICE, BAD_DATE, BAD_EMAIL, NOT_A_FIELD, WRONG_TYPE
+from .errors import BAD_CHOICE, BAD_DATE, BAD_EMAIL, BAD_TEXT, NOT_A_FIELD, OUT_OF_RANGE, WRONG_TYPE
+from .query import MAX_NUMBER
 from .store import INT64
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -68,6 +69,8 @@ def _check_field(name: str, spec: FieldSpec, value: Any, where: str, problems: P
                 problems.append((at, WRONG_TYPE))
     elif not _scalar_ok(spec.kind, value):
         problems.append((where, WRONG_TYPE))
+    elif spec.kind == "number" and not abs(value) < MAX_NUMBER:  # also NaN, infinity and huge integers
+        problems.append((where, OUT_OF_RANGE))
     elif spec.kind == "string":
         _check_string(name, spec, value, where, problems)
 
@@ -83,6 +86,32 @@ def check(model: str, body: dict[str, Any], *, prefix: str = "", problems: Probl
             problems.append((where, NOT_A_FIELD))
         elif not spec.read_only:
             _check_field(name, spec, value, where, problems)
+    return problems
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether a text holds a lone surrogate (valid in JSON escapes, never in UTF-8 or the database)."""
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def printable(text: str) -> str:
+    """A text safe to echo in an answer: lone surrogates written as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if has_surrogate(text) else text
+
+
+def bad_text(value: Any, where: str = "") -> Problems:
+    """Every string (or key) of a parsed JSON body that holds a lone surrogate, with its dotted field name."""
+    problems: Problems = []
+    if isinstance(value, str):
+        if has_surrogate(value):
+            problems.append((where or None, BAD_TEXT))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            problems += bad_text(item, f"{where}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{printable(key)}" if where else printable(key)
+            problems += [(name, BAD_TEXT)] if has_surrogate(key) else bad_text(item, name)
     return problems
 
 

@@ -40,25 +40,31 @@ from .errors import ExpressionError, Problem, ScenarioError, StepFailed
 from .loader import load_scenario
 from .model import Scenario, Step, Trigger
 from .results import RunResult, ScenarioResult, StepResult
-from .runner import run_scenario
+from .runner import RunOptions, resume_run, run_scenario
+from .state import DataStore, FileState, ScenarioState
 from .validate import check_scenario, validate
 
 if TYPE_CHECKING:
     from ..client import Tripletex
 
 __all__ = [
+    "DataStore",
     "ExpressionError",
+    "FileState",
     "Problem",
+    "RunOptions",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "ScenarioResult",
+    "ScenarioState",
     "Step",
     "StepFailed",
     "StepResult",
     "Trigger",
     "check_scenario",
     "load_scenario",
+    "resume_run",
     "run_file",
     "run_scenario",
     "validate",

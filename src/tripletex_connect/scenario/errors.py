@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.errors import TripletexError
 
@@ -31,12 +32,27 @@ class ScenarioError(TripletexError):
 class ExpressionError(TripletexError):
     """An expression cannot be parsed, is not allowed, or refers to something undefined."""
 
+    line: int = 0
+    """The line of the file the expression is on, once the runner knows it (0 before)."""
+
 
 class StepFailed(TripletexError):
-    """A step failed while running (an API error, a bad value, an undefined reference)."""
+    """A step failed while running (an API error, a bad value, an undefined reference).
 
-    def __init__(self, step_id: str, module: str, message: str) -> None:
+    `location` is `file:line` when known; `record` is the failure as data (failures.failure_record).
+    """
+
+    def __init__(
+        self, step_id: str, module: str, message: str, *, location: str = "", record: dict[str, Any] | None = None
+    ) -> None:
         self.step_id = step_id
         self.module = module
         self.detail = message
-        super().__init__(f"step {step_id!r} ({module}): {message}")
+        self.location = location
+        self.record = record
+        prefix = f"{location}: " if location else ""
+        super().__init__(f"{prefix}step {step_id!r} ({module}): {message}")
+
+
+class StepBroken(StepFailed):
+    """A step broke the run (on_error: break, or a write whose outcome is unknown): it is kept as incomplete."""

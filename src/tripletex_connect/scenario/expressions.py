@@ -5,6 +5,8 @@ constants, `.attribute` and `[index]` lookups on data (never on Python objects),
 in `functions.FUNCTIONS`, arithmetic, comparisons, `and`/`or`/`not`, `x if c else y`, list/dict literals,
 and filters written `value | upper` or `value | default('none')`. Nothing is ever passed to eval/exec,
 and names or attributes starting with `_` are refused, so `''.__class__` or `__import__` cannot run.
+Every evaluation is bounded (limits.py): the size of each value it builds, the nesting depth and the work
+done; `%` is arithmetic only (text formatting with `%` is refused).
 A string that is exactly one expression keeps the value's type; otherwise the parts are joined as text.
 """
 
@@ -23,7 +25,8 @@ from typing import Any
 from ..catalog import snake_case
 from ..core.invoke import suggest
 from .errors import ExpressionError
-from .functions import ALL_NAMES, FUNCTIONS, MAX_TEXT
+from .functions import ALL_NAMES, BOUNDED, FUNCTIONS, GROWING, OSLO, ZONED, arity
+from .limits import MAX_DEPTH, LimitError, Limits, check_planned, check_size, size_of
 
 _TEMPLATE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 MAX_EXPRESSION = 2000
@@ -86,12 +89,55 @@ def parse(source: str) -> ast.expr:
         tree = ast.parse(f"(\n{text}\n)", mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"cannot parse {{{{ {text} }}}}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise LimitError(f"{{{{ {text:.80} }}}}: nested too deeply (at most {MAX_DEPTH} levels)") from None
+    if depth(tree.body) > MAX_DEPTH:
+        raise LimitError(f"{{{{ {text:.80} }}}}: nested too deeply (at most {MAX_DEPTH} levels); "
+                         "split it over vars or steps")
+    filters = {id(n.right): n for n in ast.walk(tree) if isinstance(n, ast.BinOp) and isinstance(n.op, ast.BitOr)}
     for node in ast.walk(tree):
-        _check_node(node, text)
+        _check_node(node, text, id(node) in filters)
+    for node in filters.values():
+        _check_filter(node, text)
     return tree.body
 
 
-def _check_node(node: ast.AST, text: str) -> None:
+def depth(tree: ast.AST) -> int:
+    """How deeply an expression's nodes nest (counted without recursion, so any tree can be measured)."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(node, ast.expr):
+            stack.extend((child, level + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    return deepest
+
+
+def _check_filter(node: ast.BinOp, text: str) -> None:
+    target = node.right
+    name = target.id if isinstance(target, ast.Name) else target.func.id if (
+        isinstance(target, ast.Call) and isinstance(target.func, ast.Name)) else None
+    if name is None:
+        raise ExpressionError(f"{{{{ {text} }}}}: after | comes a function, e.g. | upper or | default(0)")
+    if name not in ALL_NAMES:
+        raise ExpressionError(f"{{{{ {text} }}}}: unknown filter {name!r}{suggest(name, ALL_NAMES)}")
+    given = 1 + (len(target.args) if isinstance(target, ast.Call) else 0)
+    _check_arity(name, given, text, "filter")
+
+
+def _check_arity(name: str, given: int, text: str, kind: str) -> None:
+    low, high = arity(name)
+    if low <= given <= high:
+        return
+    wanted = f"{low}" if low == high else f"{low} to {high}"
+    shown = f"| {name}" if kind == "filter" else f"{name}()"
+    extra = " (the value before | counts as the first)" if kind == "filter" else ""
+    raise ExpressionError(f"{{{{ {text} }}}}: {shown} takes {wanted} argument{'s' if high != 1 else ''}{extra}, "
+                          f"got {given}")
+
+
+def _check_node(node: ast.AST, text: str, is_filter: bool = False) -> None:
     if not isinstance(node, _ALLOWED):
         raise ExpressionError(f"{{{{ {text} }}}}: {type(node).__name__} is not allowed in an expression")
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
@@ -105,6 +151,8 @@ def _check_node(node: ast.AST, text: str) -> None:
             raise ExpressionError(f"{{{{ {text} }}}}: unknown function {called!r}{suggest(called, ALL_NAMES)}")
         if node.keywords:
             raise ExpressionError(f"{{{{ {text} }}}}: functions take positional arguments only")
+        if not is_filter:
+            _check_arity(node.func.id, len(node.args), text, "function")
 
 
 @dataclass(frozen=True)
@@ -141,14 +189,27 @@ def _chain(node: ast.expr) -> tuple[str, ...] | None:
 
 @dataclass
 class Context:
-    """What expressions can see: vars, trigger, steps, the foreach item, and a clock for today()/now()."""
+    """What expressions can see: vars, trigger, steps, the foreach item, a clock, its time zone and the limits.
+
+    today(), now() and the date functions read the clock in `tz` (Tripletex's calendar, Europe/Oslo, unless
+    the scenario sets `timezone:`), whatever the machine's zone.
+    """
 
     names: dict[str, Any]
-    now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now().astimezone())
+    now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    tz: dt.tzinfo = OSLO
+    limits: Limits = field(default_factory=Limits)
 
     def child(self, **names: Any) -> Context:
         """A context with more names (the item of a foreach), sharing the rest."""
-        return Context({**self.names, **names}, self.now)
+        return Context({**self.names, **names}, self.now, self.tz, self.limits)
+
+    def moment(self) -> dt.datetime:
+        """The clock's time in the context's zone (a naive clock is taken as UTC)."""
+        value = self.now()
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(self.tz)
 
 
 def render(value: Any, ctx: Context) -> Any:
@@ -167,7 +228,14 @@ def render_text(text: str, ctx: Context) -> Any:
     parts = segments(text)
     if len(parts) == 1 and not isinstance(parts[0], str):
         return _evaluate(parts[0], ctx)
-    return "".join(part if isinstance(part, str) else _as_text(_evaluate(part, ctx)) for part in parts)
+    out: list[str] = []
+    size = 0
+    for part in parts:
+        piece = part if isinstance(part, str) else _as_text(_evaluate(part, ctx))
+        size += len(piece)
+        check_planned(size, ctx.limits, "the text")
+        out.append(piece)
+    return "".join(out)
 
 
 def _evaluate(node: ast.expr, ctx: Context) -> Any:
@@ -175,6 +243,8 @@ def _evaluate(node: ast.expr, ctx: Context) -> Any:
         return Evaluator(ctx).eval(node)
     except ExpressionError as exc:
         raise type(exc)(f"{{{{ {ast.unparse(node)} }}}}: {exc}") from None
+    except RecursionError:  # a hand-built tree deeper than parse() allows
+        raise LimitError(f"{{{{ {ast.unparse(node)[:80]} }}}}: nested too deeply") from None
 
 
 def _as_text(value: Any) -> str:
@@ -206,15 +276,36 @@ class StandIn(dict[str, Any]):
 class Evaluator:
     """Walks a whitelisted expression tree; the only code path that gives expressions meaning."""
 
+    _BUILDERS = (ast.BinOp, ast.List, ast.Tuple, ast.Dict)
+
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.limits = ctx.limits
+        self.steps = 0
+        self.level = 0
+
+    def charge(self, units: int) -> None:
+        """Spend work units of the evaluation's budget; LimitError when it runs out."""
+        self.steps += units
+        if self.steps > self.limits.max_steps:
+            raise LimitError(f"the expression does too much work (more than {self.limits.max_steps:,} steps)")
 
     def eval(self, node: ast.expr) -> Any:
-        """The value of an expression node."""
+        """The value of an expression node; what it builds is size-checked, its depth and work are counted."""
         method = getattr(self, "_" + type(node).__name__.lower(), None)
         if method is None:  # parse() already refuses these; this guards trees built by hand
             raise ExpressionError(f"{type(node).__name__} is not allowed in an expression")
-        return method(node)
+        self.charge(1)
+        self.level += 1
+        try:
+            if self.level > self.limits.max_depth:
+                raise LimitError(f"nested too deeply (at most {self.limits.max_depth} levels)")
+            value = method(node)
+        finally:
+            self.level -= 1
+        if isinstance(node, self._BUILDERS):
+            check_size(value, self.limits)
+        return value
 
     def _constant(self, node: ast.Constant) -> Any:
         return node.value
@@ -255,12 +346,20 @@ class Evaluator:
         args = [*before, *(self.eval(a) for a in arg_nodes)]
         if name in ("today", "now"):
             return self._special(name, args)
+        # a function walks its lists: that is work of this evaluation
+        self.charge(sum(len(a) for a in args if isinstance(a, list | tuple | Mapping)))
+        extra: dict[str, Any] = {}
+        if name in ZONED:
+            extra["tz"] = self.ctx.tz
+        if name in BOUNDED:
+            extra["limit"] = self.limits.max_size
         try:
-            return FUNCTIONS[name](*args)
+            value = FUNCTIONS[name](*args, **extra)
         except ExpressionError:
             raise
         except (TypeError, ValueError, ArithmeticError) as exc:
             raise ExpressionError(f"{name}(): {exc}") from None
+        return check_size(value, self.limits, f"the result of {name}()") if name in GROWING else value
 
     def _default(self, arg_nodes: list[ast.expr], before: list[Any]) -> Any:
         nodes = list(arg_nodes)
@@ -277,17 +376,15 @@ class Evaluator:
     def _special(self, name: str, args: list[Any]) -> str:
         if args:
             raise ExpressionError(f"{name}() takes no arguments")
-        moment = self.ctx.now()
+        moment = self.ctx.moment()
         return moment.date().isoformat() if name == "today" else moment.isoformat(timespec="seconds")
 
     def _binop(self, node: ast.BinOp) -> Any:
         if isinstance(node.op, ast.BitOr):
             return self._filter(node)
         left, right = self.eval(node.left), self.eval(node.right)
-        result = _arith(type(node.op), left, right, ast.unparse(node))
-        if isinstance(result, str | list) and len(result) > MAX_TEXT:
-            raise ExpressionError(f"{ast.unparse(node)}: the result is too large")
-        return result
+        _plan(type(node.op), left, right, self.limits)
+        return _arith(type(node.op), left, right, ast.unparse(node))
 
     def _filter(self, node: ast.BinOp) -> Any:
         target = node.right
@@ -350,13 +447,25 @@ class Evaluator:
         return {str(self.eval(k)): self.eval(v) for k, v in zip(node.keys, node.values, strict=True) if k is not None}
 
 
+def _plan(op: type[ast.operator], left: Any, right: Any, limits: Limits) -> None:
+    """Refuse, before it is built, a value that would be too large (in either operand order); no `%` on text."""
+    if op is ast.Mod and isinstance(left, str | bytes):
+        raise LimitError("% formatting of text is not supported; join text with + or use format_date(), money()")
+    if op is ast.Mult:
+        for seq, times in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(times, int) and not isinstance(times, bool):
+                check_planned(size_of(seq, limits.max_size) * max(times, 0), limits)
+    if op is ast.Add and isinstance(left, str | list) and isinstance(right, str | list):
+        check_planned(size_of(left, limits.max_size) + size_of(right, limits.max_size), limits)
+
+
 def _arith(op: type[ast.operator], left: Any, right: Any, text: str) -> Any:
-    if op is ast.Mult and isinstance(left, str | list) and isinstance(right, int) and len(left) * right > MAX_TEXT:
-        raise ExpressionError(f"{text}: the result is too large")
     try:
         return _BINARY[op](left, right)
     except ZeroDivisionError:
         raise ExpressionError(f"{text}: division by zero") from None
+    except (OverflowError, MemoryError):
+        raise LimitError(f"{text}: the result is too large") from None
     except TypeError:
         raise ExpressionError(f"{text}: cannot combine {_type(left)} and {_type(right)}") from None
 

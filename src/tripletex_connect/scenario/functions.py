@@ -3,50 +3,73 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .errors import ExpressionError
+from .limits import MAX_SIZE, LimitError
 
-MAX_TEXT = 1_000_000
+OSLO = ZoneInfo("Europe/Oslo")
+"""Tripletex's calendar: dates are Oslo dates unless a scenario sets `timezone:`."""
+MAX_FORMAT = 200
 
 
-def as_date(value: Any) -> dt.date:
-    """A date from a date, a datetime, or text starting with YYYY-MM-DD."""
+def as_date(value: Any, tz: dt.tzinfo = OSLO) -> dt.date:
+    """A date from a date, a datetime (an aware one as the date in `tz`), or text starting with YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
-        return value.date()
+        return value.astimezone(tz).date() if value.tzinfo else value.date()
     if isinstance(value, dt.date):
         return value
+    text = str(value)
+    if len(text) > 10 and len(text) <= 40:
+        try:
+            return as_date(dt.datetime.fromisoformat(text), tz)
+        except ValueError:
+            pass
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise ExpressionError(f"expected a date as YYYY-MM-DD, got {value!r}") from None
+        raise ExpressionError(f"expected a date as YYYY-MM-DD, got {value!r:.60}") from None
 
 
-def add_days(date: Any, days: Any) -> str:
+def add_days(date: Any, days: Any, *, tz: dt.tzinfo = OSLO) -> str:
     """The date `days` after `date` (negative for before), as YYYY-MM-DD."""
-    return (as_date(date) + dt.timedelta(days=int(days))).isoformat()
+    return (as_date(date, tz) + dt.timedelta(days=int(days))).isoformat()
 
 
-def add_months(date: Any, months: Any) -> str:
+def add_months(date: Any, months: Any, *, tz: dt.tzinfo = OSLO) -> str:
     """The date `months` after `date`, the day kept where the month has it (31 Jan + 1 -> 28/29 Feb)."""
-    start = as_date(date)
+    start = as_date(date, tz)
     index = start.year * 12 + start.month - 1 + int(months)
     year, month = divmod(index, 12)
     last_day = (dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - dt.timedelta(days=1)).day
     return dt.date(year, month + 1, min(start.day, last_day)).isoformat()
 
 
-def month_start(date: Any) -> str:
+def month_start(date: Any, *, tz: dt.tzinfo = OSLO) -> str:
     """The first day of the date's month; also takes a month as YYYY-MM."""
     text = str(date)
-    return (as_date(f"{text}-01") if len(text) == 7 else as_date(date)).replace(day=1).isoformat()
+    return (as_date(f"{text}-01", tz) if len(text) == 7 else as_date(date, tz)).replace(day=1).isoformat()
 
 
-def format_date(date: Any, fmt: str = "%d.%m.%Y") -> str:
+def format_date(date: Any, fmt: str = "%d.%m.%Y", *, tz: dt.tzinfo = OSLO, limit: int = MAX_SIZE) -> str:
     """A date in a strftime format, e.g. format_date(today(), '%d.%m.%Y')."""
-    return as_date(date).strftime(str(fmt))
+    if len(str(fmt)) > MAX_FORMAT:
+        raise LimitError(f"format_date(): a format has at most {MAX_FORMAT} characters (the limit of a format)")
+    return as_date(date, tz).strftime(str(fmt))
+
+
+def replace(value: Any, old: Any, new: Any, *, limit: int = MAX_SIZE) -> str:
+    """`value` with every `old` replaced by `new`; refused before building a text beyond the size limit."""
+    source, old_text, new_text = text(value), str(old), str(new)
+    hits = source.count(old_text) if old_text else len(source) + 1
+    size = len(source) + hits * (len(new_text) - len(old_text))
+    if size > limit:
+        raise LimitError(f"replace() would build {size:,} characters; the limit of a value is {limit:,}")
+    return source.replace(old_text, new_text)
 
 
 def money(value: Any) -> float:
@@ -119,9 +142,17 @@ def last(values: Any) -> Any:
     return items[-1] if items else None
 
 
-def join(values: Any, sep: str = ", ") -> str:
-    """The items as text, separated by `sep`."""
-    return str(sep).join("" if v is None else str(v) for v in _items(values, "join"))
+def join(values: Any, sep: str = ", ", *, limit: int = MAX_SIZE) -> str:
+    """The items as text, separated by `sep`; refused before building a text beyond the size limit."""
+    parts = []
+    size = -len(str(sep))
+    for value in _items(values, "join"):
+        part = "" if value is None else str(value)
+        size += len(part) + len(str(sep))
+        if size > limit:
+            raise LimitError(f"join() would build more than {limit:,} characters (the limit of a value)")
+        parts.append(part)
+    return str(sep).join(parts)
 
 
 def text(value: Any) -> str:
@@ -144,13 +175,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "add_months": add_months,
     "month_start": month_start,
     "format_date": format_date,
-    "date": lambda value: as_date(value).isoformat(),
+    "date": lambda value, *, tz=OSLO: as_date(value, tz).isoformat(),
     "money": money,
     "round": _round,
     "upper": lambda value: text(value).upper(),
     "lower": lambda value: text(value).lower(),
     "trim": lambda value: text(value).strip(),
-    "replace": lambda value, old, new: text(value).replace(str(old), str(new)),
+    "replace": replace,
     "str": text,
     "int": _number(int),
     "float": _number(float),
@@ -169,3 +200,20 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 SPECIAL = ("default", "today", "now")
 ALL_NAMES = (*FUNCTIONS, *SPECIAL)
+ZONED = frozenset({"add_days", "add_months", "month_start", "format_date", "date"})
+"""Functions given the scenario's time zone (keyword `tz`)."""
+BOUNDED = frozenset({"replace", "join", "format_date"})
+"""Functions given the size limit (keyword `limit`): they refuse before building too large a text."""
+GROWING = frozenset({"upper", "lower", "str", "format_date", "replace", "join"})
+"""Functions whose result may be larger than their arguments: it is size-checked."""
+
+
+def arity(name: str) -> tuple[int, int]:
+    """The fewest and most arguments a function takes (a filter's value counts as the first)."""
+    if name in ("today", "now"):
+        return 0, 0
+    if name == "default":
+        return 1, 2
+    params = [p for p in inspect.signature(FUNCTIONS[name]).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return sum(1 for p in params if p.default is p.empty), len(params)

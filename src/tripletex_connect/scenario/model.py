@@ -10,14 +10,49 @@ from .errors import Problem
 Path_ = tuple[str | int, ...]
 """Where a value sits in the file, e.g. ("steps", 0, "params", "id"); used to find its line."""
 
-OnError = Literal["stop", "continue"]
-TriggerType = Literal["manual", "watch", "schedule"]
+ErrorAction = Literal["stop", "ignore", "resume", "retry", "break"]
+TriggerType = Literal["manual", "watch", "schedule", "webhook"]
+CatchUp = Literal["none", "one", "all"]
+AggregateInto = Literal["list", "sum", "text", "count", "min", "max", "avg"]
 API_MODULE = "api"
+DATASTORE_MODULES = ("datastore.get", "datastore.set", "datastore.delete", "datastore.search")
+
+
+@dataclass(frozen=True)
+class OnError:
+    """A step's error handler, as in Make: stop (default), ignore, resume with a value, retry, or break."""
+
+    action: ErrorAction = "stop"
+    value: Any = None
+    times: int = 0
+    backoff: float = 0.0
+    then: ErrorAction = "stop"
+    """retry only: what happens once the retries are used up (stop, ignore or break)."""
+
+
+@dataclass(frozen=True)
+class Check:
+    """How to tell whether a write whose outcome is unknown was made: a read, and an expression on its `result`."""
+
+    module: str
+    params: dict[str, Any] = field(default_factory=dict)
+    found: Any = None
+    where: Path_ = ()
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """Make's aggregators: a list's items (a foreach's results) collected into a list, a sum or a text."""
+
+    source: Any
+    into: AggregateInto = "list"
+    value: Any = None
+    separator: Any = ", "
 
 
 @dataclass(frozen=True)
 class Trigger:
-    """What starts a run: by hand, new objects of a search (watch), or a clock (schedule)."""
+    """What starts a run: by hand, new objects of a search (watch), a clock (schedule) or an event (webhook)."""
 
     type: TriggerType = "manual"
     module: str | None = None
@@ -25,6 +60,11 @@ class Trigger:
     start: str | int = "now"
     every: float | None = None
     limit: int | None = None
+    cron: str | None = None
+    at: Any = None
+    days: tuple[str, ...] = ()
+    catch_up: CatchUp = "one"
+    event: str | None = None
     where: Path_ = ("trigger",)
 
 
@@ -41,17 +81,39 @@ class Step:
     foreach: Any = None
     item_name: str = "item"
     steps: tuple[Step, ...] = ()
-    on_error: OnError = "stop"
+    on_error: OnError = field(default_factory=OnError)
     method: Any = None
     path: Any = None
+    check: Check | None = None
+    branches: tuple[Branch, ...] = ()
+    aggregate: Aggregate | None = None
     where: Path_ = ()
 
     @property
     def label(self) -> str:
-        """The module for messages: the catalog key, `foreach` for a loop of nested steps, or `api METHOD`."""
+        """The module for messages: the catalog key, `foreach`, `router`, `aggregate`, or `api METHOD`."""
         if self.module == API_MODULE:
             return f"api {self.method or ''}".strip()
+        if self.branches:
+            return "router"
+        if self.aggregate is not None:
+            return "aggregate"
         return self.module or "foreach"
+
+    def children(self) -> tuple[Step, ...]:
+        """The steps inside this one: a foreach's nested steps, then each router branch's."""
+        return (*self.steps, *(step for branch in self.branches for step in branch.steps))
+
+
+@dataclass(frozen=True)
+class Branch:
+    """One route of a router: its steps run when its filter holds (a fallback when no other route ran)."""
+
+    name: str
+    steps: tuple[Step, ...] = ()
+    filter: Any = None
+    fallback: bool = False
+    where: Path_ = ()
 
 
 @dataclass(frozen=True)
@@ -66,6 +128,7 @@ class Scenario:
     output: Any = None
     has_output: bool = False
     source: str = "<scenario>"
+    timezone: str = "Europe/Oslo"
     lines: dict[Path_, int] = field(default_factory=dict, repr=False)
     problems: tuple[Problem, ...] = field(default=(), repr=False)
     """Structural problems found while loading; validation reports them with the rest."""
@@ -78,13 +141,13 @@ class Scenario:
         return 0
 
     def all_steps(self) -> list[Step]:
-        """Every step, nested ones after their foreach, in file order."""
+        """Every step, nested ones (of a foreach or a router) after their parent, in file order."""
         out: list[Step] = []
 
         def walk(steps: tuple[Step, ...]) -> None:
             for step in steps:
                 out.append(step)
-                walk(step.steps)
+                walk(step.children())
 
         walk(self.steps)
         return out

@@ -52,11 +52,18 @@ class RunResult:
     error: str | None = None
     dry_run: bool = False
     calls: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    """Every error a step met, handled or not: step, item, status, code, message, validation, request id."""
+    writes: list[dict[str, Any]] = field(default_factory=list)
+    """Every write made (step, module, method, id of the object), so a stopped run says what it left behind."""
+    checkpoint: dict[str, Any] | None = None
+    """For an incomplete run (a break, or a write whose outcome is unknown): what resume_run needs, as JSON data."""
+    resumed_from: str | None = None
 
     @property
     def ok(self) -> bool:
-        """True unless a step stopped the run."""
-        return self.status != "failed"
+        """True unless a step stopped the run (failed), broke it (incomplete) or it was interrupted."""
+        return self.status in ("ok", "warning", "running")
 
     def step(self, step_id: str) -> StepResult:
         """The result of a step by id."""
@@ -75,7 +82,21 @@ class RunResult:
             "trigger_item": _summary(self.trigger_item),
             "steps": {sid: result.counts() for sid, result in self.steps.items()},
             "error": self.error,
+            "failures": self.failures,
+            "writes": self.writes,
+            **({"checkpoint": self.checkpoint} if self.checkpoint is not None else {}),
+            **({"resumed_from": self.resumed_from} if self.resumed_from else {}),
         }
+
+    def summary(self) -> str | None:
+        """One line on what failed (None when nothing did): how many items, in which steps, how handled."""
+        if not self.failures:
+            return None
+        steps = sorted({f["step"] for f in self.failures})
+        unknown = sum(1 for f in self.failures if f.get("outcome") == "unknown")
+        text = (f"{self.scenario}: {len(self.failures)} error(s) in step(s) {', '.join(steps)}; "
+                f"run {self.status}, {len(self.writes)} write(s) made")
+        return text + (f"; {unknown} write(s) with outcome unknown: check before sending again" if unknown else "")
 
 
 def _summary(item: Any) -> Any:

@@ -1,9 +1,7 @@
-"""Triggers: watch positions (the highest id seen), `every` intervals, and the `--loop` scheduler."""
+"""Triggers: watch keys, `every` intervals, and the `--loop` scheduler."""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -26,34 +24,6 @@ def parse_duration(value: Any) -> float:
     if seconds < MIN_INTERVAL:
         raise ValueError(f"the interval must be at least 1s, got {value!r}")
     return seconds
-
-
-class WatchState:
-    """The position of every watch trigger (highest id seen) by scenario file and connection, in one JSON file."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def _read(self) -> dict[str, Any]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
-
-    def get(self, key: str) -> int | None:
-        """The highest id processed for `key`, or None before the first run."""
-        value = self._read().get(key, {}).get("last_id")
-        return value if isinstance(value, int) else None
-
-    def set(self, key: str, last_id: int) -> None:
-        """Remember `last_id` for `key` (written atomically, so a crash never leaves half a file)."""
-        data = self._read()
-        data[key] = {"last_id": last_id, "updated": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-        os.replace(tmp, self.path)
 
 
 def watch_key(source: str, connection: str) -> str:

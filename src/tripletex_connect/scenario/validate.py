@@ -13,8 +13,9 @@ from ..core.paths import split_api_path
 from .errors import ExpressionError, Problem, ScenarioError
 from .expressions import CONSTANTS, Reference, expressions_in, references, segments
 from .functions import ALL_NAMES
-from .model import API_MODULE, Path_, Scenario, Step
+from .model import API_MODULE, DATASTORE_MODULES, Path_, Scenario, Step
 
+READS = (catalog.Kind.GET, catalog.Kind.SEARCH)
 HTTP_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 _STEP_FIELDS = ("params", "body", "limit", "when", "method", "path")
 
@@ -74,6 +75,8 @@ def _index_steps(checker: _Checker, steps: tuple[Step, ...], parent: str | None)
             checker.fail((*step.where, "id"), f"duplicate step id {step.id!r}; step ids must be unique")
         checker.parent_of.setdefault(step.id, parent)
         _index_steps(checker, step.steps, step.id)
+        for branch in step.branches:  # a route's steps belong to the router's scope
+            _index_steps(checker, branch.steps, parent)
 
 
 def _check_steps(checker: _Checker, steps: tuple[Step, ...], scope: Scope) -> None:
@@ -86,10 +89,55 @@ def _check_steps(checker: _Checker, steps: tuple[Step, ...], scope: Scope) -> No
             inner = Scope(outer.steps, outer.items | {step.item_name, "index"}, outer.foreaches | {step.id})
         for name in _STEP_FIELDS:
             _check_templates(checker, getattr(step, name), (*step.where, name), inner, step.id)
+        _check_templates(checker, step.on_error.value, (*step.where, "on_error", "resume", "value"), inner, step.id)
         _check_module(checker, step)
+        _check_extras(checker, step, inner)
         if step.steps:
             _check_steps(checker, step.steps, inner)
+        for branch in step.branches:
+            _check_templates(checker, branch.filter, (*branch.where, "filter"), inner, step.id)
+            _check_steps(checker, branch.steps, Scope(frozenset(visible), inner.items, inner.foreaches))
+            visible.update(s.id for s in _walk_scope(branch.steps))
         visible.add(step.id)
+
+
+def _walk_scope(steps: tuple[Step, ...]) -> list[Step]:
+    """Steps whose results land in this scope: these and their routes' steps (not a foreach's nested ones)."""
+    out = []
+    for step in steps:
+        out.append(step)
+        for branch in step.branches:
+            out.extend(_walk_scope(branch.steps))
+    return out
+
+
+def _check_extras(checker: _Checker, step: Step, scope: Scope) -> None:
+    """A step's aggregate and check: their templates (with `item` and `result`) and the check's read module."""
+    if step.aggregate is not None:
+        each = Scope(scope.steps, scope.items | {"item", "index"}, scope.foreaches)
+        agg = step.aggregate
+        _check_templates(checker, agg.source, (*step.where, "aggregate", "from"), scope, step.id)
+        _check_templates(checker, agg.value, (*step.where, "aggregate", "value"), each, step.id)
+        _check_templates(checker, agg.separator, (*step.where, "aggregate", "separator"), scope, step.id)
+    check = step.check
+    if check is None:
+        return
+    if step.module is None or step.module == API_MODULE or step.module in DATASTORE_MODULES:
+        checker.fail(check.where, f"step {step.id!r}: `check` belongs to a step that writes through a module")
+    _check_templates(checker, check.params, (*check.where, "params"), scope, step.id)
+    _check_templates(checker, check.found, (*check.where, "found"),
+                     Scope(scope.steps, scope.items | {"result"}, scope.foreaches), step.id)
+    try:
+        op = catalog.get(check.module)
+    except KeyError:
+        reads = [o.key for o in catalog.all_operations() if o.exposed and o.kind in READS]
+        checker.fail((*check.where, "module"), f"step {step.id!r}: check: unknown module {check.module!r}"
+                     f"{suggest(check.module, reads)}")
+        return
+    if op.kind not in READS:
+        checker.fail((*check.where, "module"), f"step {step.id!r}: check: {op.key} must be a read (get or search)")
+        return
+    _check_params(checker, op, check.params, (*check.where, "params"), f"step {step.id!r}: check")
 
 
 def _check_module(checker: _Checker, step: Step) -> None:
@@ -98,10 +146,14 @@ def _check_module(checker: _Checker, step: Step) -> None:
     if step.module == API_MODULE:
         _check_api(checker, step)
         return
+    if step.module in DATASTORE_MODULES:
+        _check_datastore(checker, step)
+        return
     try:
         op = catalog.get(step.module)
     except KeyError:
         keys = [op.key for op in catalog.all_operations() if op.exposed and op.kind != catalog.Kind.API_CALL]
+        keys += list(DATASTORE_MODULES)
         checker.fail((*step.where, "module"), f"step {step.id!r}: unknown module {step.module!r}"
                      f"{suggest(step.module, keys)}; `ttx modules` lists them")
         return
@@ -153,6 +205,26 @@ def _check_api(checker: _Checker, step: Step) -> None:
             split_api_path(step.path)
         except TripletexError as exc:
             checker.fail((*step.where, "path"), f"step {step.id!r}: {exc}")
+
+
+DATASTORE_PARAMS = {"datastore.get": ("key",), "datastore.set": ("key", "value"), "datastore.delete": ("key",),
+                    "datastore.search": ()}
+
+
+def _check_datastore(checker: _Checker, step: Step) -> None:
+    assert step.module is not None
+    needed = DATASTORE_PARAMS[step.module]
+    allowed = (*needed, "store", *(("prefix",) if step.module == "datastore.search" else ()))
+    for name in step.params:
+        if name not in allowed:
+            checker.fail((*step.where, "params", name), f"step {step.id!r}: {step.module} has no parameter {name!r}"
+                         f"{suggest(name, allowed)}; known: {', '.join(allowed)}")
+    for name in needed:
+        if name not in step.params:
+            checker.fail((*step.where, "params"), f"step {step.id!r}: {step.module} needs parameter {name!r}")
+    for name in ("body", "limit"):
+        if getattr(step, name) is not None:
+            checker.fail((*step.where, name), f"step {step.id!r}: {step.module} takes no `{name}`")
 
 
 def _check_trigger(checker: _Checker) -> None:
@@ -215,8 +287,9 @@ def _check_reference(checker: _Checker, ref: Reference, scope: Scope, in_trigger
     if root == "steps":
         return _check_step_ref(checker, ref, scope) if not in_trigger else "the trigger cannot refer to steps"
     if root == "trigger":
-        if in_trigger or checker.scenario.trigger.type != "watch":
-            return "`trigger` is only set by a watch trigger (the new object each run handles)"
+        if in_trigger or checker.scenario.trigger.type == "manual":
+            return ("`trigger` is only set by a watch trigger (the new object each run handles), a webhook "
+                    "trigger (the object of the event) or a schedule (`trigger.due`)")
         return None
     if root in scope.items:
         return None
@@ -226,7 +299,7 @@ def _check_reference(checker: _Checker, ref: Reference, scope: Scope, in_trigger
         return f"{root!r} is only defined inside a foreach"
     if root in ALL_NAMES:
         return f"{root!r} is a function; call it as {root}(...) or use it as a filter: x | {root}"
-    known = ["vars", "steps", *(["trigger"] if checker.scenario.trigger.type == "watch" else []), *scope.items]
+    known = ["vars", "steps", *(["trigger"] if checker.scenario.trigger.type != "manual" else []), *scope.items]
     return f"unknown name {root!r}{suggest(root, known)}; expressions start from {', '.join(known)}"
 
 

@@ -27,6 +27,8 @@ EXPENSES = range(4000, 8000)
 INPUT_VAT_ACCOUNTS = {25.0: 2710, 15.0: 2711, 12.0: 2712}
 # Private marker on the postings of a voucher not sent to the ledger: the ledger and posting search skip them.
 DRAFT = "_draft"
+SYSTEM_ROW = ("Posteringene på rad 0 (guiRow 0) er systemgenererte og kan ikke opprettes eller endres utenfor "
+              "Tripletex. Bruk rad 1 og oppover.")
 AMOUNTS = ("amount", "amountCurrency", "amountGross", "amountGrossCurrency")
 # Posting fields that refer to other objects and are checked to exist.
 REFERENCES = ("customer", "supplier", "employee", "project", "product", "department")
@@ -69,13 +71,37 @@ def check_references(tx: Tx, ctx: Ctx, posting: dict[str, Any], problems: Proble
             problems.append((f"postings.{name}.id", f"Objektet med id {ref_id} finnes ikke."))
 
 
-def _check_parties(posting: dict[str, Any], number: int, problems: Problems) -> None:
+def _check_parties(posting: dict[str, Any], number: int, problems: Problems, where: str = "postings") -> None:
+    """Parties only where they belong, and where they are needed: 1500-1599 a customer, 2400 a supplier."""
+    if number in RECEIVABLES and not _ref(posting.get("customer")):
+        problems.append((f"{where}.customer.id", f"Kunde mangler: en postering på konto {number} "
+                                                 f"(kundefordringer) må ha en kunde."))
+    if number == SUPPLIER_DEBT and not _ref(posting.get("supplier")):
+        problems.append((f"{where}.supplier.id", f"Leverandør mangler: en postering på konto {number} "
+                                                 f"(leverandørgjeld) må ha en leverandør."))
     if posting.get("customer") and number not in RECEIVABLES:
         problems.append(("postings.customer.id", f"Kunde kan bare føres på kundefordringer (konto 1500-1599), "
                                                  f"ikke på konto {number}."))
     if posting.get("supplier") and number != SUPPLIER_DEBT and number not in EXPENSES:
         problems.append(("postings.supplier.id", f"Leverandør kan bare føres på leverandørgjeld (konto 2400) eller "
                                                  f"kostnadskonti (4000-7999), ikke på konto {number}."))
+
+
+def _ref(value: Any) -> bool:
+    return isinstance(value, dict) and bool(value.get("id"))
+
+
+def _check_row(posting: dict[str, Any], problems: Problems, where: str) -> None:
+    """Row 0 (guiRow 0) holds the postings the system generates: a client cannot enter one there."""
+    if posting.get("row") == 0:
+        problems.append((f"{where}.row", SYSTEM_ROW))
+
+
+def user_postings(postings: Any) -> Any:
+    """The postings of an update body without the system's row-0 postings, which are regenerated."""
+    if not isinstance(postings, list):
+        return postings
+    return [p for p in postings if not (isinstance(p, dict) and p.get("row") == 0)]
 
 
 def _vat_split(tx: Tx, ctx: Ctx, vat_ref: Any, gross: float) -> tuple[float, int | None]:
@@ -123,14 +149,15 @@ def posting_lines(tx: Tx, ctx: Ctx, postings: Any) -> list[dict[str, Any]]:
         raise invalid([("postings", NOT_NULL)])
     problems: Problems = []
     accounts: list[Row | None] = []
-    for posting in postings:
+    for index, posting in enumerate(postings):
         account = check_account(tx, ctx, posting.get("account"), problems)
         accounts.append(account)
         if posting.get("amountGross") is None:
             problems.append(("postings.amountGross", NOT_NULL))
         check_references(tx, ctx, posting, problems)
+        _check_row(posting, problems, f"postings[{index}]")
         if account is not None:
-            _check_parties(posting, int(account.data["number"]), problems)
+            _check_parties(posting, int(account.data["number"]), problems, f"postings[{index}]")
     if problems:
         raise invalid(problems)
     check_balanced([money(p["amountGross"]) for p in postings], "amountGross")
@@ -250,6 +277,7 @@ def update_voucher(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: di
         raise stale(version, voucher.version)
     _check_changeable(tx, ctx, voucher, "endres")
     fields, postings = _voucher_fields(tx, ctx, body, partial=True)
+    postings = user_postings(postings)  # the spec: postings with guiRow 0 are deleted and regenerated
     lines = posting_lines(tx, ctx, postings) if postings is not None else None
     check_open_period(tx, ctx, fields.get("date", voucher.data["date"]))
     voucher = tx.replace(ctx.company_id, "Voucher", voucher, {**voucher.data, **fields}, ctx.now)

@@ -1,0 +1,492 @@
+"""The service: every scenario file of a folder, run on its schedule, watch or webhook events.
+
+`tick(now)` does one round of the service's work (reload changed files, claim due schedule ticks, start
+watch polls, take webhook events and due retries) and hands runs to workers: tests drive it with a fake
+clock and `inline=True` (runs happen inside tick), `ttx serve` calls it every second from `run_forever`.
+Runs of one scenario never overlap; different scenarios run concurrently, at most `workers` at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..scenario.schedule import Schedule, parse_schedule, to_fire
+from . import execute, incomplete
+from .clients import ClientPool
+from .folder import Entry, scan_folder
+from .store import RunStore, iso, utcnow
+
+if TYPE_CHECKING:
+    from ..client import Tripletex
+    from ..scenario import Scenario
+
+log = logging.getLogger("tripletex_connect.runtime")
+DEFAULT_WATCH_EVERY = 60.0
+NIGHTLY = "15 3 * * *"
+"""When a webhook scenario checks for objects no event announced (Tripletex may drop events)."""
+
+
+@dataclass
+class Active:
+    """A loaded scenario and its in-memory timing (the store holds everything that must survive a restart)."""
+
+    entry: Entry
+    schedule: Schedule | None = None
+    next_poll: dt.datetime | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario."""
+        assert self.entry.scenario is not None
+        return self.entry.scenario
+
+    @property
+    def name(self) -> str:
+        """The scenario's name (its key in the store)."""
+        return self.scenario.name
+
+
+@dataclass
+class Job:
+    """One piece of work for a scenario: a run, a poll, an event or a retry."""
+
+    scenario: str
+    kind: str
+    action: Callable[[], None]
+
+
+@dataclass
+class _Queues:
+    pending: dict[str, deque[Job]] = field(default_factory=dict)
+    busy: set[str] = field(default_factory=set)
+    kinds: set[tuple[str, str]] = field(default_factory=set)
+
+
+class Service:
+    """Runs a folder of scenarios with one store and one client per connection."""
+
+    def __init__(self, folder: Path, store: RunStore, clients: ClientPool, *,
+                 clock: Callable[[], dt.datetime] = utcnow, workers: int = 4, inline: bool = False,
+                 watch_every: float = DEFAULT_WATCH_EVERY, hooks: Any = None) -> None:
+        self.folder = folder
+        self.store = store
+        self.clients = clients
+        self.clock = clock
+        self.inline = inline
+        self.watch_every = watch_every
+        self.hooks = hooks
+        self.active: dict[Path, Active] = {}
+        self.broken: dict[Path, list[str]] = {}
+        self._seen: dict[Path, tuple[int, int]] = {}
+        self._queues = _Queues()
+        self._lock = threading.Lock()
+        self._pool = None if inline else ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ttx-run")
+        self._futures: set[Future[None]] = set()
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._started = False
+
+    # -- life cycle
+
+    def start(self) -> None:
+        """Recover what a previous process left (queued runs run, cut-off runs become incomplete) and load."""
+        if self._started:
+            return
+        self._started = True
+        for run_id in self.store.interrupted_runs():
+            self.store.mark_interrupted(run_id, "the service stopped during this run (crash or kill); "
+                                        "check its writes, then resume or discard it")
+        self.reload()
+        for run in self.store.queued_runs():
+            active = self.by_name(run["scenario"])
+            if active is not None:
+                due = dt.datetime.fromisoformat(run["tick"]) if run["tick"] else self.clock()
+                self._enqueue(active.name, "tick", _bind(self._run_tick, active, run["id"], due))
+
+    def tick(self, now: dt.datetime | None = None) -> None:
+        """One round: reload changed files, then queue whatever fell due by `now` and start runs."""
+        self.start()
+        now = now or self.clock()
+        self.reload()
+        for active in list(self.active.values()):
+            self._due_work(active, now)
+        self._due_events()
+        self._due_retries(now)
+        self._dispatch()
+
+    def run_forever(self, interval: float = 1.0) -> None:
+        """Tick every `interval` seconds until stop() is called."""
+        self.start()
+        while not self._stopping.is_set():
+            try:
+                self.tick()
+            except Exception:  # one bad round must not end the service
+                log.exception("service tick failed")
+            self._wake.wait(interval)
+            self._wake.clear()
+
+    def wake(self) -> None:
+        """Tick now rather than at the next interval (a webhook delivery arrived)."""
+        self._wake.set()
+
+    def request_stop(self) -> None:
+        """Ask run_forever to return (safe in a signal handler); stop() then waits for runs in flight."""
+        self._stopping.set()
+        self._wake.set()
+
+    def stop(self, timeout: float | None = 60.0) -> None:
+        """Stop starting work; runs in flight finish (queued ones stay queued and run after a restart)."""
+        self._stopping.set()
+        self._wake.set()
+        with self._lock:
+            futures = list(self._futures)
+        for future in futures:
+            try:
+                future.result(timeout=timeout)
+            except Exception:  # a run's own failure is in the store already
+                log.debug("a run ended with an error while stopping", exc_info=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Wait until no run is in flight (for tests and the demo)."""
+        deadline = threading.Event()
+        for _ in range(int(timeout * 20)):
+            with self._lock:
+                if not self._futures and not any(self._queues.pending.values()):
+                    return
+            deadline.wait(0.05)
+
+    # -- loading
+
+    def reload(self) -> None:
+        """Pick up new, changed and removed files; a broken file is reported and skipped, the others run on."""
+        for path, entry in scan_folder(self.folder, self._seen).items():
+            if entry is None:
+                self._forget(path)
+                continue
+            self._forget(path, keep_hooks=True)
+            if entry.scenario is None:
+                self.broken[path] = entry.problems
+                log.warning("%s: skipped, %d problem(s): %s", path.name, len(entry.problems), "; ".join(entry.problems))
+                continue
+            clash = self.by_name(entry.scenario.name)
+            if clash is not None:
+                self.broken[path] = [f"another file ({clash.entry.path.name}) has the scenario name "
+                                     f"{entry.scenario.name!r}; names must be unique"]
+                continue
+            self._add(path, entry)
+
+    def _add(self, path: Path, entry: Entry) -> None:
+        scenario = entry.scenario
+        assert scenario is not None
+        active = Active(entry)
+        try:
+            if scenario.trigger.type == "schedule":
+                zone = getattr(scenario, "timezone", None)
+                active.schedule = parse_schedule({"cron": scenario.trigger.cron, "every": scenario.trigger.every,
+                                                  "at": scenario.trigger.at, "days": list(scenario.trigger.days)
+                                                  or None}, zone if isinstance(zone, str) else None)
+                self.store.start_tick(scenario.name, self.clock())
+            if scenario.trigger.type == "webhook":
+                if self.hooks is not None:
+                    self.hooks.subscribe(scenario, self.client_for(scenario))
+                if (scenario.trigger.event or "").endswith(".create"):
+                    self._start_position(active, self._event_module(active))
+        except Exception as exc:
+            self.broken[path] = [str(exc)]
+            log.warning("%s: skipped: %s", path.name, exc)
+            return
+        self.broken.pop(path, None)
+        self.active[path] = active
+        log.info("%s: %s (%s)", path.name, scenario.name, self.describe(active))
+
+    def _forget(self, path: Path, *, keep_hooks: bool = False) -> None:
+        self.broken.pop(path, None)
+        active = self.active.pop(path, None)
+        if active is not None and not keep_hooks and self.hooks is not None:
+            try:
+                self.hooks.unsubscribe(active.scenario, self.client_for(active.scenario))
+            except Exception as exc:
+                log.warning("%s: could not remove its webhook subscriptions: %s", path.name, exc)
+
+    def by_name(self, name: str) -> Active | None:
+        """The active scenario of that name."""
+        return next((a for a in self.active.values() if a.name == name), None)
+
+    def client_for(self, scenario: Scenario) -> Tripletex:
+        """The shared client of the scenario's connection."""
+        return self.clients.get(scenario.connection)
+
+    # -- what is due
+
+    def describe(self, active: Active) -> str:
+        """The trigger in a few words."""
+        trigger = active.scenario.trigger
+        if active.schedule is not None:
+            return f"schedule {active.schedule.describe()}, catch_up {trigger.catch_up}"
+        if trigger.type == "watch":
+            return f"watch {trigger.module} every {int(trigger.every or self.watch_every)}s"
+        if trigger.type == "webhook":
+            return f"webhook {trigger.event}"
+        return "manual (not run by the service)"
+
+    def next_run(self, active: Active, now: dt.datetime | None = None) -> dt.datetime | None:
+        """When the scenario runs next by itself (None for manual and webhook scenarios)."""
+        now = now or self.clock()
+        if active.schedule is not None:
+            last = self.store.last_tick(active.name) or now
+            return active.schedule.next_after(max(last, now))
+        if active.scenario.trigger.type == "watch":
+            return active.next_poll or now
+        return None
+
+    def _due_work(self, active: Active, now: dt.datetime) -> None:
+        trigger = active.scenario.trigger
+        if active.schedule is not None:
+            self._due_ticks(active, now)
+        elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
+            active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
+            self._enqueue(active.name, "poll", _bind(self._poll, active), once=True)
+        elif trigger.type == "webhook" and (trigger.event or "").endswith(".create"):
+            if active.next_poll is None:
+                active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
+            elif now >= active.next_poll:
+                active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
+                self._enqueue(active.name, "poll", _bind(self._poll, active, self._event_module(active)), once=True)
+
+    def _due_ticks(self, active: Active, now: dt.datetime) -> None:
+        assert active.schedule is not None
+        last = self.store.last_tick(active.name)
+        if last is None:
+            return
+        fire = to_fire(active.schedule, last, now, active.scenario.trigger.catch_up)
+        skipped = [t for t in active.schedule.due(last, now) if t not in fire]
+        previous = last
+        for due in sorted(set(fire) | set(skipped)):
+            if due in fire:
+                run_id = self.store.claim_tick(active.name, due, previous, file=active.scenario.source,
+                                               connection=active.scenario.connection)
+                if run_id is None:
+                    return
+                self._enqueue(active.name, "tick", _bind(self._run_tick, active, run_id, due))
+            elif self.store.claim_tick_skip(active.name, due, previous) is False:
+                return
+            previous = due
+
+    def _due_events(self) -> None:
+        for event in self.store.pending_events():
+            active = self._scenario_of_subscription(event["subscription"])
+            if active is None:
+                self.store.event_done(event["id"])
+                continue
+            self._enqueue(active.name, f"event{event['id']}", _bind(self._event, active, event), once=True)
+
+    def _due_retries(self, now: dt.datetime) -> None:
+        for item in self.store.due_incomplete(now):
+            active = self.by_name(item.scenario)
+            if active is not None:
+                self._enqueue(active.name, f"retry{item.id}", _bind(self._retry, active, item.id), once=True)
+
+    # -- queues
+
+    def _enqueue(self, scenario: str, kind: str, action: Callable[[], None], *, once: bool = False) -> None:
+        with self._lock:
+            if once and (scenario, kind) in self._queues.kinds:
+                return
+            self._queues.kinds.add((scenario, kind))
+            self._queues.pending.setdefault(scenario, deque()).append(Job(scenario, kind, action))
+
+    def _dispatch(self) -> None:
+        while not self._stopping.is_set():
+            with self._lock:
+                ready = [name for name, jobs in self._queues.pending.items()
+                         if jobs and name not in self._queues.busy]
+                if not ready:
+                    return
+                jobs = []
+                for name in ready:
+                    self._queues.busy.add(name)
+                    jobs.append(self._queues.pending[name].popleft())
+            for job in jobs:
+                if self._pool is None:
+                    self._work(job)
+                else:
+                    future = self._pool.submit(self._work, job)
+                    with self._lock:
+                        self._futures.add(future)
+                    future.add_done_callback(self._finished)
+            if self._pool is not None:
+                return
+
+    def _finished(self, future: Future[None]) -> None:
+        with self._lock:
+            self._futures.discard(future)
+        if not self._stopping.is_set():
+            self._dispatch()
+
+    def _work(self, job: Job) -> None:
+        try:
+            job.action()
+        except Exception:
+            log.exception("%s: %s failed", job.scenario, job.kind)
+        finally:
+            with self._lock:
+                self._queues.busy.discard(job.scenario)
+                self._queues.kinds.discard((job.scenario, job.kind))
+
+    # -- the work itself
+
+    def _run_tick(self, active: Active, run_id: int, due: dt.datetime) -> None:
+        scenario = active.scenario
+        client = self.client_for(scenario)
+        self.store.start_run(run_id, self.clock())
+        local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
+        outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
+                                   self.store)
+        self._finish(run_id, outcome)
+
+    def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
+        outcome.record.setdefault("ended", iso(self.clock()))
+        self.store.finish_run(run_id, outcome.record)
+        if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
+            incomplete.keep(self.store, run_id, outcome, self.clock())
+
+    def _poll(self, active: Active, module: str | None = None) -> None:
+        """A watch: one cheap request when nothing is new; else one run per new object, oldest first."""
+        scenario = active.scenario
+        client = self.client_for(scenario)
+        key = self.position_key(scenario, client)
+        position = self.store.last_id(key)
+        if position is None:
+            start = scenario.trigger.start if module is None else "now"
+            if start == "now":
+                newest = execute.newest_id(scenario, client, self.clock, module) or 0
+                self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+                return
+            position = start if isinstance(start, int) else 0
+        else:
+            found = execute.newest_id(scenario, client, self.clock, module)
+            if found is None or found <= position:
+                return
+        new = execute.new_objects(scenario, client, self.clock, position, module)
+        limit = scenario.trigger.limit
+        for item in new[:limit] if limit else new:
+            if self._stopping.is_set():
+                return  # the rest stay new: the next start takes them
+            self._run_item(active, client, item, position=(key, int(item["id"])), trigger="watch")
+
+    def _start_position(self, active: Active, module: str) -> None:
+        """A webhook scenario of new objects starts from the newest one there is now."""
+        client = self.client_for(active.scenario)
+        key = self.position_key(active.scenario, client)
+        if self.store.last_id(key) is None:
+            newest = execute.newest_id(active.scenario, client, self.clock, module) or 0
+            self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+
+    def _run_item(self, active: Active, client: Tripletex, item: Any, *, position: tuple[str, int] | None,
+                  trigger: str) -> None:
+        """Claim the item (the position moves with the run's start, in one transaction), run it, record it."""
+        scenario = active.scenario
+        run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
+                                      trigger=trigger, started=self.clock(), trigger_item=item, position=position)
+        outcome = execute.run_once(scenario, client, self.clock, item, self.store)
+        outcome.record.setdefault("ended", iso(self.clock()))
+        self.store.finish_run(run_id, outcome.record)
+        if not outcome.ok:  # the position moved on: keep the item, to be resumed or discarded
+            incomplete.keep(self.store, run_id, outcome, self.clock())
+
+    def _event(self, active: Active, event: dict[str, Any]) -> None:
+        """A webhook delivery: a create wakes the watch of new objects, others run with the object as it is now."""
+        try:
+            name = str(event["event"])
+            if name.endswith(".create"):
+                self._poll(active, self._event_module(active))
+            else:
+                client = self.client_for(active.scenario)
+                item = self._current(client, name, event["object_id"])
+                self._run_item(active, client, item, position=None, trigger="webhook")
+        finally:
+            self.store.event_done(event["id"])
+
+    def _event_module(self, active: Active) -> str:
+        return f"{(active.scenario.trigger.event or '').split('.')[0]}.search"
+
+    def _current(self, client: Tripletex, event: str, object_id: Any) -> Any:
+        """The object an event names, read now (deliveries may skip versions); {id} when it is gone."""
+        from ..core.errors import TripletexError
+        from ..scenario.runner import plain
+
+        if event.endswith(".delete") or not isinstance(object_id, int):
+            return {"id": object_id}
+        try:
+            return plain(client.invoke(f"{event.split('.')[0]}.get", {"id": object_id}))
+        except (TripletexError, KeyError):
+            return {"id": object_id}
+
+    def _retry(self, active: Active, incomplete_id: int, automatic: bool = True) -> None:
+        item = self.store.get_incomplete(incomplete_id)
+        if item is None or item.state != "open":
+            return
+        incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
+                          automatic=automatic)
+
+    def request_resume(self, incomplete_id: int) -> None:
+        """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""
+        item = self.store.get_incomplete(incomplete_id)
+        if item is None or item.state != "open":
+            raise LookupError(f"no open incomplete execution {incomplete_id}")
+        active = self.by_name(item.scenario)
+        if active is None:
+            raise LookupError(f"the scenario {item.scenario!r} of incomplete execution {incomplete_id} is not loaded")
+        self._enqueue(active.name, f"retry{incomplete_id}", _bind(self._retry, active, incomplete_id, False),
+                      once=True)
+        self._dispatch()
+
+    def _scenario_of_subscription(self, subscription: int) -> Active | None:
+        for sub in self.store.subscriptions():
+            if sub["id"] == subscription:
+                return self.by_name(sub["scenario"])
+        return None
+
+    def position_key(self, scenario: Scenario, client: Tripletex) -> str:
+        """The store key of a watch position: scenario, connection and company (never a token)."""
+        from ..scenario.triggers import watch_key
+
+        return watch_key(scenario.source, execute.connection_of(client))
+
+    # -- listing
+
+    def listing(self, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+        """Each scenario file: name, trigger, next and last run, or why it is skipped."""
+        now = now or self.clock()
+        last = self.store.last_runs()
+        rows: list[dict[str, Any]] = []
+        for path, active in sorted(self.active.items()):
+            upcoming = self.next_run(active, now)
+            previous = last.get(active.name)
+            rows.append({"file": path.name, "scenario": active.name, "trigger": self.describe(active),
+                         "next_run": upcoming.astimezone(self._zone(active)).isoformat(timespec="minutes")
+                         if upcoming else None,
+                         "last_run": previous["started"] if previous else None,
+                         "last_status": previous["status"] if previous else None})
+        for path, problems in sorted(self.broken.items()):
+            rows.append({"file": path.name, "scenario": None, "trigger": "skipped: " + "; ".join(problems),
+                         "next_run": None, "last_run": None, "last_status": None})
+        return rows
+
+    def _zone(self, active: Active) -> dt.tzinfo:
+        return active.schedule.zone if active.schedule else dt.UTC
+
+
+def _bind(action: Callable[..., None], *args: Any) -> Callable[[], None]:
+    return functools.partial(action, *args)
