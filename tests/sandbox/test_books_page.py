@@ -15,7 +15,7 @@ from tripletex_connect.sandbox import Backend, SandboxCompany, Store
 from tripletex_connect.sandbox.app import create_app
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
 
-from ..browser import chromium
+from ..browser import open_chromium
 
 
 def books_url(company: SandboxCompany, section: str = "") -> str:
@@ -55,7 +55,7 @@ def cells(driver: Any, table: str) -> list[list[str]]:
 def test_the_books_of_a_company_read_in_a_browser(
     tripletex_sandbox: SandboxCompany, books: dict[str, Any], tmp_path: Path,
 ) -> None:
-    with chromium(tmp_path / "profile") as driver:
+    with open_chromium(tmp_path / "profile") as driver:
         driver.set_window_size(1280, 900)
         browse_the_books(driver, tripletex_sandbox, tmp_path)
 
