@@ -1,10 +1,11 @@
 """Headless Chromium for page tests: Debian's /usr/bin/chromium driven by its /usr/bin/chromedriver through
-Selenium. `open_chromium(path)` yields a driver or skips the test (with the reason) when either is missing:
+Selenium. `chromium(tmp_path)` yields a driver or skips the test (with the reason) when either is missing.
 
-    def test_page(tmp_path):
-        with open_chromium(tmp_path / "profile") as driver:
-            driver.get(url)
-            assert driver.find_element(By.CSS_SELECTOR, "h1").text == "Customers"
+Use the `chromium` fixture (tests/conftest.py), or `open_chromium` directly:
+
+    def test_page(chromium, ...):
+        chromium.get(url)
+        assert chromium.find_element(By.CSS_SELECTOR, "h1").text == "Customers"
 """
 
 from __future__ import annotations

@@ -15,8 +15,6 @@ from tripletex_connect.sandbox import Backend, SandboxCompany, Store
 from tripletex_connect.sandbox.app import create_app
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
 
-from ..browser import open_chromium
-
 
 def books_url(company: SandboxCompany, section: str = "") -> str:
     return company.base_url.removesuffix("/v2") + f"/books/{company.company_id}/{section}"
@@ -53,14 +51,8 @@ def cells(driver: Any, table: str) -> list[list[str]]:
 
 
 def test_the_books_of_a_company_read_in_a_browser(
-    tripletex_sandbox: SandboxCompany, books: dict[str, Any], tmp_path: Path,
+    chromium: Any, tripletex_sandbox: SandboxCompany, books: dict[str, Any], tmp_path: Path,
 ) -> None:
-    with open_chromium(tmp_path / "profile") as driver:
-        driver.set_window_size(1280, 900)
-        browse_the_books(driver, tripletex_sandbox, tmp_path)
-
-
-def browse_the_books(chromium: Any, tripletex_sandbox: SandboxCompany, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     chromium.get(tripletex_sandbox.base_url.removesuffix("/v2") + "/")
