@@ -88,7 +88,7 @@ class Sandbox:
 
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
     `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
-    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit.
+    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit;
     `webhook_delivery="sync"|"manual"` sends webhooks before a request answers, or only on `flush_webhooks()`.
     """
 
