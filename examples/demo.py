@@ -10,6 +10,8 @@ the sandbox cleanly.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -27,6 +29,19 @@ console = Console()
 TODAY = dt.date.today().isoformat()
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 HOURS_SCENARIO = Path(__file__).with_name("invoice-approved-hours.yaml")
+TRY_IT = "ttx sandbox serve --seed demo"
+
+
+def try_it_command(python: Path, cwd: Path, ttx_on_path: str | None) -> str:
+    """The closing hint as a command that works when typed in `cwd`: `ttx` itself when it is on PATH, else the
+    virtual environment's activation first (what `make demo` leaves you with)."""
+    bin_dir = python.parent
+    if ttx_on_path is not None and Path(ttx_on_path).parent == bin_dir:
+        return TRY_IT
+    activate = bin_dir / "activate"
+    if activate.exists():
+        return f". {os.path.relpath(activate, cwd)} && {TRY_IT}"
+    return f"{os.path.relpath(bin_dir / 'ttx', cwd)} {TRY_IT.removeprefix('ttx ')}"
 
 
 def customers_table(title: str, customers: list) -> Table:  # type: ignore[type-arg]
@@ -167,7 +182,9 @@ def main() -> int:
         show_service(sandbox, console)
     finally:
         sandbox.stop()
-    console.print("\nSandbox stopped. Try it yourself: [bold]ttx sandbox serve --seed demo[/]")
+    hint = try_it_command(Path(sys.executable), Path.cwd(), shutil.which("ttx"))
+    console.print("\nSandbox stopped. Try it yourself:")
+    console.print(f"  [bold]{hint}[/]", highlight=False, soft_wrap=True)
     return 0
 
 
