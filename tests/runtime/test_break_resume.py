@@ -47,7 +47,11 @@ def test_a_broken_run_is_retried_with_backoff_and_after_the_fix_books_exactly_on
     clock.advance(minutes=1)
     service.tick()
     [kept] = store.incomplete()
-    assert kept.checkpoint is not None and kept.next_retry is not None
+    assert kept.checkpoint is not None and kept.next_retry is not None and kept.step == "product"
+    run = store.run(kept.run_id or 0)
+    assert run is not None
+    [failed_item] = run["items"]
+    assert failed_item["step"] == "product" and failed_item["status"] in (409, 422) and failed_item["request_id"]
     assert [r["status"] for r in store.runs("book then check")] == ["incomplete"]
     clock.advance(minutes=1, seconds=1)
     service.tick()  # the automatic retry: still broken, the next one waits longer

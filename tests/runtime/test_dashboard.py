@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tripletex_connect.runtime import RunStore, Service
 from tripletex_connect.runtime.web import create_app
@@ -64,6 +65,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
 
         warning = next(r for r in driver.find_elements(By.CSS_SELECTOR, "table.runs tr.run") if "warning" in r.text)
         warning.find_element(By.TAG_NAME, "a").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "run-status"))
         assert driver.find_element(By.ID, "run-status").text == "warning"
         item = driver.find_element(By.CSS_SELECTOR, "#items tr.item")
         assert "req-dash-1" in item.text and "Feil i feltet" in item.text and "422" in item.text
@@ -71,7 +73,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
         tripletex_sandbox.client.products.create({"name": "Widget", "number": "WIDGET-9"})
         driver.get(url + "/")
         driver.find_element(By.CSS_SELECTOR, "#incomplete button[name=resume]").click()
-        assert driver.find_elements(By.ID, "no-incomplete")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "no-incomplete"))
     assert [i.state for i in store.incomplete(state=None)] == ["resolved"]
     assert len(tripletex_sandbox.client.orders.search(order_date_from="2026-01-01",
                                                       order_date_to="2027-01-01").to_list()) == 1
@@ -84,7 +86,7 @@ def test_discard_in_chromium_removes_the_incomplete_execution(
     with open_chromium(tmp_path / "profile") as driver:
         driver.get(url + "/")
         driver.find_element(By.CSS_SELECTOR, "#incomplete button[name=discard]").click()
-        assert driver.find_elements(By.ID, "no-incomplete")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "no-incomplete"))
     assert [i.state for i in store.incomplete(state=None)] == ["discarded"]
 
 
