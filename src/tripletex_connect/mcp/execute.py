@@ -91,15 +91,20 @@ def plan(op: Operation, arguments: Mapping[str, Any]) -> Plan:
     if op.kind is Kind.API_CALL:
         return _plan_api(op, args)
     body = args.pop("body", None)
-    limit = args.pop("limit", DEFAULT_LIMIT) if op.paged else DEFAULT_LIMIT
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ParameterError(f"{op.key}: limit must be a whole number of at least 1, got {limit!r}")
+    limit = _limit(op, args.pop("limit", DEFAULT_LIMIT)) if op.paged else DEFAULT_LIMIT
     file = _file(args) if op.kind is Kind.UPLOAD else None
     for name in args:
         if name in _CONTROL:
             raise ParameterError(f"{op.key} takes no {name!r}")
     call = prepare(op, args, body=body, file=None if file is None else b"")
     return Plan(op, args, body, limit, file, call.method, call.path, dict(call.params))
+
+
+def _limit(op: Operation, value: Any) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise ParameterError(f"{op.key}: limit must be a whole number of at least 1, got {value!r}")
+    return int(text)
 
 
 def _plan_api(op: Operation, args: dict[str, Any]) -> Plan:
