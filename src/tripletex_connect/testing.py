@@ -8,6 +8,17 @@
 ...), so tests never see each other's data; `tripletex_sandbox_server` is the one in-process server
 shared by the whole test session.
 
+Webhooks: `tripletex_sandbox.webhooks()` (or the `tripletex_webhooks` fixture) is a receiver on 127.0.0.1
+that records the deliveries of the subscriptions pointed at its `url`; `wait(n)` waits for n of them, and
+`tripletex_sandbox.flush_webhooks()` sends everything queued right now:
+
+    def test_new_customers_are_announced(tripletex_sandbox, tripletex_webhooks):
+        tx = tripletex_sandbox.client
+        tx.event_subscriptions.create({"event": "customer.create", "targetUrl": tripletex_webhooks.url})
+        tx.customers.create({"name": "Test AS"})
+        [delivery] = tripletex_webhooks.wait(1)
+        assert delivery.json["value"]["name"] == "Test AS"
+
 A company without a module (its operations answer 403, as for a real company without it):
 
     @pytest.mark.tripletex_sandbox(modules_off=["logistics"])
@@ -22,6 +33,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from .sandbox.receiver import WebhookReceiver
     from .sandbox.server import Sandbox, SandboxCompany
 
 MARKER = "tripletex_sandbox(modules_off=[...]): the `tripletex_sandbox` company lacks these modules, e.g. logistics"
@@ -52,3 +64,9 @@ def tripletex_sandbox(request: pytest.FixtureRequest, tripletex_sandbox_server: 
         yield company
     finally:
         company.close()
+
+
+@pytest.fixture
+def tripletex_webhooks(tripletex_sandbox: SandboxCompany) -> WebhookReceiver:
+    """A webhook receiver on 127.0.0.1 for the test's sandbox company: subscribe its `url`, then `wait(n)`."""
+    return tripletex_sandbox.webhooks()

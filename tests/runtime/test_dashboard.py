@@ -15,7 +15,7 @@ from tripletex_connect.runtime.web.server import WebServer
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.server import free_port
 
-from ..browser import chromium
+from ..browser import open_chromium
 from .conftest import FakeClock
 from .test_incomplete import ORDER_FOR_NEW_CUSTOMERS
 
@@ -49,7 +49,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
     dashboard: tuple[str, Service], tmp_path: Path, tripletex_sandbox: SandboxCompany, store: RunStore
 ) -> None:
     url, _ = dashboard
-    with chromium(tmp_path / "profile") as driver:
+    with open_chromium(tmp_path / "profile") as driver:
         driver.get(url + "/")
         rows = {r.find_elements(By.TAG_NAME, "td")[1].text: r.text
                 for r in driver.find_elements(By.CSS_SELECTOR, "#scenarios tr.scenario")}
@@ -81,7 +81,7 @@ def test_discard_in_chromium_removes_the_incomplete_execution(
     dashboard: tuple[str, Service], tmp_path: Path, store: RunStore
 ) -> None:
     url, _ = dashboard
-    with chromium(tmp_path / "profile") as driver:
+    with open_chromium(tmp_path / "profile") as driver:
         driver.get(url + "/")
         driver.find_element(By.CSS_SELECTOR, "#incomplete button[name=discard]").click()
         assert driver.find_elements(By.ID, "no-incomplete")

@@ -76,13 +76,26 @@ def _welcome(tx: Tripletex, run: Callable[[], ScenarioResult]) -> None:
     assert tagged.category1 is not None and tagged.category1.name == "Ny kunde"
 
 
+def _sort(tx: Tripletex, run: Callable[[], ScenarioResult]) -> None:
+    assert run().runs == []  # the first run starts watching
+    tx.customers.create({"name": "Med E-post AS", "email": "post@epost.no"})
+    tx.customers.create({"name": "Uten E-post AS"})
+    result = run()
+    assert result.ok, [r.error for r in result.runs]
+    assert [(o["name"], o["route"]) for o in result.output] == [("Med E-post AS", "email"), ("Uten E-post AS", "phone")]
+    assert result.output[-1]["sorted_so_far"] == 2
+    described = {c.name: c.description for c in tx.customers.search(fields="name,description")}
+    assert described["Uten E-post AS"] == "Ring kunden"
+    assert (described["Med E-post AS"] or "").startswith("Velkomst-e-post ")
+
+
 def _weekly(tx: Tripletex, result: ScenarioResult) -> None:
     assert result.output["invoices"] == 0 and result.output["bank_account"]
 
 
 def test_the_documented_examples_exist() -> None:
     assert {p.name for p in EXAMPLES} >= {"invoice-open-orders.yaml", "welcome-new-customers.yaml", "weekly-sales.yaml",
-                                          "invoice-approved-hours.yaml"}
+                                          "invoice-approved-hours.yaml", "sort-new-customers.yaml"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
@@ -92,6 +105,9 @@ def test_example_runs_on_the_sandbox(path: Path, tripletex_sandbox: SandboxCompa
     scenario = load_scenario(path)
     if path.stem == "welcome-new-customers":
         _welcome(tx, lambda: run_scenario(scenario, tx))
+        return
+    if path.stem == "sort-new-customers":
+        _sort(tx, lambda: run_scenario(scenario, tx))
         return
     if path.stem == "invoice-approved-hours":
         _bill_hours(tx, scenario)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -320,3 +321,40 @@ def test_a_foreach_whose_nested_step_stops_the_run_is_recorded_as_failed(
     assert result.last.status == "failed"
     assert steps["missing"]["status"] == "failed"
     assert steps["each"]["status"] == "failed"
+
+
+def test_an_expression_over_its_limits_fails_the_run_naming_file_line_step_and_expression(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    result = run(scenario("""
+        name: greedy
+        steps:
+          - id: big
+            module: customer.search
+            params: {customer_name: "{{ 'x' * 10000 + replace('x' * 10000, '', 'y' * 20000) }}"}
+        """), tripletex_sandbox)
+    error = result.last.error or ""
+    assert result.last.status == "failed"
+    assert error.split(": ")[0].endswith("scenario0.yaml:5")
+    assert "step 'big' (customer.search): params: {{ 'x' * 10000 + replace(" in error
+    assert "limit of a value" in error
+
+
+LATE = dt.datetime(2026, 11, 25, 23, 30, tzinfo=dt.UTC)
+
+
+def test_today_is_the_oslo_date_unless_the_scenario_sets_a_timezone(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    text = """
+        name: dates
+        {zone}
+        steps:
+          - id: who
+            module: customer.search
+        output: "{{{{ [today(), add_days(now(), 0)] }}}}"
+        """
+    oslo = run_scenario(scenario(text.format(zone="")), tripletex_sandbox.client, now=lambda: LATE)
+    assert oslo.output == ["2026-11-26", "2026-11-26"]
+    utc = run_scenario(scenario(text.format(zone="timezone: UTC")), tripletex_sandbox.client, now=lambda: LATE)
+    assert utc.output == ["2026-11-25", "2026-11-25"]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tripletex_connect import Tripletex
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.scenario import Scenario, run_scenario
 from tripletex_connect.scenario.triggers import parse_duration, run_loop
@@ -180,3 +182,23 @@ def test_intervals(text: object, seconds: float) -> None:
 def test_bad_intervals(text: object) -> None:
     with pytest.raises(ValueError):
         parse_duration(text)
+
+
+def test_watch_positions_are_kept_per_company_of_one_connection(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario], data_dir: Path
+) -> None:
+    assert tripletex_sandbox.client_company_id is not None
+    # one profile, two companies: the profile's name alone must not be the key
+    main = Tripletex(settings=replace(tripletex_sandbox.client.settings, profile="work"))
+    client = main.with_company(tripletex_sandbox.client_company_id)
+    sc = scenario(WATCH.format(start="now"))
+    names(tripletex_sandbox, "Main 1")
+    client.customers.create({"name": "Client 1"})
+    assert "watching from now on" in (run_scenario(sc, main).note or "")
+    assert "watching from now on" in (run_scenario(sc, client).note or "")  # its own position, not main's
+    client.customers.create({"name": "Client 2"})
+    assert run_scenario(sc, client).output == ["Client 2"]
+    assert run_scenario(sc, main).runs == []
+    state = (data_dir / "scenario-watch.json").read_text()
+    assert "company=0" in state and f"company={tripletex_sandbox.client_company_id}" in state
+    assert tripletex_sandbox.employee_token not in state and tripletex_sandbox.consumer_token not in state

@@ -312,3 +312,71 @@ def test_var_defaults_are_checked_like_any_expression(scenario_file: Callable[[s
             module: customer.search
         """)
     assert found.startswith("4: vars: {{ add_days(vars.dat, 14) }}: unknown variable 'dat' (did you mean 'date'?)")
+
+
+@pytest.mark.parametrize(("expression", "message"), [
+    ("vars.x | uper", "unknown filter 'uper' (did you mean 'upper'?)"),
+    ("uper(vars.x)", "unknown function 'uper' (did you mean 'upper'?)"),
+    ("add_days(vars.x)", "add_days() takes 2 arguments, got 1"),
+    ("vars.x | replace('a')", "| replace takes 3 arguments (the value before | counts as the first), got 2"),
+    ("join(vars.x, ',', 3)", "join() takes 1 to 2 arguments, got 3"),
+    ("today(1)", "today() takes 0 arguments, got 1"),
+])
+def test_function_and_filter_names_and_argument_counts_are_checked_before_running(
+    scenario_file: Callable[[str], Path], expression: str, message: str
+) -> None:
+    found = only(scenario_file, f"""
+        name: x
+        vars: {{x: abc}}
+        steps:
+          - id: a
+            module: customer.search
+            params: {{customer_name: "{{{{ {expression} }}}}"}}
+        """)
+    assert found.startswith("6: step 'a': ") and message in found, found
+
+
+def test_scenario_validate_reports_a_misspelt_filter_with_exit_2(scenario_file: Callable[[str], Path]) -> None:
+    from typer.testing import CliRunner
+
+    from tripletex_connect.cli.main import app
+
+    path = scenario_file("""
+        name: x
+        steps:
+          - id: a
+            module: customer.search
+            params: {customer_name: "{{ 'acme' | uper }}"}
+        """)
+    result = CliRunner().invoke(app, ["scenario", "validate", str(path)])
+    assert result.exit_code == 2 and "did you mean 'upper'?" in result.stderr
+
+
+def test_a_module_may_be_given_by_its_make_title(scenario_file: Callable[[str], Path]) -> None:
+    loaded = load_scenario(scenario_file("""
+        name: x
+        trigger: {type: watch, module: Search Customers}
+        steps:
+          - id: a
+            module: Search Customers
+          - id: b
+            module: "get a customer"
+            params: {id: 1}
+          - id: c
+            module: Make an API Call
+            method: GET
+            path: /customer
+        """))
+    assert [s.module for s in loaded.steps] == ["customer.search", "customer.get", "api"]
+    assert loaded.trigger.module == "customer.search"
+
+
+def test_an_unknown_time_zone_is_a_problem(scenario_file: Callable[[str], Path]) -> None:
+    found = only(scenario_file, """
+        name: x
+        timezone: Europe/Olso
+        steps:
+          - id: a
+            module: customer.search
+        """)
+    assert found.startswith("2: unknown time zone 'Europe/Olso'")

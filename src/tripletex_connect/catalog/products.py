@@ -183,7 +183,7 @@ LOGISTICS_SETTINGS = singleton(
 
 SUPPLIERS = crud(
     key="supplier", resource="suppliers", group="Suppliers", path="/supplier", model="Supplier",
-    noun="Supplier", plural="Suppliers", kinds=(K.CREATE, K.GET, K.SEARCH), make_module=False,
+    noun="Supplier", plural="Suppliers", kinds=ALL_KINDS, make_module=False,
     search_params=(
         ids("id"),
         ids("supplierNumber", "List of supplier numbers", field="supplierNumber"),

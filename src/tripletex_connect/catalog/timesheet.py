@@ -80,6 +80,13 @@ TIME_CLOCKS = [
         response="TimeClock",
     ),
     action(
+        key="time_clock.present", resource="time_clocks", name="present", group="Timesheet Time Clocks",
+        title="Get the Present Time Clock", kind=K.GET, method="GET", path="/timesheet/timeClock/present",
+        summary="The employee's running time clock (404 when none is running).",
+        params=(integer("employeeId", "Employee ID; defaults to the token's owner"), FIELDS),
+        response="TimeClock",
+    ),
+    action(
         key="time_clock.stop", resource="time_clocks", name="stop", group="Timesheet Time Clocks",
         title="Stop a Time Clock", method="PUT", path="/timesheet/timeClock/{id}/:stop",
         summary="Stop a running time clock; its hours are added to the day's timesheet entry.",

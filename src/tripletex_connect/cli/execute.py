@@ -14,6 +14,7 @@ from .inputs import build_body
 from .output import OutputFormat, isatty
 from .progress import batches
 from .state import state_of
+from .tables import table_fields
 
 
 def _arguments(catalog_params: Mapping[str, Param], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -44,7 +45,9 @@ def run_operation(
 
     check_out(values.get("out"))
     output: OutputFormat | None = values.get("output")
-    writer = state.writer(output)
+    writer = state.writer(output, fields=args.get("fields"))
+    if writer.fmt == "table" and "fields" not in args and op.param("fields") is not None:
+        args = {**args, "fields": table_fields(op.response) or "*"}
     tx = state.client(ctx)
     if op.paged:
         limit = values.get("limit")

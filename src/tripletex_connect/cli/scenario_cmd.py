@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..core.redact import redact_data
 from .derived import OutputOption
 from .errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliUsageError
 from .output import Writer, isatty
@@ -296,15 +297,30 @@ def _run_once(scenario: Scenario, tx: Tripletex, values: dict[str, Any], dry_run
     if result.note:
         typer.echo(f"{scenario.name}: {result.note}", err=True)
     _write(result, writer, dry_run)
-    failed = [run for run in result.runs if not run.ok]
-    for run in failed:
-        typer.echo(f"Error: {run.error}", err=True)
-    return len(failed)
+    _report_failures(result)
+    return len([run for run in result.runs if not run.ok])
+
+
+def _report_failures(result: ScenarioResult) -> None:
+    """Each failed item on stderr, the run's error, and a summary line per run that met errors."""
+    from ..scenario.failures import render_failure
+
+    for run in result.runs:
+        for failure in run.failures:
+            typer.echo(render_failure(failure), err=True)
+        if not run.ok:
+            typer.echo(f"Error: {run.error}", err=True)
+        if run.status == "incomplete":
+            typer.echo("The run is incomplete: what it wrote is kept in its checkpoint (in the run history); "
+                       "resume it once the cause is fixed.", err=True)
+        summary = run.summary()
+        if summary:
+            typer.echo(summary, err=True)
 
 
 def _write(result: ScenarioResult, writer: Writer, dry_run: bool) -> None:
     if dry_run:
-        writer.many([[call for run in result.runs for call in run.calls]])
+        writer.many([[redact_data(call) for run in result.runs for call in run.calls]])
         return
     outputs = [run.output for run in result.runs if run.ok]
     if result.per_item:

@@ -978,6 +978,19 @@ class Suppliers(SyncResource):
         result: m.Supplier = self._call("supplier.create", locals())
         return result
 
+    @operation("supplier.update")
+    def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = self._call("supplier.update", locals())
+        return result
+
     @operation("supplier.get")
     def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
         """Get a supplier by id.
@@ -1032,6 +1045,17 @@ class Suppliers(SyncResource):
         """
         result: Paginator[m.Supplier] = self._call("supplier.search", locals())
         return result
+
+    @operation("supplier.delete")
+    def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        self._call("supplier.delete", locals())
 
 
 class Inventories(SyncResource):
@@ -2223,6 +2247,18 @@ class Departments(SyncResource):
 class Activities(SyncResource):
     """Activities: Make group Activities."""
 
+    @operation("activity.create")
+    def create(self, body: m.Activity | Mapping[str, Any]) -> m.Activity:
+        """Create a general activity (GENERAL_ACTIVITY, PROJECT_GENERAL_ACTIVITY or TASK); project-specific ones are made through project activities.
+
+        Create an Activity: POST /activity.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: m.Activity = self._call("activity.create", locals())
+        return result
+
     @operation("activity.get")
     def get(self, id: int, *, fields: str | None = None) -> m.Activity:
         """Get an activity by id.
@@ -2919,6 +2955,19 @@ class TimeClocks(SyncResource):
             lunch_break_duration: Lunch break, in hours.
         """
         result: m.TimeClock = self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.present")
+    def present(self, *, employee_id: int | None = None, fields: str | None = None) -> m.TimeClock:
+        """The employee's running time clock (404 when none is running).
+
+        Get the Present Time Clock: GET /timesheet/timeClock/present.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = self._call("time_clock.present", locals())
         return result
 
     @operation("time_clock.stop")
@@ -4654,6 +4703,19 @@ class AsyncSuppliers(AsyncResource):
         result: m.Supplier = await self._call("supplier.create", locals())
         return result
 
+    @operation("supplier.update")
+    async def update(self, id: int, body: m.Supplier | Mapping[str, Any]) -> m.Supplier:
+        """Update a supplier: a partial update, absent fields keep their values.
+
+        Update a Supplier: PUT /supplier/{id}.
+
+        Args:
+            id: Element ID.
+            body: the Supplier to send, as a model or a dict with API field names.
+        """
+        result: m.Supplier = await self._call("supplier.update", locals())
+        return result
+
     @operation("supplier.get")
     async def get(self, id: int, *, fields: str | None = None) -> m.Supplier:
         """Get a supplier by id.
@@ -4708,6 +4770,17 @@ class AsyncSuppliers(AsyncResource):
         """
         result: AsyncPaginator[m.Supplier] = self._call("supplier.search", locals())
         return result
+
+    @operation("supplier.delete")
+    async def delete(self, id: int) -> None:
+        """Delete a supplier by id.
+
+        Delete a Supplier: DELETE /supplier/{id}.
+
+        Args:
+            id: Element ID.
+        """
+        await self._call("supplier.delete", locals())
 
 
 class AsyncInventories(AsyncResource):
@@ -5904,6 +5977,18 @@ class AsyncDepartments(AsyncResource):
 class AsyncActivities(AsyncResource):
     """Activities: Make group Activities."""
 
+    @operation("activity.create")
+    async def create(self, body: m.Activity | Mapping[str, Any]) -> m.Activity:
+        """Create a general activity (GENERAL_ACTIVITY, PROJECT_GENERAL_ACTIVITY or TASK); project-specific ones are made through project activities.
+
+        Create an Activity: POST /activity.
+
+        Args:
+            body: the Activity to send, as a model or a dict with API field names.
+        """
+        result: m.Activity = await self._call("activity.create", locals())
+        return result
+
     @operation("activity.get")
     async def get(self, id: int, *, fields: str | None = None) -> m.Activity:
         """Get an activity by id.
@@ -6606,6 +6691,19 @@ class AsyncTimeClocks(AsyncResource):
             lunch_break_duration: Lunch break, in hours.
         """
         result: m.TimeClock = await self._call("time_clock.start", locals())
+        return result
+
+    @operation("time_clock.present")
+    async def present(self, *, employee_id: int | None = None, fields: str | None = None) -> m.TimeClock:
+        """The employee's running time clock (404 when none is running).
+
+        Get the Present Time Clock: GET /timesheet/timeClock/present.
+
+        Args:
+            employee_id: Employee ID; defaults to the token's owner.
+            fields: Fields filter pattern, e.g. `id,name` or `*,category1(name)`.
+        """
+        result: m.TimeClock = await self._call("time_clock.present", locals())
         return result
 
     @operation("time_clock.stop")

@@ -386,4 +386,31 @@ def _login_access(
                        "versionDigest": None, "values": values_out})
 
 
-SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access}
+def _id(values: dict[str, str]) -> int:
+    try:
+        return sqlite_int(values["id"])
+    except ValueError:
+        raise not_found() from None
+
+
+def _company(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
+    """`GET /company/{id}`: the caller's company or one of its clients (the `url` of a company or client)."""
+    company_id = _id(values)
+    allowed = {ctx.company_id, ctx.own_company_id, *backend.tenancy.client_ids(tx, ctx.own_company_id)}
+    row = tx.get(company_id, "Company", company_id) if company_id in allowed else None
+    if row is None:
+        raise not_found()
+    return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("Company", row.full(), tree)})
+
+
+def _address(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str], tree: Any) -> Reply:
+    """`GET /deliveryAddress/{id}`: an address (a customer's postal address is one) as the API reads it."""
+    address_id = _id(values)
+    row = tx.get(ctx.company_id, "Address", address_id) or tx.get(ctx.company_id, "DeliveryAddress", address_id)
+    if row is None:
+        raise not_found()
+    return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("DeliveryAddress", row.full(), tree)})
+
+
+SPECIAL = {"session.whoami": _whoami, "session.delete": _delete_session, "company.with_login_access": _login_access,
+           "company.get": _company, "delivery_address.get": _address, "event.get": webhooks.event_info}

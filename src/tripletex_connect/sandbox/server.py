@@ -6,7 +6,7 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +15,10 @@ import uvicorn
 from . import defaults
 from .app import create_app
 from .backend import Backend
+from .delivery import WebhookQueue
 from .faults import Fault, Faults, parse_fault
 from .ratelimit import RateLimit
+from .receiver import WebhookReceiver
 from .rules.modules import module_fields
 from .store import Store
 
@@ -49,6 +51,8 @@ class SandboxCompany:
     client_company_id: int | None
     _client: Tripletex | None = None
     _faults: Faults | None = None
+    _webhooks: WebhookQueue | None = None
+    _receivers: list[WebhookReceiver] = field(default_factory=list)
 
     @property
     def client(self) -> Tripletex:
@@ -73,8 +77,23 @@ class SandboxCompany:
         item.company_id = self.company_id
         return self._faults.add(item)
 
+    def webhooks(self) -> WebhookReceiver:
+        """A local receiver (127.0.0.1, a free port) to subscribe; it records deliveries (closed with the company)."""
+        receiver = WebhookReceiver()
+        self._receivers.append(receiver)
+        return receiver
+
+    def flush_webhooks(self) -> int:
+        """Send this company's queued webhook deliveries now, retries without waiting; the number delivered."""
+        if self._webhooks is None:
+            raise RuntimeError("this company is not served by a Sandbox that delivers webhooks")
+        return self._webhooks.flush(self.company_id)
+
     def close(self) -> None:
-        """Close the client, if one was made, and drop the faults injected for this company."""
+        """Close the client, if one was made, the webhook receivers, and drop the faults injected for this company."""
+        for receiver in self._receivers:
+            receiver.close()
+        self._receivers.clear()
         if self._client is not None:
             self._client.close()
         if self._faults is not None:
@@ -87,6 +106,7 @@ class Sandbox:
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
     `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
     `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit.
+    `webhook_delivery="sync"|"manual"` sends webhooks before a request answers, or only on `flush_webhooks()`.
     """
 
     def __init__(
@@ -136,7 +156,8 @@ class Sandbox:
         return self._company(row[0], self.employee_token, None)
 
     def _company(self, company_id: int, token: str, client: int | None) -> SandboxCompany:
-        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client, _faults=self.faults)
+        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client, _faults=self.faults,
+                              _webhooks=self.backend.webhooks)
 
     def new_company(self, *, modules_off: Iterable[str] | None = None) -> SandboxCompany:
         """A fresh company with its own employee token (without `modules_off`, default the sandbox's)."""

@@ -344,6 +344,9 @@ class Evaluator:
         if name == "default":
             return self._default(arg_nodes, before)
         args = [*before, *(self.eval(a) for a in arg_nodes)]
+        unsent = next((a for a in args if isinstance(a, StandIn)), None)
+        if unsent is not None:  # a dry run: the value is known only once that write is sent
+            raise Unsent(f"{name}() needs the result of step {unsent.step_id!r} (a write a dry run does not send)")
         if name in ("today", "now"):
             return self._special(name, args)
         # a function walks its lists: that is work of this evaluation

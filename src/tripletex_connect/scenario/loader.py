@@ -253,7 +253,7 @@ class _Builder:
             self.fail((*where, "module"), f"step {step_id!r}: `module` must be text, got {_kind(module)}")
         if "as" in data and "foreach" not in data:
             self.fail((*where, "as"), f"step {step_id!r}: `as` names the item of a `foreach`; there is none")
-        is_api = module == API_MODULE
+        is_api = isinstance(module, str) and resolve_module(module) == API_MODULE
         for key in ("method", "path"):
             if key in data and not is_api:
                 self.fail((*where, key), f"step {step_id!r}: `{key}` is only for `module: api`")

@@ -183,7 +183,7 @@ class Runner:
             self.run_steps(self.scenario.steps, ctx, outputs, run)
             self.current = "output"
             run.output = self.final_output(ctx, outputs)
-            run.status = "warning" if any(s.errors for s in run.steps.values()) else "ok"
+            run.status = "warning" if run.failures or any(s.errors for s in run.steps.values()) else "ok"
         except StepBroken as broken:
             run.status, run.error = "incomplete", self.clean(str(broken))
             if not self.opts.dry_run:
@@ -288,10 +288,7 @@ class Runner:
         if step.branches:
             return self.route(step, ctx, run, result, outputs)
         if step.aggregate is not None:
-            agg = step.aggregate
-            return self.guarded(step, result, lambda: aggregate_values(
-                agg, lambda value, names: self.render(step, value, ctx.child(**names), "aggregate"),
-                self.opts.limits), ctx)
+            return self.guarded(step, result, partial(self.aggregate, step, ctx), ctx)
         return self.guarded(step, result, lambda: self.call(step, ctx, run), ctx)
 
     def foreach(self, step: Step, ctx: Context, run: RunResult, result: StepResult) -> Any:
@@ -313,6 +310,15 @@ class Runner:
                 self.scope.pop()
         return {"values": outputs, "count": len(outputs)}
 
+    def aggregate(self, step: Step, ctx: Context) -> Any:
+        """An aggregator's value (unknown in a dry run when it needs what a write not sent would answer)."""
+        assert step.aggregate is not None
+        try:
+            return aggregate_values(step.aggregate, lambda value, names: self.render(
+                step, value, ctx.child(**names), "aggregate"), self.opts.limits)
+        except Unsent:
+            return StandIn(step.id)
+
     def nested(self, step: Step, ctx: Context, run: RunResult) -> dict[str, Any]:
         """One iteration of nested steps; they see the outer steps and each other, their outputs stay in the item."""
         scoped = dict(ctx.names["steps"])
@@ -323,6 +329,9 @@ class Runner:
     def route(self, step: Step, ctx: Context, run: RunResult, result: StepResult, outputs: dict[str, Any]) -> Any:
         """Make's router: every route whose filter holds runs, in order; the fallback routes when none did."""
         ran: list[str] = []
+        for branch in step.branches:  # a route that does not run leaves its steps null, as a skipped step
+            for inner in branch.steps:
+                outputs.setdefault(inner.id, None)
         for branch in step.branches:
             if branch.fallback:
                 continue
@@ -369,6 +378,7 @@ class Runner:
                 count: bool = True) -> Any:
         """Run an action of a step under its error handler (stop, ignore, resume, retry, break)."""
         attempt = 0
+        kept: dict[str, Any] | None = None  # one record per failed item, however many attempts it took
         while True:
             try:
                 output = action()
@@ -381,10 +391,17 @@ class Runner:
                 record = failure_record(step.id, step.label, error, self.item(), self.clean)
                 record["position"] = self.position(step)
                 exc = error
-                self.failures.append(record)
+                if kept is None:
+                    self.failures.append(record)
+                else:
+                    kept.update(record)
+                    record = kept
             else:
                 result.runs += 1 if count else 0
+                if kept is not None:
+                    kept.update(handled="retried", attempts=attempt + 1)
                 return output
+            kept = record
             retry, value = self.handle(step, result, exc, record, attempt, ctx)
             if not retry:
                 return value

@@ -89,7 +89,8 @@ def _check_steps(checker: _Checker, steps: tuple[Step, ...], scope: Scope) -> No
             inner = Scope(outer.steps, outer.items | {step.item_name, "index"}, outer.foreaches | {step.id})
         for name in _STEP_FIELDS:
             _check_templates(checker, getattr(step, name), (*step.where, name), inner, step.id)
-        _check_templates(checker, step.on_error.value, (*step.where, "on_error", "resume", "value"), inner, step.id)
+        _check_templates(checker, step.on_error.value, (*step.where, "on_error", "resume", "value"),
+                         Scope(inner.steps, inner.items | {"error"}, inner.foreaches), step.id)
         _check_module(checker, step)
         _check_extras(checker, step, inner)
         if step.steps:
