@@ -6,6 +6,7 @@ import base64
 import binascii
 import io
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from ..core.invoke import prepare
 from .audit import mask
 from .schemas import DEFAULT_LIMIT
 
+LOG = logging.getLogger("tripletex_connect.mcp")
 _CONTROL = ("body", "limit", "file", "file_base64", "filename")
 
 
@@ -152,7 +154,7 @@ def _bytes(content: bytes) -> dict[str, Any]:
 
 
 def failure(exc: Exception, secrets: Iterable[str] = ()) -> Outcome:
-    """The tool error for an exception: Tripletex's messages field by field, or our own check's message."""
+    """The tool error for an exception: Tripletex's messages field by field, our own check's message, or a bug's."""
     known = list(secrets)
     if isinstance(exc, APIError):
         messages = [{"field": m.field, "message": m.message} for m in exc.validation_messages]
@@ -165,4 +167,6 @@ def failure(exc: Exception, secrets: Iterable[str] = ()) -> Outcome:
         return error(mask(str(exc), known), status="invalid_arguments")
     if isinstance(exc, TripletexError):
         return error(mask(str(exc), known))
-    raise exc
+    # A bug of ours: the assistant gets a short error, the server's log the traceback (secrets scrubbed there).
+    LOG.exception("tool call failed")
+    return error(mask(f"internal error ({type(exc).__name__}): {exc}", known))
