@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tripletex_connect import catalog
+from tripletex_connect.mcp.execute import failure
 from tripletex_connect.mcp.spec import SPEC_ENV
 from tripletex_connect.mcp.tools import catalog_tools, describe
 
@@ -52,7 +53,5 @@ def test_the_output_schema_follows_the_envelope_and_the_response_model() -> None
 
 
 def test_an_unexpected_exception_is_a_short_tool_error_without_secrets() -> None:
-    from tripletex_connect.mcp.execute import failure
-
     outcome = failure(ValueError("boom with s3cret-token"), ["s3cret-token"])
     assert outcome.is_error and outcome.text() == "internal error (ValueError): boom with ***"
