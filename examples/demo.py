@@ -3,12 +3,15 @@
 It starts the sandbox with demo data on a free port and connects with the SDK exactly as a user would
 connect to Tripletex; then it works with customers, sells (product, order, invoice, PDF, postings),
 approves a month of hours and runs the scenario examples/invoice-approved-hours.yaml to invoice them,
-and stops the sandbox cleanly.
+ends with `ttx serve` on examples/service for a few seconds (a schedule and a webhook firing), and stops
+the sandbox cleanly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,10 +22,26 @@ from tripletex_connect import APIError, Tripletex
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import run_file
 
+sys.path.insert(0, str(Path(__file__).parent))
+from service_demo import show_service  # examples/ is not a package
+
 console = Console()
 TODAY = dt.date.today().isoformat()
 TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
 HOURS_SCENARIO = Path(__file__).with_name("invoice-approved-hours.yaml")
+TRY_IT = "ttx sandbox serve --seed demo"
+
+
+def try_it_command(python: Path, cwd: Path, ttx_on_path: str | None) -> str:
+    """The closing hint as a command that works when typed in `cwd`: `ttx` itself when it is on PATH, else the
+    virtual environment's activation first (what `make demo` leaves you with)."""
+    bin_dir = python.parent
+    if ttx_on_path is not None and Path(ttx_on_path).parent == bin_dir:
+        return TRY_IT
+    activate = bin_dir / "activate"
+    if activate.exists():
+        return f". {os.path.relpath(activate, cwd)} && {TRY_IT}"
+    return f"{os.path.relpath(bin_dir / 'ttx', cwd)} {TRY_IT.removeprefix('ttx ')}"
 
 
 def customers_table(title: str, customers: list) -> Table:  # type: ignore[type-arg]
@@ -156,13 +175,16 @@ def main() -> int:
         sandbox.start()
     try:
         console.print(f"Sandbox running at [bold]{sandbox.base_url}[/]")
-        with sandbox.client() as tx:
+        with Tripletex.for_sandbox(sandbox) as tx:
             run(tx)
             sell(tx)
             bill_hours(tx)
+        show_service(sandbox, console)
     finally:
         sandbox.stop()
-    console.print("\nSandbox stopped. Try it yourself: [bold]ttx sandbox serve --seed demo[/]")
+    hint = try_it_command(Path(sys.executable), Path.cwd(), shutil.which("ttx"))
+    console.print("\nSandbox stopped. Try it yourself:")
+    console.print(f"  [bold]{hint}[/]", highlight=False, soft_wrap=True)
     return 0
 
 

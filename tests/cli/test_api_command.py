@@ -142,6 +142,23 @@ def test_a_versioned_update_whose_answer_was_lost_after_the_write_succeeds_on_th
     assert (answer["version"], answer["phoneNumber"]) == (1, "123")
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("api", "POST", "/customer", "-d", '{"name": "A", "discountPercentage": NaN}'),
+        ("api", "POST", "/customer", "-d", '{"name": "A", "discountPercentage": 1e999}'),
+        ("customers", "create", "--set", "name=A", "--set", "discountPercentage=nan"),
+        ("customers", "create", "--data", '{"name": "A", "discountPercentage": Infinity}'),
+    ],
+)
+def test_a_number_that_is_not_finite_is_a_usage_error_naming_the_field(
+    api: respx.MockRouter, ttx: Invoke, args: tuple[str, ...]
+) -> None:
+    result = ttx(*args)
+    assert result.exit_code == 2 and "'discountPercentage'" in result.stderr and "unexpected" not in result.stderr
+    assert not api.calls
+
+
 def test_a_header_that_cannot_be_sent_is_a_usage_error(api: respx.MockRouter, ttx: Invoke) -> None:
     result = ttx("api", "GET", "/customer", "-H", "X-Note: blåbær")
     assert result.exit_code == 2 and "ASCII" in result.stderr and "unexpected" not in result.stderr

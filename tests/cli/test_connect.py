@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import stat
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -12,10 +15,14 @@ import httpx
 import pytest
 import respx
 
+from tripletex_connect.cli import connect_cmd
+
 from .mock_api import BASE, CONSUMER, EMPLOYEE, Invoke
 
 
-def test_add_prompts_for_hidden_tokens_and_writes_an_owner_only_file(ttx: Invoke, isolated: Path) -> None:
+def test_add_reads_tokens_from_stdin_without_a_terminal_and_writes_an_owner_only_file(
+    ttx: Invoke, isolated: Path
+) -> None:
     result = ttx(
         "connect",
         "add",
@@ -28,7 +35,6 @@ def test_add_prompts_for_hidden_tokens_and_writes_an_owner_only_file(ttx: Invoke
         connect=False,
     )
     assert result.exit_code == 0, result.stderr
-    assert "Consumer token" in result.stdout and "Employee token" in result.stdout
     assert CONSUMER not in result.stdout + result.stderr and EMPLOYEE not in result.stdout + result.stderr
     assert stat.S_IMODE(isolated.stat().st_mode) == 0o600
     saved = tomllib.loads(isolated.read_text())
@@ -39,6 +45,40 @@ def test_add_prompts_for_hidden_tokens_and_writes_an_owner_only_file(ttx: Invoke
         "employee_token": EMPLOYEE,
         "company_id": 42,
     }
+
+
+def test_add_at_a_terminal_prompts_for_hidden_tokens(
+    ttx: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connect_cmd, "isatty", lambda stream: True)
+    result = ttx("connect", "add", "work", "--env", "sandbox", input=f"{CONSUMER}\n{EMPLOYEE}\n", connect=False)
+    assert result.exit_code == 0, result.stderr
+    assert "Consumer token" in result.stdout and "Employee token" in result.stdout
+    assert CONSUMER not in result.stdout + result.stderr
+
+
+def test_add_with_tokens_piped_in_prints_no_python_warning(isolated: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIPLETEX_")}
+    env["TRIPLETEX_CONFIG"] = str(isolated)
+    done = subprocess.run(
+        [sys.executable, "-c", "from tripletex_connect.cli.main import app; app()", "connect", "add", "piped",
+         "--env", "sandbox"],
+        input=f"{CONSUMER}\n{EMPLOYEE}\n", capture_output=True, text=True, env=env, timeout=60, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Warning" not in done.stderr and CONSUMER not in done.stdout + done.stderr
+    assert tomllib.loads(isolated.read_text())["profiles"]["piped"]["employee_token"] == EMPLOYEE
+
+
+def test_an_overriding_base_url_never_gets_the_profiles_tokens(ttx: Invoke, isolated: Path) -> None:
+    added = ttx("connect", "add", "work", "--env", "sandbox", input="work-consumer\nwork-employee\n", connect=False)
+    assert added.exit_code == 0, added.stderr
+    with respx.mock(assert_all_called=False) as router:
+        result = ttx("--base-url", "http://127.0.0.1:8799/v2", "whoami", connect=False)
+        assert not router.calls
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "profile 'work' belongs to https://api-test.tripletex.tech/v2" in result.stderr
+    assert "TRIPLETEX_EMPLOYEE_TOKEN" in result.stderr and "work-employee" not in result.stderr
 
 
 def test_add_takes_tokens_from_environment_variables_for_scripts(

@@ -50,6 +50,13 @@ def test_modules_table_shows_titles_and_cli_calls(ttx: Invoke) -> None:
     assert "Search Customers" in result.stdout and "ttx customers search" in result.stdout
 
 
+def test_modules_table_shows_the_catalog_key_that_scenarios_use(ttx: Invoke) -> None:
+    result = ttx("modules", "-g", "Customers", "-o", "table", connect=False)
+    header = result.stdout.splitlines()[1]
+    assert "key" in header
+    assert "customer.search" in result.stdout and "customer.create" in result.stdout
+
+
 def test_help_lists_the_resource_groups_of_the_catalog(ttx: Invoke) -> None:
     result = ttx("--help", connect=False)
     assert result.exit_code == 0

@@ -45,8 +45,9 @@ def test_the_default_profile_is_used_when_nothing_else_is_given(store: ProfileSt
 def test_an_environment_chosen_over_the_profile_takes_its_own_base_url(store: ProfileStore) -> None:
     store.save(Profile("local", env="local", base_url="http://127.0.0.1:8765/v2", consumer_token="c",
                        employee_token="e"))
-    for chosen in ({"env": "production"}, {"environ": {"TRIPLETEX_ENV": "prod"}}):
-        s = resolve_settings(store=store, **{"environ": {}, **chosen})  # type: ignore[arg-type]
+    tokens = {"TRIPLETEX_CONSUMER_TOKEN": "prod-c", "TRIPLETEX_EMPLOYEE_TOKEN": "prod-e", "TRIPLETEX_PROFILE": "local"}
+    for chosen in ({"env": "production"}, {"environ": {**tokens, "TRIPLETEX_ENV": "prod"}}):
+        s = resolve_settings(store=store, **{"environ": tokens, **chosen})  # type: ignore[arg-type]
         assert (s.environment, s.base_url) == ("production", ENVIRONMENTS["production"])
     same = resolve_settings(env="local", environ={}, store=store)
     assert same.base_url == "http://127.0.0.1:8765/v2"
@@ -162,3 +163,39 @@ def test_a_profiles_path_that_cannot_be_read_or_written_is_a_clear_error(tmp_pat
     (tmp_path / "a-file").write_text("not a directory")
     with pytest.raises(ConfigurationError, match="cannot write profiles file"):
         blocked.save(Profile("main", consumer_token="c", employee_token="e"))
+
+
+@pytest.mark.parametrize(
+    ("chosen", "environ"),
+    [
+        ({"base_url": "http://127.0.0.1:8799/v2"}, {}),
+        ({}, {"TRIPLETEX_BASE_URL": "http://127.0.0.1:8799/v2"}),
+        ({"env": "production"}, {}),
+        ({}, {"TRIPLETEX_ENV": "production"}),
+        ({"profile": "local", "env": "sandbox"}, {}),
+    ],
+)
+def test_a_profiles_tokens_never_go_to_an_overriding_url_or_environment(
+    store: ProfileStore, chosen: dict[str, str], environ: dict[str, str]
+) -> None:
+    store.save(Profile("local", env="local", consumer_token="local-c", employee_token="local-e"))
+    with pytest.raises(ConfigurationError, match=r"profile 'local' belongs to http://127\.0\.0\.1:8000/v2") as raised:
+        resolve_settings(environ=environ, store=store, **chosen)  # type: ignore[arg-type]
+    assert "TRIPLETEX_CONSUMER_TOKEN" in str(raised.value) and "local-c" not in str(raised.value)
+
+
+def test_an_override_works_with_tokens_from_arguments_or_environment_variables(store: ProfileStore) -> None:
+    store.save(Profile("local", env="local", consumer_token="local-c", employee_token="local-e", company_id=4))
+    by_args = resolve_settings(consumer_token="c", employee_token="e", base_url="http://127.0.0.1:8799/v2",
+                               profile="local", environ={}, store=store)
+    assert (by_args.consumer_token.reveal(), by_args.employee_token.reveal()) == ("c", "e")
+    environ = {"TRIPLETEX_CONSUMER_TOKEN": "c", "TRIPLETEX_EMPLOYEE_TOKEN": "e", "TRIPLETEX_ENV": "production"}
+    by_env = resolve_settings(environ=environ, profile="local", store=store)
+    assert by_env.base_url == ENVIRONMENTS["production"] and by_env.employee_token.reveal() == "e"
+
+
+def test_the_profiles_own_environment_named_again_keeps_its_tokens(store: ProfileStore) -> None:
+    store.save(Profile("work", env="production", consumer_token="w-c", employee_token="w-e"))
+    for chosen in ({"env": "prod"}, {"base_url": "https://tripletex.no/v2/"}):
+        s = resolve_settings(environ={}, store=store, **chosen)  # type: ignore[arg-type]
+        assert s.consumer_token.reveal() == "w-c"

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import traceback
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 import respx
+from typer.testing import CliRunner
 
 from tripletex_connect import Tripletex
+from tripletex_connect.cli.main import app
 from tripletex_connect.core.errors import APIError, TransportError
+from tripletex_connect.core.redact import Redactor, redact_data
+from tripletex_connect.sandbox import SandboxCompany
 
 BASE = "http://127.0.0.1:9/v2"
 CONSUMER, EMPLOYEE, SESSION = "cons-SECRET-aaaa", "empl-SECRET-bbbb", "sess-SECRET-cccc"
@@ -73,3 +79,65 @@ def test_a_refused_session_leaks_no_token(captured: io.StringIO) -> None:
     error = caught.value
     assert "employee token was refused" in str(error)
     assert_clean(captured.getvalue(), str(error), "".join(traceback.format_exception(error)))
+
+
+# --- point 5: tokens given as parameters, and tokens too short to mask by value -----------------------
+
+
+def test_a_token_shorter_than_four_characters_is_masked_where_named_and_nowhere_else() -> None:
+    redactor = Redactor()
+    redactor.add("e", "c")
+    text = "PUT /v2/token/session/:create?consumerToken=c&employeeToken=e -> 200; everyone sees the message"
+    assert redactor.scrub(text) == (
+        "PUT /v2/token/session/:create?consumerToken=***&employeeToken=*** -> 200; everyone sees the message"
+    )
+
+
+def test_token_keys_in_json_and_dict_reprs_are_masked() -> None:
+    text = """{"consumerToken": "abc", "employeeToken": "x", 'token': 'q1', "name": "Acme"}"""
+    masked = """{"consumerToken": "***", "employeeToken": "***", 'token': '***', "name": "Acme"}"""
+    assert Redactor().scrub(text) == masked
+
+
+def test_redact_data_masks_secret_named_values_at_any_depth() -> None:
+    call = {"method": "GET", "params": {"consumerToken": "c", "employeeToken": "long-employee"},
+            "body": [{"password": "p"}], "path": "/token/session/:create?token=abc", "count": 2}
+    assert redact_data(call) == {"method": "GET", "params": {"consumerToken": "***", "employeeToken": "***"},
+                                 "body": [{"password": "***"}], "path": "/token/session/:create?token=***", "count": 2}
+
+
+def test_a_dry_run_prints_tokens_given_as_parameters_masked(
+    tripletex_sandbox: SandboxCompany, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRIPLETEX_DATA_DIR", str(tmp_path / "data"))
+    scenario = tmp_path / "login.yaml"
+    scenario.write_text(
+        "name: login\nsteps:\n  - id: login\n    module: api\n    method: PUT\n    path: /token/session/:create\n"
+        "    params: {consumerToken: c0nsumer-param, employeeToken: e, expirationDate: '2026-12-01'}\n"
+    )
+    env = {"TRIPLETEX_CONSUMER_TOKEN": tripletex_sandbox.consumer_token,
+           "TRIPLETEX_EMPLOYEE_TOKEN": tripletex_sandbox.employee_token}
+    result = CliRunner().invoke(
+        app, ["--base-url", tripletex_sandbox.base_url, "-o", "json", "run", str(scenario), "--dry-run"], env=env
+    )
+    assert result.exit_code == 0, result.stderr
+    [call] = json.loads(result.stdout)
+    assert call["params"] == {"consumerToken": "***", "employeeToken": "***", "expirationDate": "2026-12-01"}
+    assert "c0nsumer-param" not in result.stdout + result.stderr
+
+
+def test_verbose_logs_with_one_letter_tokens_stay_readable(api_short: respx.MockRouter) -> None:
+    env = {"TRIPLETEX_CONSUMER_TOKEN": "c", "TRIPLETEX_EMPLOYEE_TOKEN": "e"}
+    result = CliRunner().invoke(app, ["--base-url", BASE, "--debug", "api", "GET", "/customer/1"], env=env)
+    assert result.exit_code == 0, result.stderr
+    assert "GET /v2/customer/1 -> 200" in result.stderr and "(request id -, attempt 1)" in result.stderr
+    assert "***" not in result.stderr
+
+
+@pytest.fixture
+def api_short() -> Iterator[respx.MockRouter]:
+    with respx.mock(base_url=BASE) as router:
+        router.put("/token/session/:create").respond(200, json={"value": {"token": SESSION,
+                                                                          "expirationDate": "2099-01-01"}})
+        router.get("/customer/1").respond(200, json={"value": {"id": 1}})
+        yield router

@@ -16,8 +16,9 @@ from mcp import Client, StdioServerParameters, stdio_client
 
 from tripletex_connect.core.config import resolve_settings
 from tripletex_connect.mcp import build_toolbox
-from tripletex_connect.mcp.audit import JsonlAuditLog
+from tripletex_connect.mcp.audit import AUDIT_SCENARIO, RunStoreAudit
 from tripletex_connect.mcp.server import build_server
+from tripletex_connect.runtime.store import DB_NAME, RunStore
 from tripletex_connect.sandbox import SandboxCompany
 
 
@@ -93,17 +94,23 @@ async def inproc_session(company: SandboxCompany, data_dir: Path, **options: Any
     """A session with the server built in this process (fast, for the details)."""
     settings = resolve_settings(consumer_token=company.consumer_token, employee_token=company.employee_token,
                                 base_url=company.base_url, environ={})
-    toolbox = build_toolbox(settings, audit=JsonlAuditLog(data_dir / "mcp-audit.jsonl"), **options)
+    store = RunStore(data_dir / DB_NAME)
+    toolbox = build_toolbox(settings, audit=RunStoreAudit(store, "test"), **options)
     try:
         async with Client(build_server(toolbox)) as client:
             yield Session(client, secrets_of(company))
     finally:
         toolbox.connection.close()
+        store.close()
 
 
 def audit_entries(data_dir: Path) -> list[dict[str, Any]]:
-    """The audit log a server wrote into `data_dir`."""
-    return JsonlAuditLog(data_dir / "mcp-audit.jsonl").read()
+    """The tool calls a server recorded in the run store in `data_dir`, oldest first."""
+    store = RunStore(data_dir / DB_NAME)
+    try:
+        return store.history(AUDIT_SCENARIO)
+    finally:
+        store.close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from tripletex_connect.runtime.store import DB_NAME, RunStore
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
 
@@ -41,6 +42,20 @@ async def test_compact_mode_offers_three_tools_that_find_describe_and_call_every
         assert "did you mean 'customer.search'" in message
 
 
+async def test_a_search_returns_at_most_its_limit_and_says_how_many_match(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tripletex_sandbox.client.customers.create_many([{"name": f"Kunde {i}"} for i in range(3)])
+    async with inproc_session(tripletex_sandbox, data_dir) as mcp:
+        found = await mcp.call("customer_search", {"limit": "2", "sorting": "name"})
+        assert (found["count"], found["fullResultSize"]) == (2, 3)
+        assert [c["name"] for c in found["values"]] == ["Kunde 0", "Kunde 1"]
+        message, _ = await mcp.fail("customer_search", {"limit": 0})
+        assert "limit must be a whole number of at least 1" in message
+        message, _ = await mcp.fail("customer_get", {"id": 1, "limit": 5})
+        assert "takes no 'limit'" in message
+
+
 async def test_the_raw_api_call_reads_when_read_only_and_writes_only_after_a_confirmed_preview(
     tripletex_sandbox: SandboxCompany, data_dir: Path
 ) -> None:
@@ -54,6 +69,37 @@ async def test_the_raw_api_call_reads_when_read_only_and_writes_only_after_a_con
     async with inproc_session(tripletex_sandbox, data_dir, allow_writes="api") as mcp:
         made = await mcp.confirmed("api_call", {"method": "POST", "path": "/customer", "body": {"name": "Rå AS"}})
         assert made["value"]["value"]["name"] == "Rå AS"
+
+
+async def test_invoicing_that_sends_to_the_customer_needs_confirmation_and_invoicing_without_sending_does_not(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tx = tripletex_sandbox.client
+    bank = tx.ledger_accounts.search(number=[1920]).first()
+    tx.ledger_accounts.update(bank.id, {"version": bank.version, "bankAccountNumber": BANK_ACCOUNT})
+    customer = tx.customers.create({"name": "Fjord AS"})
+    orders = [tx.orders.create({"customer": {"id": customer.id}, "orderDate": "2026-11-25",
+                                "deliveryDate": "2026-11-25", "orderLines": [{"description": "Timer", "count": 1,
+                                                                              "unitPriceExcludingVatCurrency": 100}]})
+              for _ in range(2)]
+    async with inproc_session(tripletex_sandbox, data_dir, allow_writes="sales") as mcp:
+        quiet = await mcp.call("order_invoice", {"id": orders[0].id, "invoice_date": "2026-11-25",
+                                                 "send_to_customer": False})
+        assert quiet["value"]["invoiceNumber"]
+        preview = await mcp.call("order_invoice", {"id": orders[1].id, "invoice_date": "2026-11-25"})
+        assert preview["preview"]["path"] == f"/order/{orders[1].id}/:invoice" and "confirmation_token" in preview
+    invoices = tx.invoices.search(invoice_date_from="2026-11-25", invoice_date_to="2026-11-26").to_list()
+    assert [i.invoice_number for i in invoices] == [quiet["value"]["invoiceNumber"]]  # the second is not sent yet
+
+
+async def test_a_write_whose_answer_was_lost_is_a_tool_error_that_says_to_look_before_retrying(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tripletex_sandbox.inject("503,method=POST,path=/customer,when=after,times=0")
+    async with inproc_session(tripletex_sandbox, data_dir, allow_writes="sales") as mcp:
+        message, details = await mcp.fail("customer_create", {"body": {"name": "Kanskje AS"}})
+    assert "may or may not have happened" in message and details
+    assert [e["status"] for e in audit_entries(data_dir)] == ["failed"]
 
 
 async def test_resources_show_the_company_and_the_module_reference_and_prompts_guide_common_jobs(
@@ -117,3 +163,6 @@ async def test_a_scenario_folder_becomes_tools_that_dry_run_until_their_writes_a
         billed = await mcp.call("scenario_invoice_approved_hours", inputs)
         assert not billed["dryRun"] and billed["output"]["hours_billed"] == 7.5 and billed["output"]["invoice"]
     assert [e["outcome"] for e in audit_entries(data_dir)] == ["dry_run", "ok"]
+    store = RunStore(data_dir / DB_NAME)  # the scenario's own history sits beside the calls: the real run only
+    assert [run["status"] for run in store.history("Invoice approved hours")] == ["ok"]
+    store.close()

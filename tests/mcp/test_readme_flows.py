@@ -36,7 +36,8 @@ async def selling(mcp: Session) -> None:
     order = await mcp.value("order_create", {"body": {
         "customer": {"id": acme["id"]}, "orderDate": "2026-11-25", "deliveryDate": "2026-11-25",
         "orderLines": [{"product": {"id": product["id"]}, "count": 8}]}})
-    invoice = await mcp.value("order_invoice", {"id": order["id"], "invoice_date": "2026-11-25"})
+    # Invoicing sends the invoice to the customer unless told not to: the assistant confirms it first.
+    invoice = (await mcp.confirmed("order_invoice", {"id": order["id"], "invoice_date": "2026-11-25"}))["value"]
     assert invoice["amount"] == 12500.0  # 8 x 1250 + 25 % VAT
     paid = await mcp.value("invoice_payment", {"id": invoice["id"], "payment_date": "2026-12-01",
                                                "payment_type_id": 1, "paid_amount": invoice["amount"]})

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tripletex_connect import catalog
-from tripletex_connect.mcp.audit import MASK, mask
+from tripletex_connect.mcp.audit import MASK, JsonlAuditLog, mask
 from tripletex_connect.mcp.safety import Confirmations, SafetyError, WritePolicy, parse_groups
-from tripletex_connect.mcp.tools import WRITE_GROUPS, catalog_tools, group_of, tool_name
+from tripletex_connect.mcp.tools import catalog_tools, group_of, tool_name, write_groups
 
 
 def test_allow_writes_takes_all_or_a_comma_list_of_groups_and_refuses_unknown_ones() -> None:
     assert parse_groups(None) == frozenset()
-    assert parse_groups("all") == parse_groups("") == frozenset(WRITE_GROUPS)
+    assert parse_groups("all") == parse_groups("") == frozenset(write_groups())
     assert parse_groups("sales, Hours") == {"sales", "hours"}
     with pytest.raises(SafetyError, match=r"unknown write group.*salse"):
         parse_groups("salse")
 
 
 def test_every_catalog_operation_has_a_write_group() -> None:
-    assert {group_of(op.key) for op in catalog.all_operations()} == set(WRITE_GROUPS)
+    assert write_groups() == ("sales", "products", "ledger", "reference", "projects", "hours", "events", "api")
+    assert {group_of(op.key) for op in catalog.all_operations()} == set(write_groups())
     assert group_of("order.invoice") == "sales" and group_of("voucher.reverse") == "ledger"
     assert group_of("monthly_timesheet.approve") == "hours"
 
@@ -53,3 +56,12 @@ def test_tool_names_are_catalog_keys_in_the_mcp_name_charset_and_unique() -> Non
     assert tool_name("customer.search") == "customer_search"
     assert len(names) == len(set(names)) and all(name.replace("_", "").isalnum() for name in names)
     assert "session_create" not in names and "session_delete" not in names
+
+
+def test_the_jsonl_audit_log_appends_owner_only_entries_with_a_time(tmp_path: Path) -> None:
+    log = JsonlAuditLog(tmp_path / "audit" / "mcp.jsonl")
+    log.record({"tool": "customer_search", "outcome": "ok"})
+    log.record({"tool": "customer_create", "outcome": "refused"})
+    entries = [(e["tool"], e["outcome"]) for e in log.read()]
+    assert entries == [("customer_search", "ok"), ("customer_create", "refused")]
+    assert all(e["time"] for e in log.read()) and (log.path.stat().st_mode & 0o777) == 0o600

@@ -20,13 +20,15 @@ async def test_read_only_server_lists_every_module_annotated_answers_reads_and_r
         assert len(make_modules) == 121
         assert {op.key.replace(".", "_") for op in make_modules} <= set(tools)
         hints = {name: tools[name].annotations for name in (
-            "customer_search", "customer_update", "customer_delete", "invoice_send", "order_invoice")}
+            "customer_search", "customer_create", "customer_update", "customer_delete", "invoice_send",
+            "order_invoice")}
         assert hints["customer_search"].read_only_hint and hints["customer_search"].idempotent_hint
         assert not hints["customer_update"].read_only_hint and hints["customer_update"].idempotent_hint
         assert not hints["customer_update"].destructive_hint
         assert hints["customer_delete"].destructive_hint and hints["customer_delete"].idempotent_hint
         assert hints["invoice_send"].destructive_hint and not hints["invoice_send"].idempotent_hint
-        assert not hints["order_invoice"].destructive_hint and not hints["order_invoice"].idempotent_hint
+        assert hints["order_invoice"].destructive_hint and not hints["order_invoice"].idempotent_hint  # it may send
+        assert not hints["customer_create"].destructive_hint and not hints["customer_create"].idempotent_hint
         assert all(tool.annotations.open_world_hint for tool in tools.values())
         assert tools["customer_search"].input_schema["properties"]["customer_name"]["type"] == "string"
         assert "Search Customers" in tools["customer_search"].description
@@ -43,7 +45,8 @@ async def test_read_only_server_lists_every_module_annotated_answers_reads_and_r
     audit = audit_entries(data_dir)
     assert [(e["tool"], e["outcome"]) for e in audit] == [
         ("customer_search", "ok"), ("customer_create", "refused"), ("customer_search", "invalid_arguments")]
-    assert audit[0]["requestIds"] == [found["requestId"]]
+    assert audit[0]["request_ids"] == [found["requestId"]] and audit[1]["status"] == "refused"
+    assert audit[2]["status"] == "failed" and "customer_nme" in audit[2]["error"]
 
 
 async def test_destructive_tool_runs_only_after_a_confirmed_preview_and_tripletex_validation_errors_are_tool_errors(

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tripletex_connect.runtime import RunStore, Service
 from tripletex_connect.runtime.web import create_app
@@ -15,7 +16,7 @@ from tripletex_connect.runtime.web.server import WebServer
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.server import free_port
 
-from ..browser import chromium
+from ..browser import open_chromium
 from .conftest import FakeClock
 from .test_incomplete import ORDER_FOR_NEW_CUSTOMERS
 
@@ -49,7 +50,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
     dashboard: tuple[str, Service], tmp_path: Path, tripletex_sandbox: SandboxCompany, store: RunStore
 ) -> None:
     url, _ = dashboard
-    with chromium(tmp_path / "profile") as driver:
+    with open_chromium(tmp_path / "profile") as driver:
         driver.get(url + "/")
         rows = {r.find_elements(By.TAG_NAME, "td")[1].text: r.text
                 for r in driver.find_elements(By.CSS_SELECTOR, "#scenarios tr.scenario")}
@@ -64,6 +65,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
 
         warning = next(r for r in driver.find_elements(By.CSS_SELECTOR, "table.runs tr.run") if "warning" in r.text)
         warning.find_element(By.TAG_NAME, "a").click()
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "run-status"))
         assert driver.find_element(By.ID, "run-status").text == "warning"
         item = driver.find_element(By.CSS_SELECTOR, "#items tr.item")
         assert "req-dash-1" in item.text and "Feil i feltet" in item.text and "422" in item.text
@@ -71,7 +73,7 @@ def test_the_dashboard_shows_scenarios_runs_items_and_the_chart_and_resumes_in_c
         tripletex_sandbox.client.products.create({"name": "Widget", "number": "WIDGET-9"})
         driver.get(url + "/")
         driver.find_element(By.CSS_SELECTOR, "#incomplete button[name=resume]").click()
-        assert driver.find_elements(By.ID, "no-incomplete")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "no-incomplete"))
     assert [i.state for i in store.incomplete(state=None)] == ["resolved"]
     assert len(tripletex_sandbox.client.orders.search(order_date_from="2026-01-01",
                                                       order_date_to="2027-01-01").to_list()) == 1
@@ -81,10 +83,10 @@ def test_discard_in_chromium_removes_the_incomplete_execution(
     dashboard: tuple[str, Service], tmp_path: Path, store: RunStore
 ) -> None:
     url, _ = dashboard
-    with chromium(tmp_path / "profile") as driver:
+    with open_chromium(tmp_path / "profile") as driver:
         driver.get(url + "/")
         driver.find_element(By.CSS_SELECTOR, "#incomplete button[name=discard]").click()
-        assert driver.find_elements(By.ID, "no-incomplete")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "no-incomplete"))
     assert [i.state for i in store.incomplete(state=None)] == ["discarded"]
 
 

@@ -85,3 +85,42 @@ def test_an_update_sending_back_the_system_row_0_postings_regenerates_them(tx: T
     updated = tx.vouchers.update(made.id, {"postings": sent})
     rows = sorted((tx.postings.get(p.id).row or 0) for p in updated.postings or [])
     assert rows == [0, 1, 2]  # one VAT line, made again by the system, not two
+
+
+def vat_numbers(api: Api, **params: object) -> list[str]:
+    answer = api.http.get("/v2/ledger/vatType", params={"fields": "number,name", "count": 1000, **params},
+                          headers=api.auth)
+    assert answer.status_code == 200, answer.text
+    return [v.get("number") or v["name"] for v in answer.json()["values"]]
+
+
+def test_vat_types_are_listed_by_type_of_vat(api: Api) -> None:
+    everything = vat_numbers(api)
+    outgoing, incoming = vat_numbers(api, typeOfVat="OUTGOING"), vat_numbers(api, typeOfVat="INCOMING")
+    assert {"3", "31", "33", "5", "6"} <= set(outgoing) and not {"1", "11", "13"} & set(outgoing)
+    assert {"1", "11", "13"} <= set(incoming) and not {"3", "31", "33"} & set(incoming)
+    assert vat_numbers(api, typeOfVat="PROJECT") == outgoing
+    assert vat_numbers(api, typeOfVat="INCOMING_INVOICE") == incoming
+    assert sorted(vat_numbers(api, typeOfVat="LEDGER")) == sorted(everything)
+    bad = api.http.get("/v2/ledger/vatType", params={"typeOfVat": "SIDEWAYS"}, headers=api.auth)
+    assert bad.status_code == 422 and "typeOfVat" in messages(bad.json())
+
+
+def test_vat_date_with_type_of_vat_lists_only_the_types_valid_that_day(api: Api) -> None:
+    parent = api.http.get("/v2/ledger/vatType", params={"number": "1"}, headers=api.auth).json()["values"][0]
+    made = api.http.put("/v2/ledger/vatType/createRelativeVatType", headers=api.auth,
+                        params={"name": "Halv", "vatTypeId": parent["id"], "percentage": 50})
+    assert made.status_code == 200, made.text  # the clock says 2026-11-25
+    assert "Halv" in vat_numbers(api, typeOfVat="INCOMING", vatDate="2026-11-25")
+    assert "Halv" in vat_numbers(api, typeOfVat="INCOMING")  # vatDate defaults to today
+    assert "Halv" not in vat_numbers(api, typeOfVat="INCOMING", vatDate="2026-11-24")
+    assert "Halv" not in vat_numbers(api, typeOfVat="OUTGOING", vatDate="2026-11-25")  # of its parent's kind
+    assert "Halv" in vat_numbers(api, vatDate="2026-01-01")  # vatDate counts only with typeOfVat
+    bad = api.http.get("/v2/ledger/vatType", params={"typeOfVat": "INCOMING", "vatDate": "25.11.2026"},
+                       headers=api.auth)
+    assert bad.status_code == 422 and "vatDate" in messages(bad.json())
+
+
+def test_the_sdk_searches_vat_types_by_type_of_vat(tx: Tripletex) -> None:
+    numbers = [v.number for v in tx.vat_types.search(type_of_vat="OUTGOING", vat_date="2026-11-25")]
+    assert "3" in numbers and "1" not in numbers

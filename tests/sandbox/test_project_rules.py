@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
+import httpx
 import pytest
-from starlette.testclient import TestClient
 
 from tests.sandbox.conftest import Clock
 from tests.sandbox.test_project_modules import GENERAL, PROJECT_WORK, Refs, make_refs
 from tripletex_connect import APIError, ConflictError, Tripletex, ValidationError
 from tripletex_connect.sandbox import Backend, SandboxCompany, Store
-from tripletex_connect.sandbox.app import create_app
 from tripletex_connect.sandbox.defaults import CONSUMER_TOKEN
+from tripletex_connect.sandbox.transport import BackendTransport
 
 
 def fields(error: APIError) -> dict[str | None, str]:
@@ -176,7 +176,7 @@ def clocked() -> Iterator[tuple[Tripletex, Clock]]:
     clock = Clock()
     backend = Backend(Store(), base_url="http://127.0.0.1/v2", clock=clock)
     company = backend.new_company(employee_token="clock-token")
-    with TestClient(create_app(backend)) as http:
+    with httpx.Client(transport=BackendTransport(backend), base_url="http://127.0.0.1") as http:
         yield Tripletex(CONSUMER_TOKEN, company.employee_token, base_url="http://127.0.0.1/v2",
                         http_client=http), clock
 

@@ -1,9 +1,9 @@
 """Catalog entries of a company's reference data outside the ledger: currencies, countries, departments and
-activities (read-only here; they are not Make modules)."""
+activities (read-only here except new activities; they are not Make modules)."""
 
 from __future__ import annotations
 
-from .build import boolean, crud, ids, text
+from .build import batch, boolean, crud, ids, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -41,7 +41,7 @@ DEPARTMENTS = crud(
 
 ACTIVITIES = crud(
     key="activity", resource="activities", group="Activities", path="/activity", model="Activity",
-    noun="Activity", plural="Activities", kinds=READ, make_module=False,
+    noun="Activity", plural="Activities", kinds=(K.CREATE, *READ), make_module=False,
     search_params=(
         ids("id"),
         text("name", "Containing", match="contains"),
@@ -53,6 +53,13 @@ ACTIVITIES = crud(
         boolean("isTask", "Equals"),
         boolean("isInactive", "Equals", field="isDisabled"),
     ),
+    summaries={K.CREATE: "Create a general activity (GENERAL_ACTIVITY, PROJECT_GENERAL_ACTIVITY or TASK); "
+                         "project-specific ones are made through project activities."},
 )
 
-OPERATIONS: list[Operation] = [*CURRENCIES, *COUNTRIES, *DEPARTMENTS, *ACTIVITIES]
+ACTIVITY_BATCH = batch(
+    key="activity", resource="activities", group="Activities", path="/activity", model="Activity",
+    plural="Activities", kinds=(K.CREATE,),
+)
+
+OPERATIONS: list[Operation] = [*CURRENCIES, *COUNTRIES, *DEPARTMENTS, *ACTIVITIES, *ACTIVITY_BATCH]

@@ -13,6 +13,7 @@ from .build import (
     PAGED,
     SORTING,
     action,
+    batch,
     boolean,
     choice,
     crud,
@@ -77,6 +78,13 @@ TIME_CLOCKS = [
             date("date", "Defaults to today"),
             Param("lunchBreakDuration", "number", help="Lunch break, in hours"),
         ),
+        response="TimeClock",
+    ),
+    action(
+        key="time_clock.present", resource="time_clocks", name="present", group="Timesheet Time Clocks",
+        title="Get the Present Time Clock", kind=K.GET, method="GET", path="/timesheet/timeClock/present",
+        summary="The employee's running time clock (404 when none is running).",
+        params=(integer("employeeId", "Employee ID; defaults to the token's owner"), FIELDS),
         response="TimeClock",
     ),
     action(
@@ -223,7 +231,12 @@ SALARY_TYPES = crud(
     ),
 )
 
+ENTRY_BATCH = batch(
+    key="timesheet_entry", resource="timesheet_entries", group="Timesheet Entries", path="/timesheet/entry",
+    model="TimesheetEntry", plural="Timesheet Entries", kinds=(K.CREATE, K.UPDATE),
+)
+
 OPERATIONS: list[Operation] = [
-    *SETTINGS, *ENTRIES, *TIME_CLOCKS, *MONTHLY, *WEEKLY, *COMPANY_HOLIDAYS, *SALARY_TYPE_SPECIFICATIONS,
+    *SETTINGS, *ENTRIES, *ENTRY_BATCH, *TIME_CLOCKS, *MONTHLY, *WEEKLY, *COMPANY_HOLIDAYS, *SALARY_TYPE_SPECIFICATIONS,
     *SALARY_TYPES,
 ]

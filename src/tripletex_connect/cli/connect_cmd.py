@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Mapping
 from typing import Annotated, Any
 
@@ -12,7 +13,7 @@ from ..core.config import ENV_VARS, ENVIRONMENTS, check_base_url, normalize_env
 from ..core.profiles import Profile, ProfileStore
 from .derived import OutputOption
 from .errors import CliUsageError
-from .output import to_data
+from .output import isatty, to_data
 from .state import state_of
 
 app = typer.Typer(
@@ -36,10 +37,18 @@ def _local_tokens() -> tuple[str, str] | None:
 
 
 def _ask(label: str, option: str, env_var: str) -> str:
-    try:
-        value = str(typer.prompt(label, hide_input=True))
-    except typer.Abort:
-        raise CliUsageError(f"no {label.lower()} given: pass {option}, set {env_var}, or answer the prompt") from None
+    missing = f"no {label.lower()} given: pass {option}, set {env_var}, or answer the prompt"
+    if not isatty(sys.stdin):
+        # No terminal to hide the echo on (a pipe, a script): read the line as is. getpass would warn here.
+        line = sys.stdin.readline()
+        if not line:
+            raise CliUsageError(missing)
+        value = line
+    else:
+        try:
+            value = str(typer.prompt(label, hide_input=True))
+        except typer.Abort:
+            raise CliUsageError(missing) from None
     if not value.strip():
         raise CliUsageError(f"the {label.lower()} is empty")
     return value.strip()

@@ -18,6 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from ..catalog import Kind, Operation, Param
+from .examples import epilog, operation_example
 from .execute import run_operation
 from .output import OutputFormat
 
@@ -70,8 +71,8 @@ def parse_ids(value: str) -> str:
 
 
 def _escape(text: str) -> str:
-    # Typer renders help as rich markup, where `[...]` is a style tag; catalog text must show literally.
-    return text.replace("[", r"\[")
+    # Help is plain text (no rich markup), so catalog text shows as written.
+    return text
 
 
 LONG_ENUM = 60
@@ -192,18 +193,25 @@ def build_command(op: Operation) -> Any:
     callback.__signature__ = inspect.Signature(list(spec.parameters))  # type: ignore[attr-defined]
     callback.__annotations__ = {p.name: p.annotation for p in spec.parameters}
     callback.__name__ = op.name
-    app = typer.Typer(add_completion=False)
-    app.command(command_name(op), help=command_help(op), short_help=_escape(op.title))(callback)
+    app = typer.Typer(add_completion=False, rich_markup_mode=None)
+    example = epilog([operation_example(op, option_name)])
+    app.command(command_name(op), help=command_help(op), short_help=_escape(op.title), epilog=example)(callback)
     return typer.main.get_command(app)
 
 
 class ResourceGroup(TyperGroup):
     """`ttx <resource>`: the resource's operations as commands, each built the first time it is needed."""
 
+    builds_own_examples = True
+
     def __init__(self, resource: str, operations: Sequence[Operation], **attrs: Any) -> None:
         names = ", ".join(command_name(op) for op in operations)
         groups = ", ".join(dict.fromkeys(op.group for op in operations))
-        super().__init__(name=group_name(resource), help=_escape(f"{groups}: {names}"), no_args_is_help=True, **attrs)
+        example = epilog([operation_example(op, option_name) for op in operations[:2]])
+        super().__init__(
+            name=group_name(resource), help=_escape(f"{groups}: {names}"), epilog=example, no_args_is_help=True,
+            rich_markup_mode=None, **attrs,
+        )
         self._operations = {command_name(op): op for op in operations}
 
     def list_commands(self, ctx: Any) -> list[str]:

@@ -9,11 +9,13 @@ from typing import Any, TextIO
 import typer
 
 from ..catalog import Operation, Param
+from .answer import check_out, write_answer
 from .errors import CliUsageError
 from .inputs import build_body
 from .output import OutputFormat, isatty
 from .progress import batches
 from .state import state_of
+from .tables import table_fields
 
 
 def _arguments(catalog_params: Mapping[str, Param], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -40,11 +42,11 @@ def run_operation(
         body = build_body(values.get("data"), sets, list_body=op.body_is_list, is_text=text_paths(op.body))
         if body is None:
             raise CliUsageError(f"'{ctx.command_path}' needs a body: give --data JSON|@FILE|- and/or --set FIELD=VALUE")
-    from .api_cmd import check_out, write_answer
-
     check_out(values.get("out"))
     output: OutputFormat | None = values.get("output")
-    writer = state.writer(output)
+    writer = state.writer(output, fields=args.get("fields"))
+    if writer.fmt == "table" and "fields" not in args and op.param("fields") is not None:
+        args = {**args, "fields": table_fields(op.response) or "*"}
     tx = state.client(ctx)
     if op.paged:
         limit = values.get("limit")

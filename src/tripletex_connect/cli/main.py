@@ -13,14 +13,13 @@ import typer
 from typer.core import TyperGroup
 
 from .. import catalog
-from . import api_cmd, connect_cmd, mcp_cmd, modules_cmd, scenario_cmd, serve_cmd
+from . import api_cmd, connect_cmd, examples, mcp_cmd, modules_cmd, scenario_cmd, serve_cmd
 from .derived import ResourceGroup, group_name
 from .errors import CliFailure, exit_for, is_click_signal
-from .output import OutputFormat
+from .output import OutputFormat, compile_query
 from .state import CliState, state_of
 
 SANDBOX_MODULE = "tripletex_connect.cli.sandbox_cmd"
-MODULES_PANEL = "Modules (from the catalog)"
 
 
 class RootGroup(TyperGroup):
@@ -30,12 +29,13 @@ class RootGroup(TyperGroup):
         super().__init__(**attrs)
         for resource, operations in catalog.resources().items():
             # Hand-written commands win a name clash; the resource stays reachable through `ttx api`.
-            group = ResourceGroup(resource, operations, rich_help_panel=MODULES_PANEL)
+            group = ResourceGroup(resource, operations)
             self.commands.setdefault(group_name(resource), group)
         if importlib.util.find_spec(SANDBOX_MODULE) is not None:
             # A stand-in for the help listing; the real group loads only when `ttx sandbox ...` runs.
             stand_in = TyperGroup(name="sandbox", help="Run the local Tripletex-compatible sandbox.")
             self.commands.setdefault("sandbox", stand_in)
+        examples.add_examples(self)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         """Find the command; `sandbox` loads its real group only now."""
@@ -60,6 +60,7 @@ def _load_sandbox() -> Any:
         raise CliFailure(f"the local sandbox cannot start here: {exc}") from None
     command = typer.main.get_command(module.app)
     command.name = "sandbox"
+    examples.add_examples(command, "sandbox")
     return command
 
 
@@ -67,11 +68,39 @@ app = typer.Typer(
     cls=RootGroup,
     name="ttx",
     help="Tripletex from the command line: every Make module as a command, raw API calls, and a local sandbox.",
+    epilog=examples.epilog(examples.ROOT),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain help: it wraps at any width and never cuts an option's name (rich's boxes did at 80 columns).
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ttx (tripletex-connect) {package_version()}")
+        raise typer.Exit()
+
+
+def package_version() -> str:
+    """The installed version of tripletex-connect."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tripletex-connect")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _query(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            compile_query(value)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+    return value
 
 
 @app.callback()
@@ -94,12 +123,25 @@ def main(
         OutputFormat | None,
         typer.Option("--output", "-o", help="json, jsonl, csv or table (default: table at a terminal, else json)."),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log requests (INFO) to stderr.")] = False,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", metavar="JMESPATH", callback=_query,
+                     help="Filter and reshape the result with a JMESPath expression before it is formatted, "
+                          "e.g. \"[?amount > `1000`].{id: id, amount: amount}\"."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log each request to stderr: method, path, status, time, "
+                           "request id (tokens masked); and retries.")
+    ] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Log details (DEBUG) to stderr; secrets stay hidden.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Global options come before the command: `ttx --profile work -o csv customers search`."""
     state = CliState(
-        profile=profile, env=env, base_url=base_url, company_id=company_id, output=output, verbose=verbose, debug=debug
+        profile=profile, env=env, base_url=base_url, company_id=company_id, output=output, query=query,
+        verbose=verbose, debug=debug,
     )
     ctx.obj = state
     state.start_logging(ctx)

@@ -35,7 +35,7 @@ def mcp(
     """Run an MCP server for AI assistants: read-only unless --allow-writes; destructive calls need confirmation.
 
     --allow-writes [GROUPS]: allow writes, to every group or to a comma list of groups: sales, products, ledger,
-    reference, projects, hours, api (e.g. `--allow-writes sales,hours`).
+    reference, projects, hours, events, api (e.g. `--allow-writes sales,hours`).
     """
     allow_writes = parse_allow_writes(ctx.args)
     if not sdk_installed():

@@ -12,7 +12,7 @@ from .derived import OutputOption
 from .errors import CliUsageError
 from .state import state_of
 
-_TABLE_COLUMNS = ("group", "module", "method", "path", "cli_call", "sdk_call")
+_TABLE_COLUMNS = ("group", "module", "key", "method", "path", "cli_call")
 
 
 def module_row(op: Operation) -> dict[str, Any]:

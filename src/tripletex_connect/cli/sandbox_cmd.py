@@ -17,7 +17,10 @@ if TYPE_CHECKING:
     from ..sandbox.ratelimit import RateLimit, Scope
     from ..sandbox.server import Sandbox
 
-app = typer.Typer(help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Run the local Tripletex-compatible sandbox.", no_args_is_help=True, add_completion=False,
+    rich_markup_mode=None,
+)
 
 
 @app.callback()
@@ -25,23 +28,55 @@ def sandbox() -> None:
     """The local Tripletex-compatible sandbox: develop and test without an account."""
 
 
+_WILDCARDS = ("0.0.0.0", "::", "[::]", "")
+
+
+def connect_url(sandbox: Sandbox) -> str:
+    """The base URL to connect with from this machine: loopback when the sandbox listens on every interface."""
+    if sandbox.host in _WILDCARDS:
+        return f"http://127.0.0.1:{sandbox.port}/v2"
+    return sandbox.base_url
+
+
+def network_warning(sandbox: Sandbox) -> list[str]:
+    """What to say when `--host` makes the sandbox reachable from other machines (nothing for loopback)."""
+    from ..core.config import is_loopback
+
+    if is_loopback(sandbox.host):
+        return []
+    where = "every network interface" if sandbox.host in _WILDCARDS else sandbox.host
+    lines = [
+        f"warning: the sandbox listens on {where}: anyone who can reach this machine on port {sandbox.port} can "
+        "read and change its data with the tokens shown here, over plain HTTP.",
+    ]
+    if sandbox.host not in _WILDCARDS:
+        lines.append(
+            "note: ttx and the SDK send tokens over plain HTTP only to loopback hosts; to connect from another "
+            "machine, put an HTTPS proxy in front and use its https:// URL."
+        )
+    return lines
+
+
 def banner(sandbox: Sandbox) -> list[str]:
     """What `serve` prints on start: where it listens, the tokens to use, and how to connect."""
     from ..sandbox.rules.modules import SWITCHABLE
 
     company = sandbox.company
+    url = connect_url(sandbox)
     connect = "ttx connect add local --env local"
-    if sandbox.base_url != f"http://127.0.0.1:{defaults.PORT}/v2":
-        connect += f" --base-url {sandbox.base_url}"
+    if url != f"http://127.0.0.1:{defaults.PORT}/v2":
+        connect += f" --base-url {url}"
     off = [name for name, key in SWITCHABLE.items() if key in sandbox.backend.modules_off]
+    listening = sandbox.base_url + (" (all interfaces)" if sandbox.host in _WILDCARDS else "")
     return [
-        f"Tripletex sandbox at {sandbox.base_url}",
+        f"Tripletex sandbox at {listening}",
         f"  consumer token: {sandbox.consumer_token}",
         f"  employee token: {sandbox.employee_token}",
         f"  company id:     {company.company_id} (client company {company.client_company_id})",
         f"  data:           {sandbox.store.path}",
         *([f"  without module: {', '.join(off)}"] if off else []),
         *[f"  fault:          {_describe(fault)}" for fault in sandbox.faults.pending()],
+        f"  books page:     {sandbox.base_url.removesuffix('/v2')}/books/",
         f"Connect with: {connect}   (Ctrl-C stops the sandbox)",
     ]
 
@@ -150,12 +185,13 @@ def _serve_until_stopped(sandbox: Sandbox) -> None:
 
     lines = banner(sandbox)
     typer.echo("\n".join(lines[:-1]))
-    typer.echo(lines[-1], err=True)
+    for line in [*network_warning(sandbox), lines[-1]]:
+        typer.echo(line, err=True)
     state = defaults.state_path()
-    defaults.write_state(state, sandbox.base_url, sandbox.consumer_token, sandbox.employee_token)
+    defaults.write_state(state, connect_url(sandbox), sandbox.consumer_token, sandbox.employee_token)
     signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.run(sandbox.app, host=sandbox.host, port=sandbox.port, log_level="warning", lifespan="off")
     finally:
         state.unlink(missing_ok=True)
-        sandbox.store.close()
+        sandbox.stop()  # the webhook worker too

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from ..core.redact import redact_data
 from .derived import OutputOption
 from .errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliUsageError
 from .output import Writer, isatty
@@ -328,7 +329,7 @@ def _report_failures(result: ScenarioResult, store: RunStore) -> None:
 
 def _write(result: ScenarioResult, writer: Writer, dry_run: bool) -> None:
     if dry_run:
-        writer.many([[call for run in result.runs for call in run.calls]])
+        writer.many([[redact_data(call) for run in result.runs for call in run.calls]])
         return
     outputs = [run.output for run in result.runs if run.ok]
     if result.per_item:

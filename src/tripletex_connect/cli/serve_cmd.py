@@ -59,6 +59,8 @@ def serve(
         raise CliUsageError(f"{folder} is not a folder of scenario files")
     store = RunStore(db) if db else RunStore()
     ctx.call_on_close(store.close)
+    if not list_only:
+        _hold(ctx, store)
     clients = ClientPool(lambda connection: _client(ctx, connection))
     ctx.call_on_close(clients.close)
     if port == 0:
@@ -73,6 +75,19 @@ def serve(
         _list(ctx, service, output)
         return
     _run(service, store, host, port, address, seconds, loopback=is_loopback(f"http://{host}"))
+
+
+def _hold(ctx: typer.Context, store: RunStore) -> None:
+    """One service per store: a second one would take the first one's runs in flight for cut off."""
+    import fcntl
+
+    lock = open(f"{store.path}.lock", "w")  # noqa: SIM115 (held until the command ends)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.close()
+        raise CliUsageError(f"another `ttx serve` is using the store {store.path}; stop it or give --db") from None
+    ctx.call_on_close(lock.close)
 
 
 def _client(ctx: typer.Context, connection: str | None) -> Tripletex:

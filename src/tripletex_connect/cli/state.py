@@ -9,29 +9,30 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from ..core.redact import Redactor
 from .output import OutputFormat, Writer, default_format
 
 if TYPE_CHECKING:
     from ..client import Tripletex
 
 LOGGER_NAME = "tripletex_connect"
-_REDACTED = "**********"
+HTTP_LOGGER_NAME = "tripletex_connect.http"
 
 
 class SecretScrubber(logging.Filter):
-    """A last line of defence on the CLI's log handler: replaces known secret values in every record."""
+    """A last line of defence on the CLI's log handler: masks known secret values in every record."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.secrets: set[str] = set()
+        self.redactor = Redactor()
+
+    def add(self, *secrets: str) -> None:
+        """Mask these values too (values too short to mask safely are masked only where named as tokens)."""
+        self.redactor.add(*secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Let the record through with every known secret replaced."""
-        if self.secrets:
-            text = record.getMessage()
-            for secret in self.secrets:
-                text = text.replace(secret, _REDACTED)
-            record.msg, record.args = text, None
+        """Let the record through with every known secret masked."""
+        record.msg, record.args = self.redactor.scrub(record.getMessage()), None
         return True
 
 
@@ -44,14 +45,18 @@ class CliState:
     base_url: str | None = None
     company_id: int | None = None
     output: OutputFormat | None = None
+    query: str | None = None
     verbose: bool = False
     debug: bool = False
     scrubber: SecretScrubber = field(default_factory=SecretScrubber, repr=False)
 
-    def writer(self, output: OutputFormat | None = None) -> Writer:
-        """A Writer for this command: its own `-o`, else the global one, else by whether stdout is a terminal."""
+    def writer(self, output: OutputFormat | None = None, *, fields: str | None = None) -> Writer:
+        """A Writer for this command: its own `-o`, else the global one, else by whether stdout is a terminal.
+
+        `fields` (the command's `--fields`) fixes columns and key order; the global `--query` reshapes the result.
+        """
         out, err = sys.stdout, sys.stderr
-        return Writer(output or self.output or default_format(out), out, err)
+        return Writer(output or self.output or default_format(out), out, err, fields=fields, query=self.query)
 
     def client(self, ctx: typer.Context, **overrides: Any) -> Tripletex:
         """A client from the global options (overridable, e.g. `profile=`), closed when the command ends."""
@@ -65,25 +70,30 @@ class CliState:
         }
         options.update(overrides)
         tx = Tripletex(**options)
-        self.scrubber.secrets |= {s.reveal() for s in (tx.settings.consumer_token, tx.settings.employee_token) if s}
+        self.scrubber.add(tx.settings.consumer_token.reveal(), tx.settings.employee_token.reveal())
         ctx.call_on_close(tx.close)
         return tx
 
     def start_logging(self, ctx: typer.Context) -> None:
-        """Send tripletex_connect's logs to stderr (INFO with --verbose, DEBUG with --debug) for this run."""
+        """Log to stderr for this run: with --verbose each request (method, path, status, time, request id) and
+        each retry; with --debug everything. Secrets are masked."""
         if not (self.verbose or self.debug):
             return
         logger = logging.getLogger(LOGGER_NAME)
+        # The transport logs each request at DEBUG on its own logger; --verbose shows those lines too.
+        http = logging.getLogger(HTTP_LOGGER_NAME)
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handler.addFilter(self.scrubber)
-        previous = logger.level
+        previous = logger.level, http.level
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG if self.debug else logging.INFO)
+        http.setLevel(logging.DEBUG)
 
         def stop() -> None:
             logger.removeHandler(handler)
-            logger.setLevel(previous)
+            logger.setLevel(previous[0])
+            http.setLevel(previous[1])
 
         ctx.call_on_close(stop)
 

@@ -156,6 +156,23 @@ def _profile_url(prof: Profile | None, env_name: str | None) -> str | None:
     return prof.base_url
 
 
+def own_url(prof: Profile) -> str | None:
+    """The base URL a profile's tokens belong to (its own base URL, else its environment's)."""
+    try:
+        return check_base_url(prof.base_url) if prof.base_url else ENVIRONMENTS[normalize_env(prof.env or "production")]
+    except ConfigurationError:
+        return None
+
+
+def _foreign_url(prof: Profile, url: str) -> ConfigurationError:
+    tokens = f"{ENV_VARS['consumer_token']} and {ENV_VARS['employee_token']}"
+    return ConfigurationError(
+        f"profile {prof.name!r} belongs to {own_url(prof) or 'another environment'}; its tokens are never sent to "
+        f"{url} (chosen with --base-url/--env, TRIPLETEX_BASE_URL/TRIPLETEX_ENV or base_url=/env=). Give the tokens "
+        f"for {url} with {tokens} (or as arguments), use a profile made for it, or drop the override"
+    )
+
+
 def resolve_settings(
     *,
     consumer_token: str | None = None,
@@ -192,11 +209,19 @@ def resolve_settings(
         environment = normalize_env(env_name or "production")
         resolved_url = ENVIRONMENTS[environment]
     cid = pick(company_id, "company_id", prof.company_id if prof else 0)
+    # A profile's tokens go only to that profile's own environment, never to an overriding URL or env.
+    tokens_of = prof if prof is not None and own_url(prof) == resolved_url else None
+    consumer = pick(consumer_token, "consumer_token", tokens_of.consumer_token if tokens_of else "") or ""
+    employee = pick(employee_token, "employee_token", tokens_of.employee_token if tokens_of else "") or ""
+    if prof is not None and tokens_of is None and (
+        (not consumer and prof.consumer_token) or (not employee and prof.employee_token)
+    ):
+        raise _foreign_url(prof, resolved_url)
     return ConnectionSettings(
         base_url=resolved_url,
         environment=environment,
-        consumer_token=Secret(pick(consumer_token, "consumer_token", prof.consumer_token if prof else "") or ""),
-        employee_token=Secret(pick(employee_token, "employee_token", prof.employee_token if prof else "") or ""),
+        consumer_token=Secret(consumer),
+        employee_token=Secret(employee),
         company_id=_company_id(cid, "arguments, TRIPLETEX_COMPANY_ID or the profile"),
         profile=prof.name if prof else None,
         **options,

@@ -6,11 +6,20 @@ import logging
 import re
 import threading
 import weakref
+from collections.abc import Mapping
+from typing import Any
 
 MASK = "***"
-# Query values and headers that carry secrets whatever their value.
+# Names of query parameters and fields that carry secrets whatever their value.
+SECRET_NAMES = frozenset({"consumertoken", "employeetoken", "token", "sessiontoken", "password", "authorization"})
 _SECRET_QUERY = re.compile(r"(?i)\b(consumerToken|employeeToken|token|sessionToken)=([^&\s\"']+)")
+# The same names as keys of JSON or of a Python dict's repr: `"employeeToken": "abc"`.
+_SECRET_KEY = re.compile(
+    r"(?i)([\"'](?:consumerToken|employeeToken|token|sessionToken|password)[\"']\s*:\s*)([\"'])(?:(?!\2).)*\2"
+)
 _AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(basic|bearer)\s+[A-Za-z0-9+/=._-]+")
+# Shorter values are masked only where a pattern shows they are secret (`employeeToken=e`): replacing every
+# "e" of a log line would garble it and show what the token is.
 _MIN_SECRET = 4
 
 
@@ -32,6 +41,7 @@ class Redactor:
             if secret in text:
                 text = text.replace(secret, MASK)
         text = _SECRET_QUERY.sub(lambda m: f"{m.group(1)}={MASK}", text)
+        text = _SECRET_KEY.sub(lambda m: f"{m.group(1)}{m.group(2)}{MASK}{m.group(2)}", text)
         return _AUTH_HEADER.sub(lambda m: f"{m.group(1)}{m.group(2)} {MASK}", text)
 
 
@@ -88,3 +98,15 @@ def guard(redactor: Redactor) -> None:
 def scrub(text: str) -> str:
     """Scrub a text with every live redactor (for messages built far from a connection)."""
     return _FILTER.scrub(text)
+
+
+def redact_data(value: Any) -> Any:
+    """A copy of JSON-like data with the values of secret-named keys masked and every text scrubbed."""
+    if isinstance(value, Mapping):
+        return {k: MASK if str(k).lower() in SECRET_NAMES and v not in (None, "") else redact_data(v)
+                for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_data(v) for v in value]
+    if isinstance(value, str):
+        return scrub(value)
+    return value

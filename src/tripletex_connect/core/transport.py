@@ -26,6 +26,7 @@ from .errors import (
     TripletexError,
     api_error_from_response,
 )
+from .finite import check_finite
 from .outcome import carries_version, landed, reread_fields, summarize
 from .ratelimit import RateLimit
 from .redact import Redactor, guard
@@ -79,6 +80,7 @@ class _Core:
     ) -> httpx.Request:
         if not path.startswith("/") or "://" in path:
             raise TransportError(f"internal error: path {path!r} is not relative to the base URL")
+        check_finite(json, where=f"{method.upper()} {path}")
         clean = {k: v for k, v in (params or {}).items() if v is not None}
         return client.build_request(
             method.upper(), self.settings.base_url + path, params=clean, json=json, files=files,

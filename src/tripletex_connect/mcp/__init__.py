@@ -26,7 +26,7 @@ def build_toolbox(
     scenarios: Path | None = None, audit: AuditLog | None = None,
 ) -> ToolBox:
     """The tools for one connection: `allow_writes` is None (read-only), `all` or `sales,hours`."""
-    from .audit import default_audit_log
+    from .audit import RunStoreAudit, default_audit_log
     from .connection import Connection
     from .safety import WritePolicy, parse_groups
     from .scenario_tools import load_scenario_tools
@@ -34,7 +34,11 @@ def build_toolbox(
 
     policy = WritePolicy(parse_groups(allow_writes))
     found = load_scenario_tools(scenarios) if scenarios is not None else {}
-    return ToolBox(Connection(settings), policy, audit or default_audit_log(), compact=compact, scenarios=found)
+    connection = settings.profile or f"{settings.base_url}#company={settings.company_id}"
+    log = audit or default_audit_log(connection)
+    # Scenario tools keep their history where the audit log is, when that is the run store.
+    state = log.store if isinstance(log, RunStoreAudit) else None
+    return ToolBox(Connection(settings), policy, log, compact=compact, scenarios=found, scenario_state=state)
 
 
 def create_server(settings: ConnectionSettings, **options: Any) -> Server[Any]:

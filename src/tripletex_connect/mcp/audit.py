@@ -1,6 +1,7 @@
 """The audit log of tool calls: tool, arguments with secrets masked, outcome and request ids.
 
-`AuditLog` is the seam: today a JSONL file in the user data directory, later the runtime's run store.
+`AuditLog` is the seam: the runtime's run store by default (each call a run of the scenario `mcp`, so
+`ttx scenario history mcp` lists them), or a JSONL file.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from ..runtime.store import RunStore
 
 MASK = "***"
 _SECRET_KEY = re.compile(r"(?i)token|password|secret|authorization|apikey|api_key")
@@ -62,8 +66,40 @@ class JsonlAuditLog:
         return [json.loads(line) for line in self.path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def default_audit_log() -> JsonlAuditLog:
-    """`mcp-audit.jsonl` in the user data directory (`$TRIPLETEX_DATA_DIR` overrides it)."""
-    from ..scenario.storage import data_dir
+AUDIT_SCENARIO = "mcp"
+_FAILED = {"error", "invalid_arguments", "outcome_unknown"}
 
-    return JsonlAuditLog(data_dir() / "mcp-audit.jsonl")
+
+class RunStoreAudit:
+    """Tool calls as runs of the scenario `mcp` in the runtime's run store (outcome, arguments, request ids)."""
+
+    def __init__(self, store: RunStore, connection: str) -> None:
+        self.store = store
+        self.connection = connection
+
+    def record(self, entry: Mapping[str, Any]) -> None:
+        """Add the call as a finished run; a failed call keeps its error and request id as an item."""
+        from ..runtime.store import iso, utcnow
+
+        outcome = str(entry.get("outcome") or "ok")
+        failed = outcome in _FAILED
+        status = "failed" if failed else "ok" if outcome in ("ok", "dry_run") else outcome
+        tool = str(entry.get("tool") or "?")
+        ids = list(entry.get("requestIds") or [])
+        step = {"module": entry.get("key") or tool, "status": status, "runs": 1, "errors": int(failed),
+                "error": entry.get("error")}
+        if failed:
+            step["failures"] = [{"error": entry.get("error"), "request_id": ids[-1] if ids else None}]
+        self.store.add_run({
+            "scenario": AUDIT_SCENARIO, "file": None, "connection": self.connection,
+            "started": entry.get("started") or iso(utcnow()), "ended": iso(utcnow()), "status": status,
+            "dry_run": outcome in ("dry_run", "preview"), "error": entry.get("error"), "tool": tool,
+            "outcome": outcome, "arguments": entry.get("arguments"), "request_ids": ids, "steps": {tool: step},
+        })
+
+
+def default_audit_log(connection: str) -> AuditLog:
+    """The runtime's run store in the user data directory (`$TRIPLETEX_DATA_DIR` overrides it)."""
+    from ..runtime.store import RunStore
+
+    return RunStoreAudit(RunStore(), connection)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .tools import WRITE_GROUPS
+from .tools import write_groups
 
 ALL = "all"
 CONFIRM_TTL = 300.0
@@ -25,11 +25,12 @@ def parse_groups(value: str | None) -> frozenset[str]:
     if value is None:
         return frozenset()
     names = {part.strip().lower() for part in value.split(",") if part.strip()}
+    known = write_groups()
     if not names or ALL in names:
-        return frozenset(WRITE_GROUPS)
-    unknown = sorted(names - set(WRITE_GROUPS))
+        return frozenset(known)
+    unknown = sorted(names - set(known))
     if unknown:
-        raise SafetyError(f"unknown write group(s) {', '.join(unknown)}; groups: {', '.join(WRITE_GROUPS)} or all")
+        raise SafetyError(f"unknown write group(s) {', '.join(unknown)}; groups: {', '.join(known)} or all")
     return frozenset(names)
 
 

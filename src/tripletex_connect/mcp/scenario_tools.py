@@ -14,6 +14,7 @@ from .. import catalog
 from ..client import Tripletex
 from ..scenario import Scenario, ScenarioError, load_scenario, run_scenario
 from ..scenario.model import API_MODULE
+from ..scenario.state import ScenarioState
 from .execute import Outcome, error, plain
 from .safety import WritePolicy
 from .tools import group_of, is_read
@@ -83,12 +84,15 @@ class ScenarioTool:
             ),
         )
 
-    def run(self, client: Tripletex, policy: WritePolicy, arguments: Mapping[str, Any]) -> Outcome:
+    def run(
+        self, client: Tripletex, policy: WritePolicy, arguments: Mapping[str, Any], *,
+        state: ScenarioState | None = None,
+    ) -> Outcome:
         """Run it for real when its writes are enabled, else as a dry run showing the calls it would send."""
         missing = sorted(self.writes - policy.groups)
         dry = bool(missing)
         try:
-            result = run_scenario(self.scenario, client, vars=dict(arguments), dry_run=dry, record=not dry)
+            result = run_scenario(self.scenario, client, vars=dict(arguments), dry_run=dry, record=not dry, state=state)
         except ScenarioError as exc:
             return error("; ".join(p.render(exc.source) for p in exc.problems), status="invalid_arguments")
         run = result.runs[-1] if result.runs else None

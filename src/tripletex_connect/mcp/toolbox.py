@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ import mcp_types as types
 from ..catalog import Kind
 from ..core.errors import ParameterError
 from ..core.invoke import suggest
+from ..scenario.state import ScenarioState
 from . import execute
 from .audit import AuditLog, mask
 from .connection import Connection
@@ -17,7 +19,7 @@ from .execute import Outcome, error
 from .safety import Confirmations, WritePolicy, without
 from .scenario_tools import ScenarioTool
 from .schemas import CONFIRM_ARG, confirm_schema
-from .tools import ToolSpec, catalog_tools, is_read, tool_name
+from .tools import ToolSpec, catalog_tools, is_read, needs_confirmation, tool_name
 
 COMPACT = ("find_module", "describe_module", "call_module")
 
@@ -28,6 +30,7 @@ class ToolBox:
     def __init__(
         self, connection: Connection, policy: WritePolicy, audit: AuditLog, *, compact: bool = False,
         scenarios: Mapping[str, ScenarioTool] | None = None, confirmations: Confirmations | None = None,
+        scenario_state: ScenarioState | None = None,
     ) -> None:
         self.connection = connection
         self.policy = policy
@@ -35,6 +38,7 @@ class ToolBox:
         self.compact = compact
         self.scenarios = dict(scenarios or {})
         self.confirmations = confirmations or Confirmations()
+        self.scenario_state = scenario_state
         self.specs = catalog_tools()
         self._by_key = {spec.op.key: spec for spec in self.specs.values()}
 
@@ -46,6 +50,7 @@ class ToolBox:
     def call(self, name: str, arguments: Mapping[str, Any] | None) -> Outcome:
         """Run one tool call (blocking) and record it in the audit log."""
         args = dict(arguments or {})
+        started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         try:
             outcome = self._dispatch(name, args)
         except Exception as exc:  # every failure becomes a tool error the assistant can act on
@@ -54,8 +59,10 @@ class ToolBox:
         if not outcome.is_error:
             outcome.structured.setdefault("requestId", outcome.request_ids[-1] if outcome.request_ids else None)
         outcome.structured = mask(outcome.structured, self.connection.secrets(), keys=False)
+        spec = self.specs.get(name)
         self.audit.record({
-            "tool": name, "arguments": mask(args, self.connection.secrets()), "outcome": outcome.status,
+            "tool": name, "key": spec.op.key if spec else None, "started": started,
+            "arguments": mask(args, self.connection.secrets()), "outcome": outcome.status,
             "requestIds": outcome.request_ids,
             "error": outcome.structured["error"]["message"] if outcome.is_error else None,
         })
@@ -63,7 +70,7 @@ class ToolBox:
 
     def _dispatch(self, name: str, args: dict[str, Any]) -> Outcome:
         if name in self.scenarios:
-            return self.scenarios[name].run(self.connection.client, self.policy, args)
+            return self.scenarios[name].run(self.connection.client, self.policy, args, state=self.scenario_state)
         if self.compact and name in COMPACT:
             return self._compact(name, args)
         spec = None if self.compact else self.specs.get(name)
@@ -81,7 +88,7 @@ class ToolBox:
         writes = not (is_read(spec.op) or (spec.op.kind is Kind.API_CALL and planned.method == "GET"))
         if writes and not self.policy.allows(spec.group):
             return error(self.policy.refusal(spec.name, spec.group), status="refused")
-        if writes and spec.destructive:
+        if writes and needs_confirmation(spec.op, args):
             if token is None:
                 return self._preview(spec, args, planned)
             problem = self.confirmations.redeem(str(token), spec.name, args)

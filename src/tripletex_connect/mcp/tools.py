@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import mcp_types as types
 
 from .. import catalog
-from ..catalog import (
-    Kind,
-    Operation,
-    connection,
-    ledger,
-    orders,
-    products,
-    projects,
-    reference,
-    sales,
-    timesheet,
-    vouchers,
-)
+from ..catalog import Kind, Operation
 from . import schemas
 from .spec import summary_of
 
-# Write groups for `--allow-writes GROUP,...`: each catalog module (by domain) belongs to one.
-WRITE_GROUPS: dict[str, tuple[object, ...]] = {
-    "sales": (sales, orders),
-    "products": (products,),
-    "ledger": (ledger, vouchers),
-    "reference": (reference,),
-    "projects": (projects,),
-    "hours": (timesheet,),
-    "api": (connection,),
+# Write groups for `--allow-writes GROUP,...`: each catalog module (a domain) belongs to one, named here or
+# after the module itself, so a new catalog module brings its group along.
+GROUP_OF_MODULE = {
+    "sales": "sales", "orders": "sales", "products": "products", "ledger": "ledger", "vouchers": "ledger",
+    "reference": "reference", "projects": "projects", "timesheet": "hours", "events": "events",
+    "connection": "api",
 }
 # Besides deletes: actions that undo, reverse or reach a customer. They run only after a confirmed preview.
 DESTRUCTIVE_KEYS = frozenset({"invoice.send", "invoice.credit_note", "voucher.reverse", "api.call"})
+# Invoicing with this parameter (default true) sends the invoice to the customer.
+SEND_TO_CUSTOMER = "sendToCustomer"
 # The connection's own session handling is the server's job, not an assistant's.
 HIDDEN_KEYS = frozenset({"session.create", "session.delete"})
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
@@ -48,13 +39,27 @@ def tool_name(key: str) -> str:
 
 
 @cache
+def _groups_by_key() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(catalog.__path__):
+        module = importlib.import_module(f"{catalog.__name__}.{info.name}")
+        for op in getattr(module, "OPERATIONS", ()):
+            found[op.key] = GROUP_OF_MODULE.get(info.name, info.name)
+    return found
+
+
+def write_groups() -> tuple[str, ...]:
+    """Every write group, in a stable order."""
+    order = list(dict.fromkeys(GROUP_OF_MODULE.values()))
+    return tuple(sorted(set(_groups_by_key().values()), key=lambda g: (order.index(g) if g in order else 99, g)))
+
+
 def group_of(key: str) -> str:
     """The write group an operation belongs to (`order.invoice` -> `sales`)."""
-    for group, modules in WRITE_GROUPS.items():
-        for module in modules:
-            if any(op.key == key for op in getattr(module, "OPERATIONS", ())):
-                return group
-    raise KeyError(f"{key!r} belongs to no write group")
+    try:
+        return _groups_by_key()[key]
+    except KeyError:
+        raise KeyError(f"{key!r} belongs to no write group") from None
 
 
 def is_read(op: Operation) -> bool:
@@ -62,9 +67,24 @@ def is_read(op: Operation) -> bool:
     return op.kind in (Kind.GET, Kind.SEARCH)
 
 
+def sends_to_customer(op: Operation) -> bool:
+    """True when the operation sends an invoice to the customer unless told not to (`sendToCustomer`, default true)."""
+    return op.param(SEND_TO_CUSTOMER) is not None
+
+
 def is_destructive(op: Operation) -> bool:
-    """True for deletes, reversals, credit notes, sending an invoice and the raw API call."""
-    return op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS
+    """True for deletes, reversals, credit notes, sending an invoice (also when invoicing) and the raw API call."""
+    return op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS or sends_to_customer(op)
+
+
+def needs_confirmation(op: Operation, params: Mapping[str, Any]) -> bool:
+    """True when this call is destructive: always for a destructive tool, except invoicing told not to send."""
+    if op.kind is Kind.DELETE or op.key in DESTRUCTIVE_KEYS:
+        return True
+    if sends_to_customer(op):
+        given = next((v for k, v in params.items() if k in (SEND_TO_CUSTOMER, "send_to_customer")), True)
+        return str(given).strip().lower() not in ("false", "0", "no")
+    return False
 
 
 def is_idempotent(op: Operation) -> bool:
@@ -84,7 +104,10 @@ def describe(op: Operation) -> str:
         parts.append("Beta in Tripletex.")
     if not is_read(op):
         parts.append(f"Writes (group `{group_of(op.key)}`).")
-    if is_destructive(op):
+    if sends_to_customer(op) and op.key not in DESTRUCTIVE_KEYS:
+        parts.append("Sends the invoice to the customer unless send_to_customer is false; when it sends, the "
+                     f"first call returns a preview and a {schemas.CONFIRM_ARG}: call again with it to run.")
+    elif is_destructive(op):
         parts.append(f"Destructive: the first call returns a preview and a {schemas.CONFIRM_ARG}; "
                      "call again with it to run.")
     return " ".join(parts)
@@ -111,7 +134,7 @@ class ToolSpec:
 
     @property
     def destructive(self) -> bool:
-        """True when the tool runs only after a confirmed preview."""
+        """True when its calls may need a confirmed preview (see `needs_confirmation`)."""
         return is_destructive(self.op)
 
     @property

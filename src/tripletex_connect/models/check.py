@@ -9,7 +9,8 @@ import pydantic
 from pydantic_core import to_jsonable_python
 
 from ..core.errors import ParameterError
-from ..core.invoke import suggest
+from ..core.finite import check_finite
+from ..core.suggest import suggest
 
 
 def _plain(value: Any) -> Any:
@@ -59,13 +60,22 @@ def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
     from . import TripletexModel, model_for, to_api_dict
 
     if isinstance(body, TripletexModel):
+        _check_numbers(body, where)
         return to_api_dict(body)
     if not isinstance(body, Mapping):
         raise ParameterError(f"{where}: the body must be a {name} (a model or a dict), got {type(body).__name__}")
     out = _api_names(name, _plain(body), where)
+    check_finite(out, where=where)
     try:
-        model_for(name).model_validate(out)
+        validated = model_for(name).model_validate(out)
     except pydantic.ValidationError as exc:
         problems = "; ".join(_describe(e) for e in exc.errors())
         raise ParameterError(f"{where}: invalid {name}: {problems}; nothing was sent") from None
+    # A number field given as text ("nan", "1e999") is only a number once the model has parsed it.
+    _check_numbers(validated, where)
     return out
+
+
+def _check_numbers(model: pydantic.BaseModel, where: str) -> None:
+    # Python mode: JSON mode would quietly turn NaN and Infinity into null.
+    check_finite(model.model_dump(by_alias=True, exclude_unset=True, warnings=False), where=where)

@@ -56,7 +56,7 @@ def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None
                   "trace": scrub("".join(traceback.format_exception_only(exc)))}
         return Outcome(record, "failed", error=message)
     record = run.record(scenario.source, connection_name(client))
-    failing = next((sid for sid, s in run.steps.items() if s.errors and s.error == run.error), None)
+    failing = _failing_step(run)
     checkpoint = getattr(run, "checkpoint", None)
     status = "incomplete" if checkpoint is not None and run.status == "failed" else run.status
     record["status"] = status
@@ -115,5 +115,13 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
     next_checkpoint = getattr(run, "checkpoint", None)
     status = "incomplete" if next_checkpoint is not None and run.status == "failed" else run.status
     record["status"] = status
-    failing = next((sid for sid, s in run.steps.items() if s.errors and s.error == run.error), None)
+    failing = _failing_step(run)
     return Outcome(record, status, step=failing, error=run.error, checkpoint=next_checkpoint)
+
+
+def _failing_step(run: Any) -> str | None:
+    """The step a run stopped at: the last failure's, else the step whose error is the run's."""
+    failures = getattr(run, "failures", None) or []
+    if failures and isinstance(failures[-1], dict) and failures[-1].get("step"):
+        return str(failures[-1]["step"])
+    return next((sid for sid, s in run.steps.items() if s.errors and s.error == run.error), None)

@@ -299,6 +299,11 @@ class Service:
 
     # -- queues
 
+    def submit(self, scenario: str, kind: str, action: Callable[[], None]) -> None:
+        """Queue work for a scenario and start what may start (one at a time per scenario)."""
+        self._enqueue(scenario, kind, action)
+        self._dispatch()
+
     def _enqueue(self, scenario: str, kind: str, action: Callable[[], None], *, once: bool = False) -> None:
         with self._lock:
             if once and (scenario, kind) in self._queues.kinds:
@@ -383,7 +388,8 @@ class Service:
         for item in new[:limit] if limit else new:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
-            self._run_item(active, client, item, position=(key, int(item["id"])), trigger="watch")
+            self._run_item(active, client, item, position=(key, int(item["id"])),
+                           trigger="watch" if module is None else "webhook")
 
     def _start_position(self, active: Active, module: str) -> None:
         """A webhook scenario of new objects starts from the newest one there is now."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
@@ -11,22 +9,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .backend import Backend, Reply, Request
+from .encode import encode_reply
 
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
 def _response(reply: Reply) -> Response:
-    if reply.content is not None:
-        media = reply.headers.pop("content-type", "application/octet-stream")
-        return Response(reply.content, reply.status, reply.headers, media_type=media)
-    if reply.body is None:
-        return Response(None, reply.status, reply.headers)
-    text = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
-    try:
-        content = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in stored text: escaped, the answer stays valid JSON
-        content = json.dumps(reply.body, separators=(",", ":")).encode("ascii")
-    return Response(content, reply.status, reply.headers, media_type="application/json; charset=utf-8")
+    status, headers, content = encode_reply(reply)
+    media = headers.pop("content-type", None)
+    return Response(content or None, status, headers, media_type=media)
 
 
 async def _request(http: HttpRequest, path: str) -> Request:
@@ -51,11 +42,14 @@ def create_app(backend: Backend) -> Starlette:
         path = http.url.path
         inside = path.startswith("/v2/")
         request = await _request(http, path[len("/v2"):] if inside else path)
-        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside))
+        status = getattr(exc, "status_code", 404)
+        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside, outside_status=status))
         return _response(reply)
 
+    from .web import routes as books_page
+
     app = Starlette(
-        routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS)],
+        routes=[Route("/v2/{rest:path}", endpoint, methods=METHODS), *books_page(backend)],
         exception_handlers={404: no_route, 405: no_route},
     )
     app.state.backend = backend

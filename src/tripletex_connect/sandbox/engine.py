@@ -16,6 +16,7 @@ from .query import build_query, indexed_fields
 from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
+from .urls import url_path
 from .validate import check, writable
 
 
@@ -56,8 +57,7 @@ class Engine:
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""
-        path = MODEL_PATHS.get(model) or "/" + model[0].lower() + model[1:]
-        return f"{self.base_url}{path}/{id}"
+        return self.base_url + url_path(model, id, MODEL_PATHS)
 
     def renderer(self, tx: Tx, ctx: Ctx) -> Renderer:
         """A renderer that resolves references inside this company."""
@@ -138,7 +138,7 @@ class Engine:
             raise invalid([(None, f"Forventet et {model}-objekt.")], code=16000)
         problems = [(f, REQUIRED) for f in required if body.get(f) in (None, "")] + check(model, body)
         if problems:
-            raise invalid(problems, code=16000 if all(m == WRONG_TYPE for _, m in problems) else 15000)
+            raise invalid(problems, code=16000) if all(m == WRONG_TYPE for _, m in problems) else invalid(problems)
         data = writable(model, body)
         self._references(tx, ctx, model, data, "")
         return data

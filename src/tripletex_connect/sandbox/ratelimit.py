@@ -41,9 +41,8 @@ def parse_rate_limit(text: str | int | RateLimit) -> RateLimit:
     """`100/60s`, `100/m`, `5000/1h` or a bare `100` (per minute); ValueError saying the form otherwise."""
     if isinstance(text, RateLimit):
         return text
-    if isinstance(text, int) and not isinstance(text, bool):
-        text = str(text)
-    found = _RATE.match(text) if isinstance(text, str) else None
+    spelled = str(text) if isinstance(text, int) and not isinstance(text, bool) else text
+    found = _RATE.match(spelled) if isinstance(spelled, str) and not spelled.strip().endswith("/") else None
     if found is None:
         raise ValueError(f"rate limit {text!r} is not N/PERIOD (e.g. 100/60s, 100/m, 5000/1h)")
     count, amount, unit = found.groups()

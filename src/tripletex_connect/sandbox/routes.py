@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .. import catalog
-from ..catalog import Kind, Operation
+from ..catalog import Kind, Operation, Param
 from .spec_paths import SPEC_PATHS
 
 Segments = tuple[str | None, ...]  # a literal segment, or None for a placeholder
@@ -89,9 +89,24 @@ def segments(path: str) -> Segments:
     return tuple(None if s.startswith("{") else s for s in path.strip("/").split("/"))
 
 
+def _sandbox_get(key: str, group: str, path: str, response: str) -> Operation:
+    params = (Param("id", "integer", "path", required=True), Param("fields"))
+    return Operation(key, group, f"Get {response}", Kind.GET, "GET", path, key.split(".")[0], "get",
+                     f"The {response} a reference's url points to.", params, response=response,
+                     make_module=False, exposed=False)
+
+
+# Served so that every `url` the sandbox renders answers a GET (the catalog has no module for them).
+SANDBOX_ONLY = (
+    _sandbox_get("company.get", "Company", "/company/{id}", "Company"),
+    _sandbox_get("delivery_address.get", "Customers", "/deliveryAddress/{id}", "DeliveryAddress"),
+)
+
+
 def _served_ops() -> list[Operation]:
     # A choice over operations is sent as one of them; the raw API call is no route of its own.
-    return [op for op in catalog.all_operations() if op.kind is not Kind.API_CALL and not op.selector]
+    ops = [op for op in catalog.all_operations() if op.kind is not Kind.API_CALL and not op.selector]
+    return ops + list(SANDBOX_ONLY)
 
 
 @cache

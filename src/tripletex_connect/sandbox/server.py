@@ -1,4 +1,8 @@
-"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port and hands out clients."""
+"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port.
+
+The sandbox knows nothing of the SDK: connect a client with `Tripletex.for_sandbox(sandbox_or_company)`,
+or use the pytest fixture `tripletex_sandbox` (tripletex_connect.testing), whose company has `.client`.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +10,21 @@ import asyncio
 import socket
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 
 from . import defaults
 from .app import create_app
 from .backend import Backend
+from .delivery import WebhookQueue
 from .faults import Fault, Faults, parse_fault
 from .ratelimit import RateLimit
+from .receiver import WebhookReceiver
 from .rules.modules import module_fields
 from .store import Store
-
-if TYPE_CHECKING:
-    from ..client import AsyncTripletex, Tripletex
 
 
 def default_db_path() -> Path:
@@ -40,30 +43,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class SandboxCompany:
-    """One company of a running sandbox, with the tokens that open it and a ready client."""
+    """One company of a running sandbox: its base URL and the tokens that open it."""
 
     base_url: str
     consumer_token: str
     employee_token: str
     company_id: int
     client_company_id: int | None
-    _client: Tripletex | None = None
     _faults: Faults | None = None
-
-    @property
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to this company (created on first use)."""
-        if self._client is None:
-            from ..client import Tripletex
-
-            self._client = Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-        return self._client
-
-    def async_client(self) -> AsyncTripletex:
-        """A new AsyncTripletex connected to this company (close it with `await ...aclose()`)."""
-        from ..client import AsyncTripletex
-
-        return AsyncTripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
+    _webhooks: WebhookQueue | None = None
+    _receivers: list[WebhookReceiver] = field(default_factory=list)
 
     def inject(self, fault: Fault | str) -> Fault:
         """Make this company's next matching request fail, e.g. `inject("503,method=POST,when=after")`."""
@@ -73,10 +62,23 @@ class SandboxCompany:
         item.company_id = self.company_id
         return self._faults.add(item)
 
+    def webhooks(self) -> WebhookReceiver:
+        """A local receiver (127.0.0.1, a free port) to subscribe; it records deliveries (closed with the company)."""
+        receiver = WebhookReceiver()
+        self._receivers.append(receiver)
+        return receiver
+
+    def flush_webhooks(self) -> int:
+        """Send this company's queued webhook deliveries now, retries without waiting; the number delivered."""
+        if self._webhooks is None:
+            raise RuntimeError("this company is not served by a Sandbox that delivers webhooks")
+        return self._webhooks.flush(self.company_id)
+
     def close(self) -> None:
-        """Close the client, if one was made, and drop the faults injected for this company."""
-        if self._client is not None:
-            self._client.close()
+        """Close the webhook receivers and drop the faults injected for this company."""
+        for receiver in self._receivers:
+            receiver.close()
+        self._receivers.clear()
         if self._faults is not None:
             self._faults.clear(self.company_id)
 
@@ -86,7 +88,8 @@ class Sandbox:
 
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
     `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
-    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit.
+    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit;
+    `webhook_delivery="sync"|"manual"` sends webhooks before a request answers, or only on `flush_webhooks()`.
     """
 
     def __init__(
@@ -136,22 +139,13 @@ class Sandbox:
         return self._company(row[0], self.employee_token, None)
 
     def _company(self, company_id: int, token: str, client: int | None) -> SandboxCompany:
-        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client, _faults=self.faults)
+        return SandboxCompany(self.base_url, self.consumer_token, token, company_id, client, _faults=self.faults,
+                              _webhooks=self.backend.webhooks)
 
     def new_company(self, *, modules_off: Iterable[str] | None = None) -> SandboxCompany:
         """A fresh company with its own employee token (without `modules_off`, default the sandbox's)."""
         info = self.backend.new_company(modules_off=modules_off)
         return self._company(info.company_id, info.employee_token, info.client_company_id)
-
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to the main company."""
-        from ..client import Tripletex
-
-        return Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-
-    def async_client(self) -> AsyncTripletex:
-        """An AsyncTripletex connected to the main company."""
-        return self.company.async_client()
 
     def start(self) -> Sandbox:
         """Serve in a background thread; returns when the server accepts connections."""

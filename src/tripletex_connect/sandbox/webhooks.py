@@ -22,13 +22,13 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from .changes import collapse
 from .context import Ctx
 from .errors import SandboxError, invalid, not_found
-from .render import ALL, check_fields, parse_fields
+from .render import ALL, Tree, check_fields, parse_fields
 from .rules import Rules
 from .store import Row, Tx
 
 if TYPE_CHECKING:
     from ..catalog import Operation
-    from .backend import Backend
+    from .backend import Backend, Reply
     from .engine import Engine
 
 # Stored type -> the object name of its events (`Customer` -> `customer.create|update|delete`).
@@ -83,15 +83,19 @@ def event_list() -> dict[str, dict[str, str]]:
             for e in EVENTS.values()}
 
 
-def _event_info(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
-                params: dict[str, str], body: Any) -> dict[str, Any]:
-    """`GET /event/{eventType}`: the event with an example delivery."""
+def event_info(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str],
+               tree: Tree) -> Reply:
+    """`GET /event/{eventType}`: the event with an example delivery (expanded unless `fields` says otherwise)."""
+    from .backend import Reply
+
     event = EVENTS.get(values["eventType"])
     if event is None:
         raise not_found(f"Hendelsen {values['eventType']!r}")
     example = {"id": 1, "version": 0} if event.model else None
-    return {"name": event.name, "description": event.description, "payloadModel": event.model,
+    info = {"name": event.name, "description": event.description, "payloadModel": event.model,
             "examples": [{"subscriptionId": 1, "event": event.name, "id": 1, "value": example}]}
+    shape = tree if params.get("fields", "").strip() else parse_fields("*,examples(subscriptionId,event,id,value)")
+    return Reply(200, {"value": backend.engine.renderer(tx, ctx).render("EventInfo", info, shape)})
 
 
 def _delete_many(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
@@ -105,7 +109,7 @@ def _delete_many(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict
         backend.engine.delete(tx, ctx, "Subscription", id)
 
 
-ACTIONS = {"event.get": _event_info, "event_subscription.delete_many": _delete_many}
+ACTIONS = {"event_subscription.delete_many": _delete_many}
 
 
 def is_loopback(host: str) -> bool:

@@ -154,7 +154,7 @@ def _seed_as_written() -> dict[str, list[dict[str, Any]]]:
             {"id": 1, "name": "Nytt kontorbygg Bjørvika", "number": "1", "customer": {"id": 1},
              "startDate": "2026-01-15", "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},
             {"id": 2, "name": "Ølfestival 2026", "number": "2", "customer": {"id": 2},
-             "startDate": "2026-05-01", "endDate": "2026-09-30", "isClosed": False, "isFixedPrice": True,
+             "startDate": "2026-05-01", "endDate": "2026-12-31", "isClosed": False, "isFixedPrice": True,
              "projectManager": {"id": 1}},
             {"id": 3, "name": "Journalsystem", "number": "3", "customer": {"id": 3}, "startDate": "2026-03-01",
              "isClosed": False, "isFixedPrice": False, "projectManager": {"id": 1}},

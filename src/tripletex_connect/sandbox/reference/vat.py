@@ -26,6 +26,14 @@ VAT_TYPES: tuple[tuple[str, str, float, float], ...] = (
     ("81", "Innførsel av varer, fradrag, høy sats", 25.0, 100.0),
     ("86", "Tjenester kjøpt fra utlandet, fradrag, høy sats", 25.0, 100.0),
 )
+# The VAT types of sales (outgoing) and of purchases (incoming); type 0, no VAT treatment, is both.
+OUTGOING_TYPES = ("0", "3", "31", "32", "33", "5", "51", "52", "6", "7")
+INCOMING_TYPES = ("0", "1", "11", "12", "13", "14", "15", "20", "81", "86")
+# `typeOfVat` of GET /ledger/vatType -> the numbers it lists (LEDGER: every type can be posted in the ledger).
+TYPE_OF_VAT = {
+    "OUTGOING": OUTGOING_TYPES, "PROJECT": OUTGOING_TYPES, "INCOMING": INCOMING_TYPES,
+    "INCOMING_INVOICE": INCOMING_TYPES, "LEDGER": tuple(number for number, *_ in VAT_TYPES),
+}
 # The output VAT account of each outgoing VAT type (used when invoicing).
 OUTPUT_VAT_ACCOUNT = {"3": 2700, "31": 2701, "32": 2701, "33": 2702}
 

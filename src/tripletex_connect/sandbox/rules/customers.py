@@ -8,6 +8,7 @@ from ..context import Ctx
 from ..errors import invalid
 from ..store import Row, Tx
 from . import Rules
+from .integrity import refuse_delete_if_used
 
 FIRST_CUSTOMER_NUMBER = 10000
 NOK = 1  # the id of the company currency in the reference data
@@ -43,6 +44,10 @@ class CustomerRules(Rules):
         super().on_update(tx, ctx, old, data)
         if data.get("customerNumber") != old.data.get("customerNumber"):
             self._unique(tx, ctx, data.get("customerNumber"), old.id)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """A customer on orders, invoices, postings or projects cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Customer", row)
 
     @staticmethod
     def _unique(tx: Tx, ctx: Ctx, number: Any, own_id: int | None) -> None:

@@ -211,6 +211,10 @@ def invoice_orders(tx: Tx, ctx: Ctx, orders: list[Row], date: str, params: dict[
     """Invoice open orders of one customer, mark them invoiced, and register a payment given at once."""
     if len({o.data["customer"]["id"] for o in orders}) > 1:
         raise invalid([("id", "Ordrene må ha samme kunde for å faktureres samlet.")])
+    customer_id = (orders[0].data.get("customer") or {}).get("id")
+    if not customer_id or tx.get(ctx.company_id, "Customer", customer_id) is None:
+        raise invalid([("customer.id", f"Kunden til ordren (id {customer_id}) finnes ikke lenger: ordren kan ikke "
+                                       "faktureres. Sett en annen kunde på ordren.")])
     _require_bank_account(tx, ctx)
     invoice = create_invoice(tx, ctx, orders, date, due=due)
     for order in orders:

@@ -3,6 +3,7 @@ creation of relative VAT types, and the closing of an invoice's receivable posti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -10,13 +11,21 @@ from ...catalog import Operation
 from ..context import Ctx
 from ..errors import invalid, not_found
 from ..reference import is_valid_norwegian_account
+from ..reference.vat import TYPE_OF_VAT
 from ..store import Row, Tx
 from . import Rules
+from .integrity import refuse_delete_if_used
 
 if TYPE_CHECKING:
     from ..backend import Backend
 
 MAX_VAT_NAME = 8
+# Private: the first day a VAT type is valid (a relative type is valid from the day it was made).
+VALID_FROM = "_validFrom"
+# A relative VAT type has no number of its own: it is of its parent's kind.
+_VAT_NUMBER = ("COALESCE(json_extract(data, '$.number'), (SELECT json_extract(p.data, '$.number') FROM objects AS p "
+               "WHERE p.company_id = objects.company_id AND p.type = 'VatType' "
+               "AND p.id = json_extract(objects.data, '$.parentType.id')))")
 
 
 class AccountRules(Rules):
@@ -35,6 +44,10 @@ class AccountRules(Rules):
         """Check a changed bank account number."""
         super().on_update(tx, ctx, old, data)
         self._bank(data)
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """An account with postings cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Account", row)
 
     @staticmethod
     def _bank(data: dict[str, Any]) -> None:
@@ -60,7 +73,7 @@ def create_relative_vat_type(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, 
         raise invalid(problems)
     row = tx.insert(ctx.company_id, "VatType", {
         "name": name, "displayName": name, "percentage": parent.data.get("percentage", 0.0),
-        "deductionPercentage": percentage, "parentType": {"id": parent.id},
+        "deductionPercentage": percentage, "parentType": {"id": parent.id}, VALID_FROM: ctx.today,
     }, ctx.now)
     return backend.engine.renderer(tx, ctx).render("VatType", row.full(), None)
 
@@ -78,6 +91,30 @@ def close_invoice_postings(tx: Tx, ctx: Ctx, date: str, invoice_number: str) -> 
     return group
 
 
+class VatTypeRules(Rules):
+    """`typeOfVat` lists the VAT types of one use (sales, purchases, the ledger), valid on `vatDate`."""
+
+    def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
+        """The types of the kind asked for; `vatDate` (only with `typeOfVat`) drops types not valid that day."""
+        kind = params.get("typeOfVat", "").strip()
+        if not kind:
+            return []
+        if kind not in TYPE_OF_VAT:
+            raise invalid([("typeOfVat", f"Ugyldig verdi: {kind!r}. Gyldige verdier: {', '.join(TYPE_OF_VAT)}.")],
+                          code=21000)
+        numbers = list(TYPE_OF_VAT[kind])
+        out = [(f"{_VAT_NUMBER} IN ({', '.join('?' * len(numbers))})", numbers)]
+        date = params.get("vatDate", "").strip()
+        if date:
+            try:
+                day = dt.date.fromisoformat(date).isoformat()
+            except ValueError:
+                raise invalid([("vatDate", f"Ugyldig dato: {date!r}. Bruk formatet ÅÅÅÅ-MM-DD.")],
+                              code=21000) from None
+            out.append((f"IFNULL(json_extract(data, '$.{VALID_FROM}'), '') <= ?", [day]))
+        return out
+
+
 class CountryRules(Rules):
     """Every country of the sandbox is enabled: `isDisabled=true` finds none."""
 
@@ -89,5 +126,5 @@ class CountryRules(Rules):
         return [("0 = 1", [])] if value == "true" else []
 
 
-RULES: dict[str, Rules] = {"Account": AccountRules(), "Country": CountryRules()}
+RULES: dict[str, Rules] = {"Account": AccountRules(), "Country": CountryRules(), "VatType": VatTypeRules()}
 ACTIONS = {"vat_type.create_relative": create_relative_vat_type}

@@ -10,6 +10,7 @@ from ..errors import invalid
 from ..query import id_list
 from ..store import Row, Tx
 from . import Rules
+from .integrity import refuse_delete_if_used
 
 NOT_LINKED = "Aktiviteten kan ikke benyttes på dette prosjektet: den er ikke knyttet til prosjektet."
 
@@ -73,9 +74,8 @@ class ProjectRules(Rules):
                 tx.replace(ctx.company_id, "ProjectActivity", link, {**link.data, "project": {"id": row.id}}, ctx.now)
 
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
-        """A project with registered hours cannot be deleted."""
-        if tx.find(ctx.company_id, "TimesheetEntry", "project.id", row.id):
-            raise invalid([(None, "Prosjektet har registrerte timer og kan ikke slettes. Lukk det i stedet.")])
+        """A project with registered hours, orders or postings cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Project", row)
 
     def filters(self, params: Mapping[str, str]) -> list[tuple[str, list[Any]]]:
         """The customer's account manager, and the employees in a project (manager or participant)."""
@@ -145,6 +145,33 @@ class ProjectActivityRules(Rules):
             tx.replace(ctx.company_id, "Project", project, {**project.data, "projectActivities": links}, ctx.now)
 
 
+ACTIVITY_TYPES = ("GENERAL_ACTIVITY", "PROJECT_GENERAL_ACTIVITY", "TASK")
+
+
+class ActivityRules(Rules):
+    """Name and type required; the flags follow the type; project-specific activities come through projects."""
+
+    required = ("name", "activityType")
+
+    def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+        """Check the type and number, and derive what Tripletex derives from the type."""
+        super().on_create(tx, ctx, data)
+        kind = data["activityType"]
+        if kind == "PROJECT_SPECIFIC_ACTIVITY":
+            raise invalid([("activityType", "En prosjektspesifikk aktivitet opprettes gjennom prosjektet "
+                                            "(/project/projectActivity).")])
+        if kind not in ACTIVITY_TYPES:
+            raise invalid([("activityType", f"Ugyldig aktivitetstype: {kind!r}.")])
+        number = data.get("number")
+        if number and tx.find(ctx.company_id, "Activity", "number", number):
+            raise invalid([("number", f"Aktivitetsnummeret {number} er i bruk.")])
+        data.update(isGeneral=kind == "GENERAL_ACTIVITY", isProjectActivity=kind.startswith("PROJECT_"),
+                    isTask=kind == "TASK", isDisabled=False)
+        for name, default in (("isChargeable", False), ("rate", 0.0), ("costPercentage", 0.0), ("description", "")):
+            data.setdefault(name, default)
+        data.setdefault("displayName", data["name"])
+
+
 def _flag(params: Mapping[str, str], name: str) -> bool | None:
     value = params.get(name, "").strip().lower()
     if value not in ("", "true", "false"):
@@ -173,4 +200,5 @@ class EmployeeRules(Rules):
 
 RULES: dict[str, Rules] = {
     "Project": ProjectRules(), "ProjectActivity": ProjectActivityRules(), "Employee": EmployeeRules(),
+    "Activity": ActivityRules(),
 }

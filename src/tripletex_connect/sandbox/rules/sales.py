@@ -11,6 +11,7 @@ from ..reference.external import offered_by
 from ..store import Row, Tx
 from . import Rules
 from .customers import NOK, party_defaults
+from .integrity import refuse_delete_if_used
 from .money import money
 
 DEFAULT_OUTPUT_VAT = "3"
@@ -57,9 +58,8 @@ class ProductRules(Rules):
         record_price(tx, ctx, row)
 
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
-        """A product on an order line cannot be deleted."""
-        if tx.find(ctx.company_id, "OrderLine", "product.id", row.id):
-            raise invalid([(None, "Produktet er brukt på en ordrelinje og kan ikke slettes. Sett det inaktivt.")])
+        """A product on an order line or a posting cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Product", row)
 
     @staticmethod
     def _number(tx: Tx, ctx: Ctx, data: dict[str, Any], own: int | None) -> None:
@@ -207,6 +207,10 @@ class SupplierRules(Rules):
             data["supplierNumber"] = tx.next_value(ctx.company_id, "supplierNumber", FIRST_SUPPLIER_NUMBER)
         else:
             tx.bump(ctx.company_id, "supplierNumber", int(data["supplierNumber"]))
+
+    def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
+        """A supplier on postings or supplier products cannot be deleted."""
+        refuse_delete_if_used(tx, ctx, "Supplier", row)
 
 
 class ExternalProductRules(Rules):

@@ -62,6 +62,32 @@ def check_activity(tx: Tx, ctx: Ctx, data: dict[str, Any]) -> Row:
     return activity
 
 
+def check_project_dates(tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
+    """Hours fall within their project's start and end dates."""
+    project = tx.get(ctx.company_id, "Project", _ref_id(data.get("project")) or 0)
+    date = str(data.get("date") or "")[:10]
+    if project is None or not date:
+        return
+    name = " ".join(str(project.data.get(k) or "") for k in ("number", "name")).strip()
+    start, end = project.data.get("startDate"), project.data.get("endDate")
+    if start and date < start:
+        raise invalid([("date", f"Startdato for prosjektet {name} er {start}. Det kan ikke registreres timer før "
+                                f"denne datoen.")])
+    if end and date > end:
+        raise invalid([("date", f"Sluttdato for prosjektet {name} er {end}. Det kan ikke registreres timer etter "
+                                f"denne datoen.")])
+
+
+def check_unique(tx: Tx, ctx: Ctx, data: dict[str, Any], own: int | None) -> None:
+    """Only one entry per employee, date, activity and project (the spec of POST /timesheet/entry)."""
+    keys = ("employee", "activity", "project")
+    for other in tx.find(ctx.company_id, "TimesheetEntry", "date", data["date"]):
+        if other.id != own and all(_ref_id(other.data.get(k)) == _ref_id(data.get(k)) for k in keys):
+            raise invalid([("date", f"Det finnes allerede en timeføring (id {other.id}) for denne ansatte, "
+                                    f"aktiviteten og prosjektet {data['date']}: bare én føring per ansatt, dato, "
+                                    "aktivitet og prosjekt. Endre den i stedet.")])
+
+
 class TimesheetEntryRules(Rules):
     """Employee, activity, date and hours required; at most 24 hours a day; locked periods stay as they are."""
 
@@ -86,6 +112,8 @@ class TimesheetEntryRules(Rules):
     def _settle(tx: Tx, ctx: Ctx, data: dict[str, Any], own: int | None) -> None:
         check_open(tx, ctx, data)
         activity = check_activity(tx, ctx, data)
+        check_project_dates(tx, ctx, data)
+        check_unique(tx, ctx, data, own)
         hours = float(data["hours"])
         if hours < 0:
             raise invalid([("hours", "Antall timer kan ikke være negativt.")])
@@ -144,6 +172,7 @@ def start_clock(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[
     if project:
         data["project"] = {"id": project}
     check_activity(tx, ctx, data)
+    check_project_dates(tx, ctx, data)
     check_open(tx, ctx, data)
     if params.get("lunchBreakDuration"):
         data["lunchBreakDuration"] = float(params["lunchBreakDuration"])
@@ -152,6 +181,16 @@ def start_clock(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[
         data["hoursStart"] = float(entry.data.get("hours") or 0)
     row = tx.insert(ctx.company_id, "TimeClock", data, ctx.now)
     return backend.engine.renderer(tx, ctx).render("TimeClock", row.full(), None)
+
+
+def present_clock(backend: Backend, tx: Tx, ctx: Ctx, op: Operation, values: dict[str, str],
+                  params: dict[str, str], body: Any) -> dict[str, Any]:
+    """`GET /timesheet/timeClock/present`: the employee's running clock, or 404 when none runs."""
+    employee = _int_param(params, "employeeId") or ctx.employee_id
+    running = [c for c in tx.find(ctx.company_id, "TimeClock", "employee.id", employee) if not c.data.get("timeStop")]
+    if not running:
+        raise not_found("En stoppeklokke som går for den ansatte")
+    return running[0].full()
 
 
 def _entry_of(tx: Tx, ctx: Ctx, clock: dict[str, Any]) -> Row | None:
@@ -265,5 +304,5 @@ RULES: dict[str, Rules] = {
     "TimesheetEntry": TimesheetEntryRules(), "TimeClock": TimeClockRules(), "CompanyHolidays": CompanyHolidayRules(),
     "TimesheetSalaryTypeSpecification": SalaryTypeSpecificationRules(), "SalaryType": SalaryTypeRules(),
 }
-ACTIONS = {"time_clock.start": start_clock, "time_clock.stop": stop_clock}
+ACTIONS = {"time_clock.start": start_clock, "time_clock.stop": stop_clock, "time_clock.present": present_clock}
 AGGREGATES = {"timesheet_entry.search": sum_hours}

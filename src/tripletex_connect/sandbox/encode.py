@@ -1,0 +1,26 @@
+"""A backend Reply as HTTP: status, headers and body bytes (JSON in the Tripletex envelope, or a file)."""
+
+from __future__ import annotations
+
+import json
+
+from .backend import Reply
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+def encode_reply(reply: Reply) -> tuple[int, dict[str, str], bytes]:
+    """Status, headers (with content-type) and body of a reply; stored lone surrogates stay valid JSON."""
+    headers = dict(reply.headers)
+    if reply.content is not None:
+        headers.setdefault("content-type", "application/octet-stream")
+        return reply.status, headers, reply.content
+    if reply.body is None:
+        return reply.status, headers, b""
+    text = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        content = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in stored text: escaped, the answer stays valid JSON
+        content = json.dumps(reply.body, separators=(",", ":")).encode("ascii")
+    headers["content-type"] = JSON_TYPE
+    return reply.status, headers, content

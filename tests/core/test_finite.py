@@ -1,0 +1,61 @@
+"""NaN, Infinity and numbers too large for JSON are refused before sending, naming the field."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import respx
+
+from tripletex_connect import ParameterError, Tripletex
+from tripletex_connect.core.finite import check_finite
+
+from .test_transport import BASE
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"amount": math.nan}, "'amount'"),
+        ({"postings": [{"amountGross": 1.0}, {"amountGross": math.inf}]}, "'postings.1.amountGross'"),
+        ({"a": {"b": -math.inf}}, "'a.b'"),
+        ({"price": Decimal("NaN")}, "'price'"),
+        ([{"x": 1}, {"x": float("1e999")}], "'1.x'"),
+    ],
+)
+def test_a_number_that_is_not_finite_is_refused_naming_its_dotted_path(body: Any, field: str) -> None:
+    with pytest.raises(ParameterError, match=f"field {field} is .*nothing was sent"):
+        check_finite(body)
+
+
+def test_finite_numbers_booleans_and_text_pass() -> None:
+    check_finite({"a": 1, "b": 1.5, "c": True, "d": "nan", "e": [Decimal("2.50")], "f": None})
+
+
+@pytest.fixture
+def tx() -> Tripletex:
+    return Tripletex("consumer-secret-1", "employee-secret-2", base_url=BASE)
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, "nan", "1e999", "-Infinity"])
+def test_the_sdk_refuses_a_body_number_that_is_not_finite_before_any_request(tx: Tripletex, value: Any) -> None:
+    with respx.mock(base_url=BASE) as router, pytest.raises(ParameterError, match="'discountPercentage'"):
+        tx.customers.create({"name": "A", "discount_percentage": value})
+    assert not router.calls
+
+
+def test_a_nested_number_of_a_model_is_checked_too(tx: Tripletex) -> None:
+    from tripletex_connect.models import Customer
+
+    body = Customer.model_validate({"name": "A", "discountPercentage": math.nan})
+    with respx.mock(base_url=BASE) as router, pytest.raises(ParameterError, match="'discountPercentage'"):
+        tx.customers.create(body)
+    assert not router.calls
+
+
+def test_the_raw_call_refuses_a_body_number_that_is_not_finite(tx: Tripletex) -> None:
+    with respx.mock(base_url=BASE) as router, pytest.raises(ParameterError, match=r"'lines\.0\.amount'"):
+        tx.request("POST", "/thing", json={"lines": [{"amount": math.inf}]})
+    assert not router.calls
