@@ -175,7 +175,7 @@ def main() -> int:
         sandbox.start()
     try:
         console.print(f"Sandbox running at [bold]{sandbox.base_url}[/]")
-        with sandbox.client() as tx:
+        with Tripletex.for_sandbox(sandbox) as tx:
             run(tx)
             sell(tx)
             bill_hours(tx)

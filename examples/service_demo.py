@@ -15,6 +15,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from tripletex_connect import Tripletex
 from tripletex_connect.runtime import RunStore, Service
 from tripletex_connect.runtime.clients import ClientPool
 from tripletex_connect.runtime.web import create_app
@@ -29,7 +30,7 @@ SECONDS = 4.0
 
 def show_service(sandbox: Sandbox, console: Console) -> None:
     """Serve examples/service for a few seconds, then show the runs it made and where the dashboard was."""
-    with tempfile.TemporaryDirectory() as tmp, sandbox.client() as tx:
+    with tempfile.TemporaryDirectory() as tmp, Tripletex.for_sandbox(sandbox) as tx:
         store = RunStore(Path(tmp) / "runtime.sqlite3")
         # As if the service had last run yesterday: this morning's 07:00 fell due while it was down.
         store.start_tick("Morning orders", dt.datetime.now(dt.UTC) - dt.timedelta(days=3))

@@ -147,10 +147,10 @@ def class_source(resource: str, ops: list[Operation], is_async: bool) -> str:
 def mixin_source(resources: dict[str, list[Operation]], is_async: bool) -> str:
     """The mixin that gives a client one attribute per resource."""
     name = "AsyncResources" if is_async else "SyncResources"
-    client = "AsyncTripletex" if is_async else "Tripletex"
     lines = [f"class {name}:", f'    """The resources of the {"async" if is_async else "sync"} client."""', ""]
     lines += [f"    {r}: {class_name(r, is_async)}" for r in resources]
-    lines += ["", "    def _init_resources(self) -> None:", f'        client = cast("{client}", self)']
+    # The client mixes this in and has `invoke`; naming the client class here would be an import circle.
+    lines += ["", "    def _init_resources(self) -> None:", "        client = cast(Invoker, self)"]
     lines += [f"        self.{r} = {class_name(r, is_async)}(client)" for r in resources]
     return "\n".join(lines) + "\n"
 
@@ -168,14 +168,11 @@ def render() -> str:
         from __future__ import annotations
 
         from collections.abc import {abc_names}
-        from typing import TYPE_CHECKING, Any, cast
+        from typing import Any, cast
 
         from .. import models as m
         from ..core.paging import AsyncPaginator, Paginator
         from .base import {base_names}
-
-        if TYPE_CHECKING:
-            from ..client import AsyncTripletex, Tripletex
 
         __all__ = [{names}]
         '''
@@ -187,7 +184,7 @@ def render() -> str:
         body.append(mixin_source(resources, is_async))
     text = "".join(body)
     aliases = [a for a in ("DateLike", "DateTimeLike", "FileInput", "IdList", "StrList") if f": {a}" in text]
-    base_names = ", ".join(sorted(["AsyncResource", "SyncResource", "operation", *aliases]))
+    base_names = ", ".join(sorted(["AsyncResource", "Invoker", "SyncResource", "operation", *aliases]))
     abc_names = "Mapping, Sequence" if "Sequence[" in text else "Mapping"
     quoted = ", ".join(f'"{n}"' for n in sorted(names))
     head = header.format(names=quoted, base_names=base_names, abc_names=abc_names)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx
 
@@ -13,10 +13,11 @@ from . import catalog
 from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
-from .core.invoke import Call, decode, decode_page, prepare, suggest
+from .core.invoke import Call, decode, decode_page, prepare
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
 from .core.ratelimit import RateLimit
+from .core.suggest import suggest
 from .core.transport import AsyncTransport, Transport
 from .resources._generated import AsyncResources, SyncResources
 
@@ -68,6 +69,22 @@ def check_headers(headers: Mapping[str, str]) -> None:
             raise ParameterError(f"header {name!r} is set by the client itself and cannot be given")
         if not (str(name).isascii() and str(value).isascii()):
             raise ParameterError(f"header {name!r}: names and values must be plain ASCII text")
+
+
+class SandboxLike(Protocol):
+    """Anything that says where a (local) Tripletex is and which tokens open it: a Sandbox, a SandboxCompany."""
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL (`http://127.0.0.1:PORT/v2`)."""
+
+    @property
+    def consumer_token(self) -> str:
+        """The consumer token that opens it."""
+
+    @property
+    def employee_token(self) -> str:
+        """The employee token that opens it."""
 
 
 # whoAmI with the names people want to see, not bare {"id", "url"} references.
@@ -229,6 +246,11 @@ class Tripletex(SyncResources, _ClientBase):
         """A new client acting for another company (an accountant's client), with the same tokens."""
         return Tripletex(settings=self.settings.with_company(company_id))
 
+    @classmethod
+    def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> Tripletex:
+        """A client connected to a local sandbox or one of its companies: `Tripletex.for_sandbox(sb)`."""
+        return cls(sandbox.consumer_token, sandbox.employee_token, base_url=sandbox.base_url, **options)
+
     def close(self) -> None:
         """Close the connection pool (only if the client created it)."""
         self._transport.close()
@@ -341,6 +363,11 @@ class AsyncTripletex(AsyncResources, _ClientBase):
     def with_company(self, company_id: int) -> AsyncTripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
         return AsyncTripletex(settings=self.settings.with_company(company_id))
+
+    @classmethod
+    def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> AsyncTripletex:
+        """An async client connected to a local sandbox or one of its companies."""
+        return cls(sandbox.consumer_token, sandbox.employee_token, base_url=sandbox.base_url, **options)
 
     async def aclose(self) -> None:
         """Close the connection pool (only if the client created it)."""

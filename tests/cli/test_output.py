@@ -104,3 +104,38 @@ def test_a_narrow_table_keeps_the_columns_people_look_for_first(monkeypatch: pyt
     header = out.getvalue().splitlines()[1]
     assert header.index("number") < header.index("name") < header.index("priceExcludingVatCurrency")
     assert "weight" not in header and "columns" in err.getvalue()
+
+
+def test_a_fields_selection_names_dotted_columns_in_order_and_star_leaves_them_to_the_data() -> None:
+    from tripletex_connect.cli.output import field_columns, parse_fields
+
+    selection = parse_fields("id, project(name,customer(id,name)),hours")
+    assert field_columns(selection) == ["id", "project.name", "project.customer.id", "project.customer.name", "hours"]
+    assert field_columns(parse_fields("*,category1(name)")) is None
+    with pytest.raises(ValueError, match="parentheses"):
+        parse_fields("id,project(name")
+
+
+def test_references_read_as_number_and_name_and_amounts_have_two_decimals() -> None:
+    assert table_cell({"id": 30, "number": 1920, "name": "Bankinnskudd"}) == "1920 Bankinnskudd"
+    assert table_cell({"id": 1, "employeeNumber": "7", "firstName": "Ola", "lastName": "Nordmann"}) == "7 Ola Nordmann"
+    assert table_cell({"id": 1, "code": "NOK"}) == "NOK"
+    assert table_cell(1250, "amountGross") == "1250.00"
+    assert table_cell(1250.5, "priceExcludingVatCurrency") == "1250.50"
+    assert table_cell(7.5, "hours") == "7.5"
+    assert table_cell(3, "count") == "3"
+
+
+def test_csv_with_fields_keeps_the_chosen_columns_and_a_whole_reference_as_json() -> None:
+    out = io.StringIO()
+    Writer("csv", out, io.StringIO(), fields="name,customer").many(
+        [[{"customer": {"id": 1, "url": "u"}, "name": "A", "extra": 1}]]
+    )
+    assert out.getvalue().splitlines() == ["name,customer", 'A,"{""id"": 1, ""url"": ""u""}"']
+
+
+def test_a_query_reshapes_before_the_selection_would_apply() -> None:
+    out = io.StringIO()
+    pages = [[{"id": 1, "name": "A"}], [{"id": 2, "name": "B"}]]
+    Writer("json", out, io.StringIO(), fields="id,name", query="[].name").many(pages)
+    assert json.loads(out.getvalue()) == ["A", "B"]

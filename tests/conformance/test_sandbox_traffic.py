@@ -27,7 +27,8 @@ def customer_flow(tx: Tripletex) -> None:
     tx.customers.get(created.id, fields="*,category1(name),postalAddress(*)")
     list(tx.customers.search(customer_name="fjord", is_inactive=False, sorting="-name", page_size=1))
     list(tx.customers.search(id=[created.id], fields="id,name"))
-    tx.customers.create_many([{"name": "Batch 1"}, {"name": "Batch 2"}])
+    made = tx.customers.create_many([{"name": "Batch 1"}, {"name": "Batch 2"}])
+    tx.customers.update_many([{"id": c.id, "version": c.version, "email": "batch@fjord.no"} for c in made])
     tx.customers.delete(created.id)
 
 

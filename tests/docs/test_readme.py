@@ -5,7 +5,8 @@ as commands; blocks holding pytest tests run with pytest in a project of their o
 in-process sandbox seeded like `ttx sandbox serve --seed demo`; TRIPLETEX_BASE_URL and the token variables
 point every example at it, as a local `ttx sandbox serve` on port 8000 would be. A block preceded by
 `<!-- not run ...: reason -->` is left out (it needs production tokens); `ttx sandbox serve` lines are checked
-up to the point where they would start listening; a `--loop` runs once (`--max-runs 1`).
+up to the point where they would start listening, other servers (`ttx serve`, `ttx mcp`, `ttx worker`) by
+parsing their command line; a `--loop` runs once (`--max-runs 1`).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def demo_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Sa
     for name, content in FILES.items():
         (work / name).write_bytes(content)
     (work / "examples").symlink_to(ROOT / "examples")
+    (work / "scenarios").symlink_to(ROOT / "examples" / "service")
     monkeypatch.chdir(work)
     monkeypatch.setenv("TRIPLETEX_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("TRIPLETEX_DATA_DIR", str(tmp_path / "data"))
@@ -103,9 +105,33 @@ def _print_banner_only(sandbox: Sandbox) -> None:
         sandbox.store.close()
 
 
+# Commands that serve until stopped, by their path; `sandbox serve` is run up to its banner instead.
+SERVERS = (("mcp",), ("serve",), ("worker",))
+_GLOBAL_WITH_VALUE = {"--profile", "-p", "--env", "--base-url", "--company-id", "--output", "-o", "--query"}
+
+
+def command_path(args: list[str]) -> tuple[str, ...]:
+    """The command words of a `ttx` line, after its global options (`--env local mcp --http 1` -> ("mcp",))."""
+    words: list[str] = []
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg.startswith("-"):
+            if words:
+                break
+            skip = arg in _GLOBAL_WITH_VALUE
+        else:
+            words.append(arg)
+    return tuple(words)
+
+
 def _run_ttx(line: int, args: list[str]) -> None:
     if "--loop" in args and "--max-runs" not in args:
         args = [*args, "--max-runs", "1"]
+    if any(command_path(args)[: len(server)] == server for server in SERVERS):
+        # Parsed (an unknown option or a missing value fails) but not started: --help ends it after parsing.
+        args = [*args, "--help"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"README.md:{line}: ttx {shlex.join(args)}\n{result.stdout}\n{result.stderr}"
 
@@ -139,9 +165,9 @@ def test_the_readme_test_examples_pass_in_a_project_with_default_pytest_settings
     assert f"{tests} passed" in done.stdout
 
 
-def test_only_blocks_that_need_production_are_left_out() -> None:
+def test_only_blocks_that_need_production_or_run_in_their_own_tests_are_left_out() -> None:
     skipped = [block for block in blocks() if block.skip]
-    assert skipped and all("production" in (block.skip or "") for block in skipped)
+    assert skipped and all("production" in (block.skip or "") or "tests/" in (block.skip or "") for block in skipped)
 
 
 def test_invoice_examples_say_explicitly_that_nothing_is_sent_to_the_customer() -> None:

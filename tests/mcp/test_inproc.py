@@ -42,6 +42,20 @@ async def test_compact_mode_offers_three_tools_that_find_describe_and_call_every
         assert "did you mean 'customer.search'" in message
 
 
+async def test_a_search_returns_at_most_its_limit_and_says_how_many_match(
+    tripletex_sandbox: SandboxCompany, data_dir: Path
+) -> None:
+    tripletex_sandbox.client.customers.create_many([{"name": f"Kunde {i}"} for i in range(3)])
+    async with inproc_session(tripletex_sandbox, data_dir) as mcp:
+        found = await mcp.call("customer_search", {"limit": "2", "sorting": "name"})
+        assert (found["count"], found["fullResultSize"]) == (2, 3)
+        assert [c["name"] for c in found["values"]] == ["Kunde 0", "Kunde 1"]
+        message, _ = await mcp.fail("customer_search", {"limit": 0})
+        assert "limit must be a whole number of at least 1" in message
+        message, _ = await mcp.fail("customer_get", {"id": 1, "limit": 5})
+        assert "takes no 'limit'" in message
+
+
 async def test_the_raw_api_call_reads_when_read_only_and_writes_only_after_a_confirmed_preview(
     tripletex_sandbox: SandboxCompany, data_dir: Path
 ) -> None:

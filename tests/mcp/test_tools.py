@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tripletex_connect import catalog
+from tripletex_connect.mcp.execute import failure
 from tripletex_connect.mcp.spec import SPEC_ENV
 from tripletex_connect.mcp.tools import catalog_tools, describe
 
@@ -49,3 +50,8 @@ def test_the_output_schema_follows_the_envelope_and_the_response_model() -> None
     assert {"values", "count", "fullResultSize", "requestId"} <= set(search)
     assert "done" in tools["customer_delete"].tool().output_schema["properties"]
     assert "base64" in tools["invoice_pdf"].tool().output_schema["properties"]
+
+
+def test_an_unexpected_exception_is_a_short_tool_error_without_secrets() -> None:
+    outcome = failure(ValueError("boom with s3cret-token"), ["s3cret-token"])
+    assert outcome.is_error and outcome.text() == "internal error (ValueError): boom with ***"

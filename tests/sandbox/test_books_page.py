@@ -100,7 +100,7 @@ def test_the_pdf_of_a_missing_invoice_and_an_unknown_company_are_404(tripletex_s
 
 
 def test_the_books_page_is_read_only(tripletex_sandbox: SandboxCompany) -> None:
-    assert httpx.post(books_url(tripletex_sandbox, "customers")).status_code == 405
+    assert httpx.post(books_url(tripletex_sandbox, "customers")).status_code in (404, 405)
 
 
 def test_the_books_page_is_refused_to_other_machines() -> None:

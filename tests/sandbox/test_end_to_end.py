@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tripletex_connect import NotFoundError, StaleVersionError, ValidationError
+from tripletex_connect import NotFoundError, StaleVersionError, Tripletex, ValidationError
 from tripletex_connect.cli.main import app
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.server import Sandbox
@@ -88,7 +88,7 @@ def test_the_cli_runs_the_modules_against_the_sandbox(tripletex_sandbox: Sandbox
 def test_sandbox_binds_loopback_and_hands_out_a_ready_client() -> None:
     with Sandbox(seed="demo") as sandbox:
         assert sandbox.base_url.startswith("http://127.0.0.1:")
-        with sandbox.client() as tx:
+        with Tripletex.for_sandbox(sandbox) as tx:
             assert len(tx.customers.search().to_list()) == 8
 
 

@@ -23,10 +23,10 @@ def lacks_logistics(tx: Tripletex) -> bool:
 
 
 def test_a_sandbox_made_without_logistics_serves_every_company_without_it_unless_told_otherwise() -> None:
-    with Sandbox(modules_off=["logistics"]) as sandbox, sandbox.client() as main:
+    with Sandbox(modules_off=["logistics"]) as sandbox, Tripletex.for_sandbox(sandbox) as main:
         assert lacks_logistics(main)
-        assert lacks_logistics(sandbox.new_company().client)
-        assert not lacks_logistics(sandbox.new_company(modules_off=[]).client)
+        assert lacks_logistics(Tripletex.for_sandbox(sandbox.new_company()))
+        assert not lacks_logistics(Tripletex.for_sandbox(sandbox.new_company(modules_off=[])))
 
 
 def test_a_sandbox_refuses_an_unknown_module_name_and_names_the_known_ones() -> None:
@@ -43,7 +43,7 @@ def test_a_sandbox_refuses_an_unknown_module_name_and_names_the_known_ones() -> 
 def test_a_stored_main_company_follows_the_modules_of_each_start(tmp_path: Path) -> None:
     db = tmp_path / "books.sqlite3"
     for off, lacking in ((["logistics"], True), ([], False)):
-        with Sandbox(db=db, memory=False, modules_off=off) as sandbox, sandbox.client() as tx:
+        with Sandbox(db=db, memory=False, modules_off=off) as sandbox, Tripletex.for_sandbox(sandbox) as tx:
             assert lacks_logistics(tx) is lacking
 
 

@@ -346,3 +346,13 @@ def test_the_readme_webhook_example_passes_in_a_users_project(tmp_path: Any) -> 
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_automation_service_verifies_the_sandboxs_signature(tx: Tripletex, hooks: WebhookReceiver) -> None:
+    from tripletex_connect.runtime.webhooks import sign
+
+    subscribe(tx, "order.create", hooks.url, hmacSharedSecret="shared")
+    customer = tx.customers.create({"name": "Kunde AS"})
+    tx.orders.create({"customer": {"id": customer.id}, "orderDate": "2026-11-20", "deliveryDate": "2026-11-20"})
+    [delivery] = hooks.wait(1)
+    assert sign("shared", delivery.headers["idempotency-key"], delivery.body) == delivery.headers["x-request-signature"]

@@ -150,3 +150,31 @@ def test_watch_on_the_command_line_prints_one_output_per_new_object(
     assert first.exit_code == 0 and "watching from now on" in first.stderr and json.loads(first.stdout or "[]") == []
     tripletex_sandbox.client.customers.create({"name": "Ny AS"})
     assert ttx_on(tripletex_sandbox, "run", path, "-o", "jsonl").stdout == '"Ny AS"\n'
+
+
+BREAKING = """
+    name: make customers
+    steps:
+      - id: create
+        foreach: "{{ ['A AS', '', 'C AS'] }}"
+        on_error: break
+        module: customer.create
+        body: {name: "{{ item }}"}
+"""
+
+
+def test_a_broken_run_is_kept_as_incomplete_and_resumes_without_repeating_its_writes(
+    tripletex_sandbox: SandboxCompany, scenario_file: Callable[[str], Path]
+) -> None:
+    path = scenario_file(BREAKING)
+    broken = ttx_on(tripletex_sandbox, "run", str(path))
+    assert broken.exit_code == 1
+    assert "step 'create' item 1: 422" in broken.stderr and "[break]" in broken.stderr
+    assert "kept as incomplete execution 1" in broken.stderr
+    listed = ttx_on(tripletex_sandbox, "scenario", "incomplete", "list", "-o", "json")
+    assert [(i["scenario"], i["step"]) for i in json.loads(listed.stdout)] == [("make customers", "create")]
+    path.write_text(path.read_text().replace('name: "{{ item }}"', "name: \"{{ item or 'B AS' }}\""))
+    resumed = ttx_on(tripletex_sandbox, "scenario", "incomplete", "resume", "1")
+    assert resumed.exit_code == 0, resumed.stderr
+    names = sorted(c.name for c in tripletex_sandbox.client.customers.search())
+    assert names == ["A AS", "B AS", "C AS"]  # A not created twice

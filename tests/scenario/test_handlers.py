@@ -46,7 +46,7 @@ def test_ignore_records_each_failed_item_with_status_code_messages_and_request_i
     assert run.status == "warning"
     [failure] = run.failures
     assert failure["step"] == "create" and failure["item"] == {"index": 1}
-    assert failure["status"] == 422 and failure["code"] == 15000
+    assert failure["status"] == 422 and failure["code"] == 18000
     assert failure["validation"] and "name" in failure["validation"][0]
     assert failure["request_id"] and failure["handled"] == "ignored"
     [record] = history(data_dir)
@@ -60,7 +60,7 @@ def test_ignore_prints_every_failed_item_and_a_summary_line_to_stderr(
     result = ttx_on(tripletex_sandbox, "run", str(scenario_file(CREATE_EACH.format(handler="continue"))))
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    assert any(line.startswith("step 'create' item 1: 422 code 15000: ") and "request id" in line
+    assert any(line.startswith("step 'create' item 1: 422 code 18000: ") and "request id" in line
                and line.endswith("[ignored]") for line in lines), lines
     assert lines[-1].startswith("create each: 1 error(s) in step(s) create; run warning, 2 write(s) made")
 

@@ -125,3 +125,98 @@ def test_a_checkpoint_of_another_scenario_is_refused(
     sc = scenario(CREATE.format(handler="break", check=""))
     with pytest.raises(ScenarioError, match="not one of this scenario"):
         resume_run(sc, tripletex_sandbox.client, {"format": 1, "scenario": "other"})
+
+
+def test_a_write_whose_answer_the_server_lost_is_found_by_its_check_on_resume(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    tripletex_sandbox.inject("503,method=POST,path=/customer,when=after,times=1")  # A is written, its answer lost
+    sc = scenario(CREATE.format(handler="stop", check=CHECK))
+    first = run_scenario(sc, tripletex_sandbox.client)
+    assert first.last.status == "incomplete", first.last.error
+    assert first.last.failures[0]["outcome"] == "unknown" and first.last.failures[0]["item"] == {"index": 0}
+    assert first.last.checkpoint is not None
+    resumed = resume_run(sc, tripletex_sandbox.client, first.last.checkpoint)
+    assert resumed.last.status == "ok"
+    assert names(tripletex_sandbox) == ["A AS", "B AS", "C AS"]
+
+
+def test_a_checkpoint_holds_the_completed_steps_results_the_failing_step_and_item_and_the_error(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    sc = scenario("""
+        name: two steps
+        steps:
+          - id: first
+            module: customer.create
+            body: {name: Først AS}
+          - id: second
+            foreach: "{{ ['Ok AS', ''] }}"
+            on_error: break
+            module: customer.create
+            body: {name: "{{ item }}"}
+        """)
+    checkpoint = run_scenario(sc, tripletex_sandbox.client).last.checkpoint
+    assert checkpoint is not None
+    assert checkpoint["completed"]["first"]["name"] == "Først AS"
+    assert checkpoint["failed"]["step"] == "second" and checkpoint["failed"]["item"] == {"index": 1}
+    assert checkpoint["failed"]["status"] == 422 and "422" in checkpoint["error"]
+
+
+def test_foreach_items_with_ids_are_resumed_by_id_even_in_another_order(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    tx = tripletex_sandbox.client
+    for name in ("A AS", "B AS", "C AS"):
+        tx.customers.create({"name": name})
+    text = """
+        name: describe
+        vars: {order: "{sorting}"}
+        steps:
+          - id: all
+            module: customer.search
+            params: {sorting: "{{ vars.order }}"}
+          - id: describe
+            foreach: "{{ steps.all.values }}"
+            on_error: break
+            module: customer.update
+            params: {id: "{{ item.id }}"}
+            body: {description: "seen"}
+        """
+    flaky = Flaky(tx, "customer.update", skip=1)
+    first = run_scenario(scenario(text.replace("{sorting}", "id")), flaky)  # type: ignore[arg-type]
+    checkpoint = first.last.checkpoint
+    assert checkpoint is not None and checkpoint["failed"]["position"].startswith("describe[#")
+    journal = [key for key in checkpoint["journal"] if key.startswith("describe")]
+    assert len(journal) == 1
+    checkpoint["journal"].pop("all")  # the search runs again on resume, now newest first
+    checkpoint["vars"] = {"order": "-id"}
+    flaky.fix()
+    flaky.calls.clear()
+    resume_run(scenario(text.replace("{sorting}", "-id")), flaky, checkpoint)  # type: ignore[arg-type]
+    assert flaky.calls.count("customer.update") == 2  # the one done before is not sent again
+
+
+def test_a_lost_write_settled_by_its_handler_is_not_sent_again_on_resume(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    sc = scenario("""
+        name: settle then break
+        steps:
+          - id: create
+            foreach: "{{ ['A AS', 'B AS'] }}"
+            on_error: ignore
+            module: customer.create
+            body: {name: "{{ item }}"}
+          - id: later
+            on_error: break
+            module: customer.get
+            params: {id: 424242}
+        """)
+    flaky = Flaky(tripletex_sandbox.client, "customer.create", kind="lost")  # A written, its answer lost
+    first = run_scenario(sc, flaky)  # type: ignore[arg-type]
+    assert first.last.status == "incomplete" and first.last.checkpoint is not None
+    flaky.calls.clear()
+    resume_run(sc, flaky, first.last.checkpoint)  # type: ignore[arg-type]
+    assert "customer.create" not in flaky.calls
+    assert names(tripletex_sandbox) == ["A AS", "B AS"]

@@ -202,3 +202,40 @@ def test_watch_positions_are_kept_per_company_of_one_connection(
     state = (data_dir / "scenario-watch.json").read_text()
     assert "company=0" in state and f"company={tripletex_sandbox.client_company_id}" in state
     assert tripletex_sandbox.employee_token not in state and tripletex_sandbox.consumer_token not in state
+
+
+def test_a_position_kept_before_per_company_keys_is_still_found_for_the_own_company(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario], data_dir: Path
+) -> None:
+    from tripletex_connect.scenario.state import FileState
+    from tripletex_connect.scenario.triggers import watch_key
+
+    assert tripletex_sandbox.client_company_id is not None
+    main = Tripletex(settings=replace(tripletex_sandbox.client.settings, profile="work"))
+    sc = scenario(WATCH.format(start="now"))
+    names(tripletex_sandbox, "Seen AS")
+    seen = max(c.id for c in main.customers.search())
+    FileState(data_dir).save_position(watch_key(sc.source, "work"), {"last_id": seen})  # the old key
+    names(tripletex_sandbox, "New AS")
+    assert run_scenario(sc, main).output == ["New AS"]
+    client = main.with_company(tripletex_sandbox.client_company_id)
+    assert "watching from now on" in (run_scenario(sc, client).note or "")  # not the profile's old position
+
+
+def test_a_trigger_param_over_the_limits_is_a_scenario_error_with_its_line(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    from tripletex_connect.scenario import ScenarioError
+
+    sc = scenario("""
+        name: greedy watch
+        trigger:
+          type: watch
+          module: customer.search
+          params: {customer_name: "{{ replace('x' * 10000, '', 'y' * 20000) }}"}
+        steps:
+          - id: a
+            module: customer.search
+        """)
+    with pytest.raises(ScenarioError, match=r":5: trigger params: .*limit of a value"):
+        run_scenario(sc, tripletex_sandbox.client)

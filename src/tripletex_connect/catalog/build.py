@@ -215,3 +215,44 @@ def action(
         envelope=envelope,  # type: ignore[arg-type]
         make_module=make_module, beta=beta, batch=batch, body_is_list=batch,
     )
+
+
+def batch(
+    *,
+    key: str,
+    resource: str,
+    group: str,
+    path: str,
+    model: str,
+    plural: str,
+    kinds: Iterable[Kind],
+    beta: bool = False,
+    params: dict[Kind, tuple[Param, ...]] | None = None,
+) -> list[Operation]:
+    """The spec's `{path}/list` forms of a resource: `create_many` (POST), `update_many` (PUT) with bodies sent in
+    chunks by the SDK, and `delete_many` (DELETE, `ids` in the query). The sandbox runs each all or nothing."""
+    lower = plural.lower()
+    shapes: dict[Kind, tuple[str, str, str]] = {
+        Kind.CREATE: ("POST", "create_many", f"Create many {lower}, sent in chunks; reports exactly which items "
+                                             "failed and why."),
+        Kind.UPDATE: ("PUT", "update_many", f"Update many {lower} (each with id and version), sent in chunks."),
+        Kind.DELETE: ("DELETE", "delete_many", f"Delete many {lower} by id, all or none."),
+    }
+    ops = []
+    for kind in kinds:
+        method, name, summary = shapes[kind]
+        extra = (params or {}).get(kind, ())
+        if kind is Kind.DELETE:
+            ops.append(action(
+                key=f"{key}.{name}", resource=resource, name=name, group=group, title=f"Delete {plural}",
+                kind=kind, method=method, path=f"{path}/list", summary=summary, beta=beta, envelope="none",
+                params=(Param("ids", "ids", required=True, help="IDs of the elements to delete"), *extra),
+            ))
+            continue
+        ops.append(action(
+            key=f"{key}.{name}", resource=resource, name=name, group=group,
+            title=f"{'Create' if kind is Kind.CREATE else 'Update'} {plural}", kind=kind, method=method,
+            path=f"{path}/list", summary=summary, body=model, response=model, envelope="list", batch=True, beta=beta,
+            params=extra,
+        ))
+    return ops

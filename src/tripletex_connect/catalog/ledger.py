@@ -10,6 +10,7 @@ from .build import (
     FROM,
     SORTING,
     action,
+    batch,
     boolean,
     crud,
     date,
@@ -145,6 +146,12 @@ CLOSE_GROUPS = crud(
     summaries={K.SEARCH: "Find close groups: postings closed against each other (an invoice and its payment)."},
 )
 
+ACCOUNT_BATCH = batch(
+    key="ledger_account", resource="ledger_accounts", group="Ledger Accounts", path="/ledger/account",
+    model="Account", plural="Ledger Accounts", kinds=(K.CREATE, K.UPDATE, K.DELETE),
+)
+
 OPERATIONS: list[Operation] = [
-    *ACCOUNTS, *VAT_TYPES, *POSTINGS, *LEDGER, *VOUCHER_TYPES, *ACCOUNTING_PERIODS, *ANNUAL_ACCOUNTS, *CLOSE_GROUPS,
+    *ACCOUNTS, *ACCOUNT_BATCH, *VAT_TYPES, *POSTINGS, *LEDGER, *VOUCHER_TYPES, *ACCOUNTING_PERIODS,
+    *ANNUAL_ACCOUNTS, *CLOSE_GROUPS,
 ]

@@ -3,7 +3,7 @@ and invoice payment types."""
 
 from __future__ import annotations
 
-from .build import action, boolean, choice, crud, date, date_range, ids, integer, path_id, text
+from .build import FIELDS, action, batch, boolean, choice, crud, date, date_range, ids, integer, path_id, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -108,12 +108,8 @@ ORDER_LINES = [
         key="order_line", resource="order_lines", group="Order Lines", path="/order/orderline", model="OrderLine",
         noun="Order Line", plural="Order Lines", kinds=(K.CREATE, K.UPDATE, K.GET, K.DELETE),
     ),
-    action(
-        key="order_line.create_many", resource="order_lines", name="create_many", group="Order Lines",
-        title="Create Order Lines", kind=K.CREATE, method="POST", path="/order/orderline/list",
-        summary="Create many order lines, sent in chunks; reports exactly which items failed and why.",
-        body="OrderLine", response="OrderLine", envelope="list", batch=True,
-    ),
+    *batch(key="order_line", resource="order_lines", group="Order Lines", path="/order/orderline",
+           model="OrderLine", plural="Order Lines", kinds=(K.CREATE,)),
 ]
 
 INVOICES = [
@@ -206,8 +202,17 @@ INVOICE_PAYMENT_TYPES = crud(
     ),
 )
 
+BATCHES = [
+    *batch(key="order", resource="orders", group="Orders", path="/order", model="Order", plural="Orders",
+           kinds=(K.CREATE,), beta=True),
+    *batch(key="invoice", resource="invoices", group="Invoices", path="/invoice", model="Invoice", plural="Invoices",
+           kinds=(K.CREATE,), beta=True, params={K.CREATE: (
+               Param("sendToCustomer", "boolean", default=True, help="Send the invoices to the customers"), FIELDS)}),
+]
+
 OPERATIONS: list[Operation] = [
     *ORDERS,
+    *BATCHES,
     *ORDER_ACTIONS,
     *ORDER_GROUPS,
     *ORDER_LINES,

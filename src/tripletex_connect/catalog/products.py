@@ -6,7 +6,7 @@ from __future__ import annotations
 from .build import (
     ALL_KINDS,
     PAGED,
-    action,
+    batch,
     boolean,
     changed_since,
     crud,
@@ -59,20 +59,10 @@ PRODUCTS = crud(
     ),
 )
 
-PRODUCT_BATCH = [
-    action(
-        key="product.create_many", resource="products", name="create_many", group="Products",
-        title="Create Products", kind=K.CREATE, method="POST", path="/product/list",
-        summary="Create many products, sent in chunks; reports exactly which items failed and why.",
-        body="Product", response="Product", envelope="list", batch=True,
-    ),
-    action(
-        key="product.update_many", resource="products", name="update_many", group="Products",
-        title="Update Products", kind=K.UPDATE, method="PUT", path="/product/list",
-        summary="Update many products (each with id and version), sent in chunks.",
-        body="Product", response="Product", envelope="list", batch=True,
-    ),
-]
+PRODUCT_BATCH = batch(
+    key="product", resource="products", group="Products", path="/product", model="Product", plural="Products",
+    kinds=(K.CREATE, K.UPDATE),
+)
 
 PRODUCT_PRICES = [
     Operation(
@@ -212,9 +202,30 @@ INVENTORIES = crud(
 )
 
 
+# The `/list` forms of the other product resources (group relations: create only; the spec's delete takes a
+# body of ids, unlike every other `/list` delete).
+OTHER_BATCHES = [
+    *batch(key="product_group", resource="product_groups", group="Product Groups", path="/product/group",
+           model="ProductGroup", plural="Product Groups", kinds=(K.CREATE, K.UPDATE, K.DELETE)),
+    *batch(key="product_group_relation", resource="product_group_relations", group="Product Groups Relations",
+           path="/product/groupRelation", model="ProductGroupRelation", plural="Product Group Relations",
+           kinds=(K.CREATE,)),
+    *batch(key="product_unit", resource="product_units", group="Product Units", path="/product/unit",
+           model="ProductUnit", plural="Product Units", kinds=(K.CREATE, K.UPDATE)),
+    *batch(key="supplier_product", resource="supplier_products", group="Supplier Products",
+           path="/product/supplierProduct", model="SupplierProduct", plural="Supplier Products",
+           kinds=(K.CREATE, K.UPDATE)),
+    *batch(key="product_inventory_location", resource="product_inventory_locations",
+           group="Product Inventories Locations", path="/product/inventoryLocation",
+           model="ProductInventoryLocation", plural="Product Inventory Locations", kinds=(K.CREATE, K.UPDATE)),
+    *batch(key="supplier", resource="suppliers", group="Suppliers", path="/supplier", model="Supplier",
+           plural="Suppliers", kinds=(K.CREATE, K.UPDATE)),
+]
+
 OPERATIONS: list[Operation] = [
     *PRODUCTS,
     *PRODUCT_BATCH,
+    *OTHER_BATCHES,
     *PRODUCT_PRICES,
     *PRODUCT_GROUPS,
     *PRODUCT_GROUP_RELATIONS,

@@ -3,7 +3,7 @@ manage projects and register hours."""
 
 from __future__ import annotations
 
-from .build import ALL_KINDS, boolean, crud, date_range, ids, text
+from .build import ALL_KINDS, batch, boolean, crud, date_range, ids, text
 from .types import Kind, Operation, Param, ParamType
 
 K = Kind
@@ -67,4 +67,11 @@ EMPLOYEES = crud(
     ),
 )
 
-OPERATIONS: list[Operation] = [*PROJECTS, *PROJECT_ACTIVITIES, *EMPLOYEES]
+BATCHES = [
+    *batch(key="project", resource="projects", group="Projects", path="/project", model="Project", plural="Projects",
+           kinds=(K.CREATE, K.UPDATE, K.DELETE), beta=True),
+    *batch(key="project_activity", resource="project_activities", group="Project Activities",
+           path="/project/projectActivity", model="ProjectActivity", plural="Project Activities", kinds=(K.DELETE,)),
+]
+
+OPERATIONS: list[Operation] = [*PROJECTS, *PROJECT_ACTIVITIES, *EMPLOYEES, *BATCHES]

@@ -3,7 +3,7 @@ activities (read-only here except new activities; they are not Make modules)."""
 
 from __future__ import annotations
 
-from .build import boolean, crud, ids, text
+from .build import batch, boolean, crud, ids, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -57,4 +57,9 @@ ACTIVITIES = crud(
                          "project-specific ones are made through project activities."},
 )
 
-OPERATIONS: list[Operation] = [*CURRENCIES, *COUNTRIES, *DEPARTMENTS, *ACTIVITIES]
+ACTIVITY_BATCH = batch(
+    key="activity", resource="activities", group="Activities", path="/activity", model="Activity",
+    plural="Activities", kinds=(K.CREATE,),
+)
+
+OPERATIONS: list[Operation] = [*CURRENCIES, *COUNTRIES, *DEPARTMENTS, *ACTIVITIES, *ACTIVITY_BATCH]

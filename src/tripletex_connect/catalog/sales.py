@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .build import ALL_KINDS, action, boolean, changed_since, crud, ids, text
+from .build import ALL_KINDS, batch, boolean, changed_since, crud, ids, text
 from .types import Kind, Operation
 
 K = Kind
@@ -54,14 +54,10 @@ CUSTOMER_CATEGORIES = crud(
     summaries={K.SEARCH: "Find customer/supplier categories matching the given filters."},
 )
 
-CUSTOMER_BATCH = [
-    action(
-        key="customer.create_many", resource="customers", name="create_many", group="Customers",
-        title="Create Customers", kind=K.CREATE, method="POST", path="/customer/list", beta=True,
-        summary="Create many customers, sent in chunks; reports exactly which items failed and why.",
-        body="Customer", response="Customer", envelope="list", batch=True,
-    ),
-]
+CUSTOMER_BATCH = batch(
+    key="customer", resource="customers", group="Customers", path="/customer", model="Customer",
+    plural="Customers", kinds=(K.CREATE, K.UPDATE), beta=True,
+)
 
 OPERATIONS: list[Operation] = [*CUSTOMERS, *CUSTOMER_BATCH, *CUSTOMER_CATEGORIES]
 

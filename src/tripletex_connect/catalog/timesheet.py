@@ -13,6 +13,7 @@ from .build import (
     PAGED,
     SORTING,
     action,
+    batch,
     boolean,
     choice,
     crud,
@@ -230,7 +231,12 @@ SALARY_TYPES = crud(
     ),
 )
 
+ENTRY_BATCH = batch(
+    key="timesheet_entry", resource="timesheet_entries", group="Timesheet Entries", path="/timesheet/entry",
+    model="TimesheetEntry", plural="Timesheet Entries", kinds=(K.CREATE, K.UPDATE),
+)
+
 OPERATIONS: list[Operation] = [
-    *SETTINGS, *ENTRIES, *TIME_CLOCKS, *MONTHLY, *WEEKLY, *COMPANY_HOLIDAYS, *SALARY_TYPE_SPECIFICATIONS,
+    *SETTINGS, *ENTRIES, *ENTRY_BATCH, *TIME_CLOCKS, *MONTHLY, *WEEKLY, *COMPANY_HOLIDAYS, *SALARY_TYPE_SPECIFICATIONS,
     *SALARY_TYPES,
 ]

@@ -3,7 +3,7 @@ outgoing payments, and historical vouchers (created from a JSON list, then given
 
 from __future__ import annotations
 
-from .build import ALL_KINDS, action, boolean, crud, date, date_range, ids, number_range, path_id, text
+from .build import ALL_KINDS, action, batch, boolean, crud, date, date_range, ids, number_range, path_id, text
 from .types import Kind, Operation, Param
 
 K = Kind
@@ -72,4 +72,12 @@ HISTORICAL_VOUCHERS = [
     ),
 ]
 
-OPERATIONS: list[Operation] = [*VOUCHERS, *PAYMENT_TYPES_OUT, *HISTORICAL_VOUCHERS]
+BATCHES = [
+    *batch(key="voucher", resource="vouchers", group="Ledger Vouchers", path="/ledger/voucher", model="Voucher",
+           plural="Ledger Vouchers", kinds=(K.UPDATE,), params={K.UPDATE: (SEND_TO_LEDGER,)}),
+    *batch(key="payment_type_out", resource="payment_types_out", group="Ledger Payment Types Out",
+           path="/ledger/paymentTypeOut", model="PaymentTypeOut", plural="Payment Types Out",
+           kinds=(K.CREATE, K.UPDATE), beta=True),
+]
+
+OPERATIONS: list[Operation] = [*VOUCHERS, *PAYMENT_TYPES_OUT, *HISTORICAL_VOUCHERS, *BATCHES]

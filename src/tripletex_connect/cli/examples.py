@@ -31,6 +31,13 @@ WRITTEN: dict[str, tuple[str, ...]] = {
     "scenario": ("ttx scenario validate examples/invoice-open-orders.yaml",),
     "scenario validate": ("ttx scenario validate examples/invoice-open-orders.yaml",),
     "scenario history": ('ttx scenario history "Invoice open orders" -n 5 -o table',),
+    "scenario incomplete": ("ttx scenario incomplete list",),
+    "scenario incomplete list": ("ttx scenario incomplete list",),
+    "scenario incomplete show": ("ttx scenario incomplete show 3",),
+    "scenario incomplete resume": ("ttx scenario incomplete resume 3",),
+    "scenario incomplete discard": ("ttx scenario incomplete discard 3",),
+    "serve": ("ttx --profile work serve scenarios/",),
+    "mcp": ("ttx --profile work mcp --allow-writes sales,hours", "ttx --env local mcp --compact"),
     "sandbox": ("ttx sandbox serve --seed demo",),
     "sandbox serve": ("ttx sandbox serve --seed demo", "ttx sandbox serve --memory --fault 503,method=GET,times=2"),
 }

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 import typer
 
 from ..catalog import Operation, Param
+from .answer import check_out, write_answer
 from .errors import CliUsageError
 from .inputs import build_body
 from .output import OutputFormat, isatty
@@ -41,8 +42,6 @@ def run_operation(
         body = build_body(values.get("data"), sets, list_body=op.body_is_list, is_text=text_paths(op.body))
         if body is None:
             raise CliUsageError(f"'{ctx.command_path}' needs a body: give --data JSON|@FILE|- and/or --set FIELD=VALUE")
-    from .api_cmd import check_out, write_answer
-
     check_out(values.get("out"))
     output: OutputFormat | None = values.get("output")
     writer = state.writer(output, fields=args.get("fields"))

@@ -290,19 +290,23 @@ def _run_once(scenario: Scenario, tx: Tripletex, values: dict[str, Any], dry_run
     """One run (or one poll of a watch); writes output or planned calls; returns the number of failed runs."""
     from ..scenario import ScenarioError, run_scenario
 
+    store = _store()
     try:
-        result = run_scenario(scenario, tx, vars=values, dry_run=dry_run, on_event=_progress(), state=_store())
+        result = run_scenario(scenario, tx, vars=values, dry_run=dry_run, on_event=_progress(), state=store)
     except ScenarioError as exc:
         _report_problems(exc)
     if result.note:
         typer.echo(f"{scenario.name}: {result.note}", err=True)
     _write(result, writer, dry_run)
-    _report_failures(result)
+    _report_failures(result, store)
     return len([run for run in result.runs if not run.ok])
 
 
-def _report_failures(result: ScenarioResult) -> None:
-    """Each failed item on stderr, the run's error, and a summary line per run that met errors."""
+def _report_failures(result: ScenarioResult, store: RunStore) -> None:
+    """Each failed item on stderr, the run's error, and a summary line per run that met errors.
+
+    An incomplete run is kept as an incomplete execution, to resume once its cause is fixed.
+    """
     from ..scenario.failures import render_failure
 
     for run in result.runs:
@@ -310,9 +314,14 @@ def _report_failures(result: ScenarioResult) -> None:
             typer.echo(render_failure(failure), err=True)
         if not run.ok:
             typer.echo(f"Error: {run.error}", err=True)
-        if run.status == "incomplete":
-            typer.echo("The run is incomplete: what it wrote is kept in its checkpoint (in the run history); "
-                       "resume it once the cause is fixed.", err=True)
+        if run.status == "incomplete" and run.checkpoint is not None:
+            failed = run.checkpoint.get("failed") or {}
+            file = str(Path(str(run.checkpoint.get("file"))).resolve())
+            number = store.add_incomplete(None, {"scenario": run.scenario, "file": file},
+                                          step=failed.get("step"), error=run.error, checkpoint=run.checkpoint,
+                                          next_retry=None)
+            typer.echo(f"The run is incomplete, kept as incomplete execution {number}: once the cause is fixed, "
+                       f"`ttx scenario incomplete resume {number}` goes on without repeating its writes.", err=True)
         summary = run.summary()
         if summary:
             typer.echo(summary, err=True)

@@ -7,7 +7,6 @@ clients, the CLI and scenarios.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from urllib.parse import quote
 from ..catalog import Kind, Operation, Param
 from .errors import InvalidResponseError, ParameterError
 from .paging import Page
+from .suggest import suggest as suggest  # re-exported for older imports
 from .upload import file_part
 
 # Arguments the SDK adds to operations; never sent as query parameters.
@@ -35,17 +35,6 @@ class Call:
     json: Any = None
     idempotent: bool = True
     files: dict[str, tuple[str, bytes, str]] | None = None
-
-
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """A ' (did you mean ...?)' hint for a misspelt name, or ''."""
-    options = list(candidates)
-    matches = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    if not matches:
-        lowered = {c.replace("_", "").lower(): c for c in options}
-        hit = lowered.get(name.replace("_", "").lower())
-        matches = [hit] if hit else []
-    return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
 def _fail(op: Operation, param: Param, problem: str) -> ParameterError:

@@ -6,6 +6,7 @@ import base64
 import binascii
 import io
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from ..core.invoke import prepare
 from .audit import mask
 from .schemas import DEFAULT_LIMIT
 
+LOG = logging.getLogger("tripletex_connect.mcp")
 _CONTROL = ("body", "limit", "file", "file_base64", "filename")
 
 
@@ -91,15 +93,20 @@ def plan(op: Operation, arguments: Mapping[str, Any]) -> Plan:
     if op.kind is Kind.API_CALL:
         return _plan_api(op, args)
     body = args.pop("body", None)
-    limit = args.pop("limit", DEFAULT_LIMIT) if op.paged else DEFAULT_LIMIT
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise ParameterError(f"{op.key}: limit must be a whole number of at least 1, got {limit!r}")
+    limit = _limit(op, args.pop("limit", DEFAULT_LIMIT)) if op.paged else DEFAULT_LIMIT
     file = _file(args) if op.kind is Kind.UPLOAD else None
     for name in args:
         if name in _CONTROL:
             raise ParameterError(f"{op.key} takes no {name!r}")
     call = prepare(op, args, body=body, file=None if file is None else b"")
     return Plan(op, args, body, limit, file, call.method, call.path, dict(call.params))
+
+
+def _limit(op: Operation, value: Any) -> int:
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise ParameterError(f"{op.key}: limit must be a whole number of at least 1, got {value!r}")
+    return int(text)
 
 
 def _plan_api(op: Operation, args: dict[str, Any]) -> Plan:
@@ -147,7 +154,7 @@ def _bytes(content: bytes) -> dict[str, Any]:
 
 
 def failure(exc: Exception, secrets: Iterable[str] = ()) -> Outcome:
-    """The tool error for an exception: Tripletex's messages field by field, or our own check's message."""
+    """The tool error for an exception: Tripletex's messages field by field, our own check's message, or a bug's."""
     known = list(secrets)
     if isinstance(exc, APIError):
         messages = [{"field": m.field, "message": m.message} for m in exc.validation_messages]
@@ -160,4 +167,6 @@ def failure(exc: Exception, secrets: Iterable[str] = ()) -> Outcome:
         return error(mask(str(exc), known), status="invalid_arguments")
     if isinstance(exc, TripletexError):
         return error(mask(str(exc), known))
-    raise exc
+    # A bug of ours: the assistant gets a short error, the server's log the traceback (secrets scrubbed there).
+    LOG.exception("tool call failed")
+    return error(mask(f"internal error ({type(exc).__name__}): {exc}", known))

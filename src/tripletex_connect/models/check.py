@@ -10,7 +10,7 @@ from pydantic_core import to_jsonable_python
 
 from ..core.errors import ParameterError
 from ..core.finite import check_finite
-from ..core.invoke import suggest
+from ..core.suggest import suggest
 
 
 def _plain(value: Any) -> Any:

@@ -5,18 +5,18 @@ from __future__ import annotations
 import datetime
 import functools
 import inspect
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from ..core.errors import ParameterError
-from ..core.invoke import suggest
+from ..core.suggest import suggest
 from ..core.upload import FileInput
 
-if TYPE_CHECKING:
-    from ..client import AsyncTripletex, Tripletex
-
 F = TypeVar("F", bound=Callable[..., Any])
-__all__ = ["AsyncResource", "DateLike", "DateTimeLike", "FileInput", "IdList", "StrList", "SyncResource", "operation"]
+__all__ = [
+    "AsyncResource", "DateLike", "DateTimeLike", "FileInput", "IdList", "Invoker", "StrList", "SyncResource",
+    "operation",
+]
 
 IdList: TypeAlias = int | str | Sequence[int | str]
 """One id, a comma list `"1,2,3"`, or a sequence of ids."""
@@ -26,6 +26,16 @@ DateLike: TypeAlias = datetime.date | str
 """A date, or a string `YYYY-MM-DD`."""
 DateTimeLike: TypeAlias = datetime.datetime | str
 """A datetime, or an ISO 8601 string."""
+
+
+class Invoker(Protocol):
+    """What a resource needs of its client: `invoke` (Tripletex and AsyncTripletex have it)."""
+
+    def invoke(
+        self, key: str, args: Mapping[str, Any] | None = None, *, body: Any = None, limit: int | None = None,
+        page_size: int | None = None, extra_params: Mapping[str, Any] | None = None, file: Any = None,
+    ) -> Any:
+        """Run the catalog operation `key`."""
 
 
 def operation(key: str) -> Callable[[F], F]:
@@ -72,7 +82,7 @@ def _split(args: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 class SyncResource:
     """A group of operations on the sync client (`tx.customers`)."""
 
-    def __init__(self, client: Tripletex) -> None:
+    def __init__(self, client: Invoker) -> None:
         self._client = client
 
     def _call(self, key: str, args: dict[str, Any]) -> Any:
@@ -83,7 +93,7 @@ class SyncResource:
 class AsyncResource:
     """A group of operations on the async client (`atx.customers`)."""
 
-    def __init__(self, client: AsyncTripletex) -> None:
+    def __init__(self, client: Invoker) -> None:
         self._client = client
 
     def _call(self, key: str, args: dict[str, Any]) -> Any:

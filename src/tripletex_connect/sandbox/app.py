@@ -42,7 +42,8 @@ def create_app(backend: Backend) -> Starlette:
         path = http.url.path
         inside = path.startswith("/v2/")
         request = await _request(http, path[len("/v2"):] if inside else path)
-        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside))
+        status = getattr(exc, "status_code", 404)
+        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside, outside_status=status))
         return _response(reply)
 
     from .web import routes as books_page

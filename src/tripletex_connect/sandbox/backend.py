@@ -21,6 +21,7 @@ from .faults import Faults, When
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, parse_scope
 from .render import Tree, check_fields, parse_fields
+from .rules.batch import is_list_operation, run_list
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_company
 from .spec_paths import SPEC_VERSION
@@ -132,16 +133,19 @@ class Backend:
             for key in SWITCHABLE.values():
                 set_module(tx, company_id, key, key not in self.modules_off, now)
 
-    def handle(self, request: Request, *, outside_api: bool = False) -> Reply:
+    def handle(self, request: Request, *, outside_api: bool = False, outside_status: int = 404) -> Reply:
         """Answer one request; every reply carries a request id and the rate-limit headers.
 
-        `outside_api`: the request went to a path outside /v2 (answered 404 in the envelope all the same).
+        `outside_api`: the request went to a path outside /v2, which answers `outside_status` (404, or 405 for
+        a method a page does not take) in the envelope all the same.
         """
         request_id = uuid.uuid4().hex
         allowed, limits = self.limiter.hit(self._bucket(request))
         try:
             if not allowed:
                 raise SandboxError(429, 429, "For mange forespørsler. Vent til neste periode.")
+            if outside_api and outside_status == 405:
+                raise SandboxError(405, 4000, f"Metoden {request.method} er ikke tillatt på {printable(request.path)}.")
             if outside_api:
                 raise SandboxError(404, 6000, f"Fant ikke {printable(request.path)}.",
                                    developer_message="the Tripletex API is served under /v2")
@@ -217,6 +221,13 @@ class Backend:
             answer = changes.conditional(envelope, request.headers.get("if-none-match"))
             return Reply(304) if answer is None else Reply(200, answer)
         params = check_param_types(op, params)
+        if is_list_operation(op) and op.key not in self.actions:
+            written = run_list(self, tx, ctx, op, params, _json(request, op), tree)
+            if written is None:
+                return Reply(204)
+            return Reply(201 if op.method == "POST" else 200, {
+                "fullResultSize": len(written), "from": 0, "count": len(written), "versionDigest": None,
+                "values": written})
         action = self.actions.get(op.key)
         if action is not None:
             result = action(self, tx, ctx, op, values, params, _payload(request, op))
@@ -255,13 +266,6 @@ class Backend:
 
     def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any, tree: Tree) -> Reply:
         render = self.engine.renderer(tx, ctx).render
-        if op.body_is_list:
-            if not isinstance(body, list):
-                raise invalid([(None, "Forventet en liste.")], code=16000)
-            rows = [self.engine.create(tx, ctx, model, item) for item in body]
-            values = [render(model, r.full(), tree) for r in rows]
-            return Reply(201, {"fullResultSize": len(values), "from": 0, "count": len(values),
-                               "versionDigest": None, "values": values})
         row = self.engine.create(tx, ctx, model, body)
         return Reply(201, {"value": render(model, row.full(), tree)})
 
@@ -269,13 +273,6 @@ class Backend:
         self, tx: Tx, ctx: Ctx, op: Operation, model: str, ids: dict[str, int], body: Any, tree: Tree
     ) -> Reply:
         render = self.engine.renderer(tx, ctx).render
-        if op.body_is_list:
-            if not isinstance(body, list):
-                raise invalid([(None, "Forventet en liste.")], code=16000)
-            rows = [self.engine.update(tx, ctx, model, _body_id(item), item) for item in body]
-            values = [render(model, r.full(), tree) for r in rows]
-            return Reply(200, {"fullResultSize": len(values), "from": 0, "count": len(values),
-                               "versionDigest": None, "values": values})
         if "id" in ids:
             target = ids["id"]
         elif isinstance(body, dict) and "id" in body:

@@ -1,4 +1,8 @@
-"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port and hands out clients."""
+"""Run the sandbox: `Sandbox()` serves it in-process on a free 127.0.0.1 port.
+
+The sandbox knows nothing of the SDK: connect a client with `Tripletex.for_sandbox(sandbox_or_company)`,
+or use the pytest fixture `tripletex_sandbox` (tripletex_connect.testing), whose company has `.client`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import uvicorn
 
@@ -21,9 +25,6 @@ from .ratelimit import RateLimit
 from .receiver import WebhookReceiver
 from .rules.modules import module_fields
 from .store import Store
-
-if TYPE_CHECKING:
-    from ..client import AsyncTripletex, Tripletex
 
 
 def default_db_path() -> Path:
@@ -42,32 +43,16 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 @dataclass
 class SandboxCompany:
-    """One company of a running sandbox, with the tokens that open it and a ready client."""
+    """One company of a running sandbox: its base URL and the tokens that open it."""
 
     base_url: str
     consumer_token: str
     employee_token: str
     company_id: int
     client_company_id: int | None
-    _client: Tripletex | None = None
     _faults: Faults | None = None
     _webhooks: WebhookQueue | None = None
     _receivers: list[WebhookReceiver] = field(default_factory=list)
-
-    @property
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to this company (created on first use)."""
-        if self._client is None:
-            from ..client import Tripletex
-
-            self._client = Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-        return self._client
-
-    def async_client(self) -> AsyncTripletex:
-        """A new AsyncTripletex connected to this company (close it with `await ...aclose()`)."""
-        from ..client import AsyncTripletex
-
-        return AsyncTripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
 
     def inject(self, fault: Fault | str) -> Fault:
         """Make this company's next matching request fail, e.g. `inject("503,method=POST,when=after")`."""
@@ -90,12 +75,10 @@ class SandboxCompany:
         return self._webhooks.flush(self.company_id)
 
     def close(self) -> None:
-        """Close the client, if one was made, the webhook receivers, and drop the faults injected for this company."""
+        """Close the webhook receivers and drop the faults injected for this company."""
         for receiver in self._receivers:
             receiver.close()
         self._receivers.clear()
-        if self._client is not None:
-            self._client.close()
         if self._faults is not None:
             self._faults.clear(self.company_id)
 
@@ -105,7 +88,7 @@ class Sandbox:
 
     `modules_off=["logistics"]` serves companies without those modules (their operations answer 403/9000);
     `faults=["503,method=GET,times=2"]` answers chosen requests with 429 or a 5xx (see `sandbox.faults`);
-    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit.
+    `rate_limit="100/60s"` (`rate_limit_scope="company"` for a bucket per client company) sets the rate limit;
     `webhook_delivery="sync"|"manual"` sends webhooks before a request answers, or only on `flush_webhooks()`.
     """
 
@@ -163,16 +146,6 @@ class Sandbox:
         """A fresh company with its own employee token (without `modules_off`, default the sandbox's)."""
         info = self.backend.new_company(modules_off=modules_off)
         return self._company(info.company_id, info.employee_token, info.client_company_id)
-
-    def client(self) -> Tripletex:
-        """A Tripletex client connected to the main company."""
-        from ..client import Tripletex
-
-        return Tripletex(self.consumer_token, self.employee_token, base_url=self.base_url)
-
-    def async_client(self) -> AsyncTripletex:
-        """An AsyncTripletex connected to the main company."""
-        return self.company.async_client()
 
     def start(self) -> Sandbox:
         """Serve in a background thread; returns when the server accepts connections."""

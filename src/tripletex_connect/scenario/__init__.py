@@ -4,6 +4,7 @@ A scenario file::
 
     name: Invoice open orders
     connection: work                 # optional profile; the command line's --profile/--base-url win
+    timezone: Europe/Oslo            # the default: today(), now() and dates in Tripletex's calendar
     vars:                            # defaults; override with `ttx run FILE --var customer=Acme`
       customer: Acme
       date: "{{ today() }}"
@@ -22,10 +23,17 @@ A scenario file::
       - id: invoice
         foreach: "{{ steps.orders.values }}"             # once per item, as `item` (rename with `as:`);
                                                          # a `when` on a foreach filters the items
-        on_error: continue                               # default stop
+        on_error: ignore                                 # or stop (default), break, {resume: {value}},
+                                                         # {retry: {times, backoff, then}}
         module: order.invoice
         params: {id: "{{ item.id }}", invoiceDate: "{{ vars.date }}"}
+      - id: total                                        # an aggregator: into list, sum, text, count, ...
+        aggregate: {from: "{{ steps.invoice.values }}", value: "{{ item.amount }}", into: sum}
     output: "{{ steps.invoice.values }}"                 # default: the last step's result
+
+Steps may also be a `router:` (routes with a `filter`, or `fallback: true`, each with `steps`), a data-store
+call (`module: datastore.get|set|delete|search`), and a write may declare `check:` (a read that tells whether
+a write whose answer was lost was made). A run that breaks carries a checkpoint for `resume_run`.
 
 A search step's result is {values, first, count}; a foreach's is {values, count} with one entry per item
 (the module's result, or for nested `steps` a mapping of their results); other modules give the object.

@@ -216,6 +216,8 @@ class Runner:
             "started": run.started.isoformat(), "now": moment.isoformat(), "vars": values,
             "trigger_item": run.trigger_item, "journal": self.journal, "failed": broken.record or {},
             "error": run.error,
+            "completed": {sid: step.output for sid, step in run.steps.items()
+                          if step.runs and not step.errors and sid != broken.step_id},
         }
         result: dict[str, Any] = json.loads(self.clean(json.dumps(data, ensure_ascii=False, default=str)))
         return result
@@ -298,7 +300,7 @@ class Runner:
         for index, item in enumerate(items or []):
             inner = ctx.child(**{step.item_name: item, "index": index})
             self.frames.append((step.id, index, item))
-            self.scope.append(f"{step.id}[{index}]")
+            self.scope.append(_slot(step.id, index, item))
             try:
                 if not self.guarded(step, result, partial(self.wanted, step, inner), inner, count=False):
                     result.skipped += 1
@@ -418,7 +420,7 @@ class Runner:
             if found is not None:
                 record["handled"] = "found by check"
                 result.runs += 1
-                return False, found
+                return False, self.settled(record, exc, found)
         elif unknown and action in ("stop", "retry", "break"):
             action = "break"  # never send it again blindly, never forget it: keep the run resumable
         if action == "retry":
@@ -432,15 +434,23 @@ class Runner:
         result.error = message
         if action == "ignore":
             record["handled"] = "ignored"
-            return False, None
+            return False, self.settled(record, exc, None)
         if action == "resume":
             record["handled"] = "resumed"
-            return False, self.render(step, handler.value, ctx.child(error=record), "on_error resume")
+            value = self.render(step, handler.value, ctx.child(error=record), "on_error resume")
+            return False, self.settled(record, exc, value)
         record["handled"] = "break" if action == "break" else "stop"
         if isinstance(exc, StepFailed) and action != "break":
             raise exc
         kind = StepBroken if action == "break" else StepFailed
         raise kind(step.id, step.label, message, location=self.location_of(step, exc), record=record) from None
+
+    def settled(self, record: dict[str, Any], exc: BaseException, value: Any) -> Any:
+        """A call's error settled by its handler: its result is kept as the call's, so a resumed run does not
+        send it again (a write whose outcome was unknown included)."""
+        if not self.opts.dry_run and not isinstance(exc, StepFailed) and record.get("position"):
+            self.journal[record["position"]] = value
+        return value
 
     def item(self) -> dict[str, Any] | None:
         """The foreach item being worked on (the innermost), as index and id."""
@@ -611,7 +621,7 @@ class Runner:
         assert trigger.module is not None
         key = watch_key(self.scenario.source, self.connection)
         result = ScenarioResult(self.scenario.name, per_item=True)
-        position = _last_id(self.state.load_position(key))
+        position = _last_id(self.state.load_position(key) or self.legacy_position())
         new, newest = self.poll(position)
         if position is None and trigger.start == "now":
             if not self.opts.dry_run:
@@ -629,6 +639,16 @@ class Runner:
             result.note = "no new objects"
         return result
 
+    def legacy_position(self) -> dict[str, Any] | None:
+        """The position kept before positions were per company (scenario|profile, or base URL#company=N).
+
+        A profile's old position is taken only for the token's own company (company id 0), whose it was.
+        """
+        settings = self.client.settings
+        if settings.profile and settings.company_id != 0:
+            return None
+        return self.state.load_position(watch_key(self.scenario.source, connection_name(self.client)))
+
     def watch_position(self, last_id: int) -> dict[str, Any]:
         """A watch position as stored: the highest id handled and when."""
         return {"last_id": last_id, "updated": self.opts.now().isoformat(timespec="seconds")}
@@ -639,7 +659,11 @@ class Runner:
         assert trigger.module is not None
         start = trigger.start if isinstance(trigger.start, int) else 0
         floor = position if position is not None else start
-        params = {"sorting": "-id", **render(trigger.params, self.context())}
+        try:
+            params = {"sorting": "-id", **render(trigger.params, self.context())}
+        except ExpressionError as exc:  # before any run: a problem of the file, at the trigger's line
+            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
+                                                               f"trigger params: {self.clean(str(exc))}")]) from None
         new: list[dict[str, Any]] = []
         newest = floor
         for item in self.client.invoke(trigger.module, params):
@@ -660,6 +684,15 @@ class Runner:
     def _event(self, kind: str, step: Step, result: StepResult) -> None:
         if self.opts.on_event is not None:
             self.opts.on_event(kind, step, result)
+
+
+def _slot(step_id: str, index: int, item: Any) -> str:
+    """A foreach item's place in call positions: by its id when it has one (so a resumed run that meets the
+    items in another order still finds what each one did), else by its index."""
+    item_id = item.get("id") if isinstance(item, dict) else None
+    if isinstance(item_id, int) and not isinstance(item_id, bool):
+        return f"{step_id}[#{item_id}]"
+    return f"{step_id}[{index}]"
 
 
 def _last_id(position: dict[str, Any] | None) -> int | None:

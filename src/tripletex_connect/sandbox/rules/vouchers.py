@@ -80,10 +80,10 @@ def _check_parties(posting: dict[str, Any], number: int, problems: Problems, whe
         problems.append((f"{where}.supplier.id", f"Leverandør mangler: en postering på konto {number} "
                                                  f"(leverandørgjeld) må ha en leverandør."))
     if posting.get("customer") and number not in RECEIVABLES:
-        problems.append(("postings.customer.id", f"Kunde kan bare føres på kundefordringer (konto 1500-1599), "
+        problems.append((f"{where}.customer.id", f"Kunde kan bare føres på kundefordringer (konto 1500-1599), "
                                                  f"ikke på konto {number}."))
     if posting.get("supplier") and number != SUPPLIER_DEBT and number not in EXPENSES:
-        problems.append(("postings.supplier.id", f"Leverandør kan bare føres på leverandørgjeld (konto 2400) eller "
+        problems.append((f"{where}.supplier.id", f"Leverandør kan bare føres på leverandørgjeld (konto 2400) eller "
                                                  f"kostnadskonti (4000-7999), ikke på konto {number}."))
 
 
