@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck check clean generate
+.PHONY: demo test lint typecheck check clean generate bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,9 @@ generate: $(STAMP)
 	$(BIN)/python scripts/generate_docs.py
 	$(BIN)/python scripts/derive_spec.py
 	$(BIN)/python scripts/generate_spec_paths.py
+
+bench: $(STAMP)
+	cd benchmarks && ../$(BIN)/python run_all.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

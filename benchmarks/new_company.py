@@ -10,11 +10,13 @@ import statistics
 import sys
 import time
 
+from _measure import Row, verdict
+
 from tripletex_connect.sandbox import Sandbox
 
 
-def main(rounds: int = 15) -> None:
-    """Create `rounds` companies on an in-memory sandbox and print the median time."""
+def median_ms(rounds: int = 15) -> float:
+    """The median milliseconds of `rounds` company creations on an in-memory sandbox."""
     with Sandbox(memory=True) as sandbox:
         sandbox.new_company()
         timings = []
@@ -22,9 +24,19 @@ def main(rounds: int = 15) -> None:
             started = time.perf_counter()
             sandbox.new_company()
             timings.append(time.perf_counter() - started)
-    median_ms = statistics.median(timings) * 1000
-    verdict = "ok" if median_ms < 20 else "over target"
-    print(f"new company: median {median_ms:.1f} ms over {rounds} rounds (target < 20 ms): {verdict}")
+    return statistics.median(timings) * 1000
+
+
+def rows(rounds: int = 15) -> list[Row]:
+    """The new-company row of the bench table."""
+    took = median_ms(rounds)
+    return [Row("P5 a new sandbox company < 20 ms", f"{took:.1f} ms", verdict(took < 20))]
+
+
+def main(rounds: int = 15) -> None:
+    """Print the median time of `rounds` company creations."""
+    took = median_ms(rounds)
+    print(f"new company: median {took:.1f} ms over {rounds} rounds (target < 20 ms): {verdict(took < 20)}")
 
 
 if __name__ == "__main__":

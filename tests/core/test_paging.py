@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import tracemalloc
 
 import pytest
@@ -10,16 +11,23 @@ from tripletex_connect.core.errors import ParameterError
 from tripletex_connect.core.paging import AsyncPaginator, Page, Paginator
 
 
+class Boom(Exception):
+    """The error a page of the fake server fails with."""
+
+
 class FakeServer:
     """Answers from/count requests over `total` numbered values and records what was asked."""
 
-    def __init__(self, total: int, full_result_size: bool = True) -> None:
+    def __init__(self, total: int, full_result_size: bool = True, fail_at: int | None = None) -> None:
         self.total = total
         self.full_result_size = full_result_size
+        self.fail_at = fail_at
         self.requests: list[tuple[int, int]] = []
 
     def fetch(self, start: int, count: int) -> Page[int]:
         self.requests.append((start, count))
+        if start == self.fail_at:
+            raise Boom(f"page at {start}")
         values = list(range(start, min(start + count, self.total)))
         return Page(values, start, self.total if self.full_result_size else None)
 
@@ -30,7 +38,7 @@ class FakeServer:
 def test_all_values_are_returned_across_several_pages() -> None:
     server = FakeServer(25)
     assert list(Paginator(server.fetch, page_size=10)) == list(range(25))
-    assert server.requests == [(0, 10), (10, 10), (20, 10)]
+    assert sorted(server.requests) == [(0, 10), (10, 10), (20, 10)]  # pages after the first are fetched ahead
 
 
 def test_a_short_page_ends_the_search_without_an_extra_request() -> None:
@@ -42,13 +50,13 @@ def test_a_short_page_ends_the_search_without_an_extra_request() -> None:
 def test_an_exact_multiple_stops_on_full_result_size() -> None:
     server = FakeServer(20)
     assert len(list(Paginator(server.fetch, page_size=10))) == 20
-    assert server.requests == [(0, 10), (10, 10)]
+    assert sorted(server.requests) == [(0, 10), (10, 10)]
 
 
 def test_limit_stops_after_n_values_and_asks_only_for_what_is_needed() -> None:
     server = FakeServer(100)
     assert list(Paginator(server.fetch, page_size=10, limit=25)) == list(range(25))
-    assert server.requests == [(0, 10), (10, 10), (20, 5)]
+    assert sorted(server.requests) == [(0, 10), (10, 10), (20, 5)]
 
 
 def test_limit_zero_sends_nothing() -> None:
@@ -62,7 +70,7 @@ def test_nothing_is_fetched_until_iteration_starts() -> None:
     paginator = Paginator(server.fetch, page_size=10)
     assert server.requests == []
     next(iter(paginator))
-    assert server.requests == [(0, 10)]
+    assert server.requests[0] == (0, 10)
 
 
 def test_raw_pages_are_available_with_the_result_size() -> None:
@@ -119,3 +127,92 @@ async def test_async_paginator_iterates_pages_with_the_same_rules() -> None:
     assert values == list(range(25))
     assert server.requests == [(0, 10), (10, 10), (20, 5)]
     assert await AsyncPaginator(server.afetch).first() == 0
+
+
+def test_pages_fetched_ahead_come_out_in_order() -> None:
+    server = FakeServer(1_000)
+    assert list(Paginator(server.fetch, page_size=7)) == list(range(1_000))
+    assert len(server.requests) == len(set(server.requests)) == 143  # each page asked for once
+
+
+def test_once_the_result_size_is_known_the_following_pages_are_requested_ahead() -> None:
+    server = FakeServer(100)
+    pages = Paginator(server.fetch, page_size=10, prefetch=4).pages()
+    next(pages)
+    # The window is filled before the first page is handed out; wait for the threads, not a clock.
+    assert _settled(server, 5)
+    assert sorted(server.requests) == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10)]
+    pages.close()
+
+
+def test_no_page_past_the_limit_is_requested_even_when_fetching_ahead() -> None:
+    server = FakeServer(10_000)
+    assert list(Paginator(server.fetch, page_size=10, limit=35, prefetch=8)) == list(range(35))
+    assert sorted(server.requests) == [(0, 10), (10, 10), (20, 10), (30, 5)]
+
+
+def test_without_a_result_size_pages_are_fetched_one_after_another() -> None:
+    server = FakeServer(25, full_result_size=False)
+    pages = Paginator(server.fetch, page_size=10).pages()
+    next(pages)
+    assert server.requests == [(0, 10)]
+    pages.close()
+
+
+def test_an_error_surfaces_at_the_page_it_belongs_to_not_before() -> None:
+    server = FakeServer(100, fail_at=30)
+    seen: list[int] = []
+    with pytest.raises(Boom, match="page at 30"):
+        for value in Paginator(server.fetch, page_size=10):
+            seen.append(value)
+    assert seen == list(range(30))
+
+
+def test_an_error_on_a_page_never_reached_is_not_raised() -> None:
+    server = FakeServer(100, fail_at=20)
+    assert list(Paginator(server.fetch, page_size=10, limit=15)) == list(range(15))
+
+
+def test_prefetch_zero_fetches_one_page_at_a_time() -> None:
+    server = FakeServer(25)
+    pages = Paginator(server.fetch, page_size=10, prefetch=0).pages()
+    next(pages)
+    assert server.requests == [(0, 10)]
+    pages.close()
+
+
+def test_memory_stays_flat_while_fetching_ahead() -> None:
+    server = FakeServer(200_000)
+    tracemalloc.start()
+    count = sum(1 for _ in Paginator(server.fetch, page_size=1000))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert count == 200_000
+    assert peak < 2_000_000, f"peak {peak} bytes: values are being kept"
+
+
+async def test_async_pages_fetched_ahead_come_out_in_order_within_the_limit() -> None:
+    server = FakeServer(10_000)
+    values = [v async for v in AsyncPaginator(server.afetch, page_size=7, limit=100, prefetch=3)]
+    assert values == list(range(100))
+    assert sorted(server.requests) == [(s, 7) for s in range(0, 98, 7)] + [(98, 2)]
+
+
+async def test_async_an_error_surfaces_at_the_page_it_belongs_to_not_before() -> None:
+    server = FakeServer(100, fail_at=30)
+    seen: list[int] = []
+    with pytest.raises(Boom, match="page at 30"):
+        async for value in AsyncPaginator(server.afetch, page_size=10):
+            seen.append(value)
+    assert seen == list(range(30))
+    assert sorted(server.requests)[:5] == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10)]
+
+
+def _settled(server: FakeServer, count: int) -> bool:
+    """True once the fake server has seen `count` requests (threads fetching ahead finish on their own)."""
+    deadline = threading.Event()
+    for _ in range(1_000):
+        if len(server.requests) >= count:
+            return True
+        deadline.wait(0.005)
+    return False

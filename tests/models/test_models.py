@@ -100,3 +100,22 @@ def test_a_value_of_an_unexpected_type_is_kept_as_sent_instead_of_failing() -> N
     assert customer.customer_number == {"surprise": 1}
     assert customer.name == "Fjord Consulting AS"
     assert models.to_api_dict(customer)["customerNumber"] == {"surprise": 1}
+
+
+def test_a_null_at_any_depth_reads_as_absent_when_parsed_or_built() -> None:
+    raw = {"name": "A", "email": None, "postalAddress": {"city": "Oslo", "addressLine2": None}, "accountManager": None}
+    for customer in (models.parse("Customer", raw), Customer.model_validate(raw), Customer(**raw)):
+        assert customer.model_fields_set == {"name", "postal_address"}
+        assert customer.postal_address is not None and customer.postal_address.model_fields_set == {"city"}
+        assert models.to_api_dict(customer) == {"name": "A", "postalAddress": {"city": "Oslo"}}
+
+
+def test_the_request_id_is_kept_on_the_object_and_ignored_by_equality_copies_and_dumps() -> None:
+    customer = models.parse("Customer", PAYLOAD)
+    assert customer._request_id is None
+    customer._request_id = "abc123"
+    assert customer._request_id == "abc123"
+    assert customer.category1 is not None and customer.category1._request_id is None  # nested: only the top
+    assert customer == models.parse("Customer", PAYLOAD)
+    assert customer.model_copy()._request_id == "abc123"
+    assert "abc123" not in repr(customer) and "abc123" not in str(models.to_api_dict(customer))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
@@ -10,7 +13,11 @@ from .errors import ParameterError
 
 T = TypeVar("T")
 
+H = TypeVar("H")
+
 DEFAULT_PAGE_SIZE = 1000
+PREFETCH = 4
+"""Pages fetched ahead at most, once the first page has told the result size (memory stays flat)."""
 
 
 def _whole(name: str, value: object, minimum: int) -> None:
@@ -84,6 +91,55 @@ class PagePlan:
         return values
 
 
+    def ahead(self, total: int) -> Iterator[tuple[int, int]]:
+        """The (from, count) of every page still to come when the result holds `total` values, limit kept."""
+        position = self._next
+        left = None if self.limit is None else self.limit - self.yielded
+        while position < total and (left is None or left > 0):
+            count = self.page_size if left is None else min(self.page_size, left)
+            yield position, count
+            position += count
+            if left is not None:
+                left -= count
+
+
+class Prefetch(Generic[H]):
+    """The pages asked for ahead, oldest first, each with its in-flight handle (a future or a task).
+
+    Shared by the sync and async drivers: they only differ in how a handle is started and awaited.
+    """
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self.pending: deque[tuple[tuple[int, int], H]] = deque()
+        self._schedule: Iterator[tuple[int, int]] | None = None
+
+    def claim(self, request: tuple[int, int]) -> H | None:
+        """The handle already fetching `request`, or None (then nothing ahead matches: the caller fetches)."""
+        if self.pending and self.pending[0][0] == request:
+            return self.pending.popleft()[1]
+        return None
+
+    def learn(self, plan: PagePlan, page: Page[Any]) -> None:
+        """After the first page: plan what follows from its result size (no size, no prefetch)."""
+        if self._schedule is None and self.window > 0 and page.full_result_size is not None:
+            self._schedule = plan.ahead(page.full_result_size)
+
+    def wanted(self, plan: PagePlan) -> list[tuple[int, int]]:
+        """The requests to start now to fill the window; none once the plan is done."""
+        if plan.done or self._schedule is None:
+            return []
+        room = self.window - len(self.pending)
+        return [request for _, request in zip(range(room), self._schedule, strict=False)]  # range first: pull no extra
+
+    def drop(self) -> list[H]:
+        """Forget every page asked for ahead and return their handles (to cancel)."""
+        handles = [handle for _, handle in self.pending]
+        self.pending.clear()
+        self._schedule = None
+        return handles
+
+
 class Paginator(Generic[T]):
     """Iterates every matching value across pages, fetching lazily; `.pages()` yields raw pages."""
 
@@ -94,8 +150,11 @@ class Paginator(Generic[T]):
         limit: int | None = None,
         page_size: int | None = None,
         start: int = 0,
+        prefetch: int = PREFETCH,
     ) -> None:
         check_window(limit, page_size, start)
+        _whole("prefetch", prefetch, 0)
+        self._prefetch = prefetch
         self._fetch = fetch
         self._limit = limit
         self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
@@ -105,12 +164,28 @@ class Paginator(Generic[T]):
         return PagePlan(start=self._start, page_size=self._page_size, limit=self._limit)
 
     def pages(self) -> Iterator[Page[T]]:
-        """Each page as the server answered it, values trimmed to the limit."""
+        """Each page as the server answered it, values trimmed to the limit; following pages fetched ahead."""
         plan = self._plan()
-        while (request := plan.next_request()) is not None:
-            page = self._fetch(*request)
-            values = plan.take(page, request[1])
-            yield replace(page, values=values)
+        ahead: Prefetch[Future[Page[T]]] = Prefetch(self._prefetch)
+        pool: ThreadPoolExecutor | None = None
+        try:
+            while (request := plan.next_request()) is not None:
+                future = ahead.claim(request)
+                if future is None:
+                    _cancel(ahead.drop())
+                    page = self._fetch(*request)
+                else:
+                    page = future.result()  # an error surfaces at the page it belongs to
+                values = plan.take(page, request[1])
+                ahead.learn(plan, page)
+                for wanted in ahead.wanted(plan):
+                    pool = pool or ThreadPoolExecutor(self._prefetch, thread_name_prefix="tripletex-page")
+                    ahead.pending.append((wanted, pool.submit(self._fetch, *wanted)))
+                yield replace(page, values=values)
+        finally:
+            _cancel(ahead.drop())
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
@@ -139,20 +214,35 @@ class AsyncPaginator(Generic[T]):
         limit: int | None = None,
         page_size: int | None = None,
         start: int = 0,
+        prefetch: int = PREFETCH,
     ) -> None:
         check_window(limit, page_size, start)
+        _whole("prefetch", prefetch, 0)
+        self._prefetch = prefetch
         self._fetch = fetch
         self._limit = limit
         self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
         self._start = start
 
     async def pages(self) -> AsyncIterator[Page[T]]:
-        """Each page as the server answered it, values trimmed to the limit."""
+        """Each page as the server answered it, values trimmed to the limit; following pages fetched ahead."""
         plan = PagePlan(start=self._start, page_size=self._page_size, limit=self._limit)
-        while (request := plan.next_request()) is not None:
-            page = await self._fetch(*request)
-            values = plan.take(page, request[1])
-            yield replace(page, values=values)
+        ahead: Prefetch[asyncio.Task[Page[T]]] = Prefetch(self._prefetch)
+        try:
+            while (request := plan.next_request()) is not None:
+                task = ahead.claim(request)
+                if task is None:
+                    _cancel(ahead.drop())
+                    page = await self._fetch(*request)
+                else:
+                    page = await task  # an error surfaces at the page it belongs to
+                values = plan.take(page, request[1])
+                ahead.learn(plan, page)
+                for wanted in ahead.wanted(plan):
+                    ahead.pending.append((wanted, asyncio.ensure_future(self._fetch(*wanted))))
+                yield replace(page, values=values)
+        finally:
+            _cancel(ahead.drop())
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
@@ -170,3 +260,15 @@ class AsyncPaginator(Generic[T]):
     async def to_list(self) -> list[T]:
         """Every matching value in a list (mind the limit for large results)."""
         return [value async for value in self]
+
+
+def _cancel(handles: list[Future[Any]] | list[asyncio.Task[Any]]) -> None:
+    # Pages asked for ahead and no longer wanted: stop them, and never let their errors go unretrieved.
+    for handle in handles:
+        handle.cancel()
+        handle.add_done_callback(_retrieve)
+
+
+def _retrieve(handle: Future[Any] | asyncio.Task[Any]) -> None:
+    if not handle.cancelled():
+        handle.exception()

@@ -52,6 +52,7 @@ class SessionManager:
         self._clock = clock
         self._margin = margin
         self._token: str | None = None
+        self._authorization: tuple[str | None, str] = (None, "")
         self.expires_at: dt.datetime | None = None
         self.created = 0
         self.sync_lock = threading.Lock()
@@ -132,8 +133,10 @@ class SessionManager:
     def authorize(self, request: httpx.Request) -> httpx.Request:
         """The request with Basic auth `<companyId>:<sessionToken>`."""
         assert self._token is not None
-        pair = f"{self.settings.company_id}:{self._token}".encode()
-        request.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
+        if self._authorization[0] != self._token:  # encoded once per session, not once per request
+            pair = f"{self.settings.company_id}:{self._token}".encode()
+            self._authorization = (self._token, "Basic " + base64.b64encode(pair).decode())
+        request.headers["Authorization"] = self._authorization[1]
         return request
 
     def forget(self) -> None:
@@ -165,6 +168,8 @@ class SessionAuth(httpx.Auth):
 
     def _renew(self, stale_marker: int | None) -> Renewal:
         """Create a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
+        if stale_marker is None and not self.manager.needs_session():
+            return True  # the common case: a live session, no lock taken
         yield LOCK
         renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.

@@ -81,10 +81,11 @@ class _Core:
         if not path.startswith("/") or "://" in path:
             raise TransportError(f"internal error: path {path!r} is not relative to the base URL")
         check_finite(json, where=f"{method.upper()} {path}")
-        clean = {k: v for k, v in (params or {}).items() if v is not None}
+        clean = {k: v for k, v in params.items() if v is not None} if params else None
+        # No `params` at all when there are none: an empty mapping makes httpx parse the URL again.
         return client.build_request(
-            method.upper(), self.settings.base_url + path, params=clean, json=json, files=files,
-            headers=dict(headers or {}),
+            method.upper(), self.settings.base_url + path, params=clean or None, json=json, files=files,
+            headers=dict(headers) if headers else None,
         )
 
 
@@ -150,14 +151,14 @@ class _Exchange:
         """Seconds to wait before retrying, or None when this answer is final; raises AnswerLost for a lost write."""
         core = self.core
         took = self._attempt_took() * 1000
-        core.rate_limit = RateLimit.from_headers(response.headers, core.clock()) or core.rate_limit
-        request_id = response.headers.get("x-tlx-request-id", "-")
+        core.rate_limit = _rate_limit(response.headers, core.clock) or core.rate_limit
         ours = self._ours(response.request)
-        core.log.debug(
-            "%s -> %s in %.0f ms (request id %s, attempt %d)",
-            self._where() if ours else "PUT /token/session/:create", response.status_code, took, request_id,
-            self.retries + 1,
-        )
+        if core.log.isEnabledFor(logging.DEBUG):  # nothing is computed for a line that is not written
+            core.log.debug(
+                "%s -> %s in %.0f ms (request id %s, attempt %d)",
+                self._where() if ours else "PUT /token/session/:create", response.status_code, took,
+                response.headers.get("x-tlx-request-id", "-"), self.retries + 1,
+            )
         decision = core.policy.after_status(
             response.status_code, response.headers, idempotent=self.idempotent or not ours,
             retries_done=self.retries, elapsed=self.elapsed(),
@@ -249,6 +250,15 @@ class _Exchange:
         ours = self._ours(response.request)
         method, path = (self.method, self.path) if ours else ("PUT", response.request.url.path)
         return api_error_from_response(response.status_code, content, response.headers, method=method, path=path)
+
+
+_RATE_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+
+
+def _rate_limit(headers: httpx.Headers, clock: Clock) -> RateLimit | None:
+    # Look up only the three headers (httpx matches case-insensitively) instead of decoding them all.
+    found = {name: value for name in _RATE_HEADERS if (value := headers.get(name)) is not None}
+    return RateLimit.from_headers(found, clock()) if found else None
 
 
 def _request_of(error: httpx.TransportError) -> httpx.Request | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Self
 
-from pydantic import BaseModel, ConfigDict, PrivateAttr, model_validator
+from pydantic import BaseModel, ConfigDict
 
 
 class FieldSpec(NamedTuple):
@@ -18,11 +18,12 @@ class FieldSpec(NamedTuple):
     format: str | None
 
 
-def _drop_nulls(value: Any) -> Any:
+def drop_nulls(value: Any) -> Any:
+    """The raw JSON with every null left out, at any depth (the API sends null where it means "not sent")."""
     if isinstance(value, dict):
-        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [_drop_nulls(v) for v in value if v is not None]
+        return [drop_nulls(v) for v in value if v is not None]
     return value
 
 
@@ -38,14 +39,28 @@ class TripletexModel(BaseModel):
         protected_namespaces=(),
     )
 
-    _request_id: str | None = PrivateAttr(default=None)
-    """Tripletex's id of the request that fetched this object (`x-tlx-request-id`): quote it to support."""
+    def __init__(self, /, **data: Any) -> None:
+        """Build from Python or API names; a None is treated as not given, like a null from the API."""
+        super().__init__(**drop_nulls(data))
 
-    @model_validator(mode="before")
     @classmethod
-    def _nulls_are_absent(cls, data: Any) -> Any:
-        # The real API sends null where the spec says a value; treat null as "not sent".
-        return _drop_nulls(data) if isinstance(data, dict) else data
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        """Validate `obj`, nulls read as absent at every depth (one pass over the raw data, not one per model)."""
+        return super().model_validate(drop_nulls(obj), *args, **kwargs)
+
+    @property
+    def _request_id(self) -> str | None:
+        """Tripletex's id of the request that fetched this object (`x-tlx-request-id`): quote it to support.
+
+        Set on the object the client hands out only; nested objects carry none (a plain model parses faster).
+        """
+        private = self.__pydantic_private__
+        return private.get("_request_id") if private else None
+
+    @_request_id.setter
+    def _request_id(self, value: str | None) -> None:
+        # Kept in pydantic's private slot: not a field, so equality, dumps and repr ignore it.
+        object.__setattr__(self, "__pydantic_private__", {**(self.__pydantic_private__ or {}), "_request_id": value})
 
     def __eq__(self, other: object) -> bool:
         """Equal when of one type with the same fields and extras; which request fetched them does not count."""

@@ -1,0 +1,69 @@
+"""P1: what the SDK adds to one `customers.get` over raw httpx, sync and async (target: <= 1.10x).
+
+Run: .venv/bin/python benchmarks/client_overhead.py [ROUNDS]
+Both sides call the same fast fake API over real HTTP on loopback; rounds interleave; medians compared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import httpx
+from _measure import Row, interleaved, interleaved_async, verdict
+from fake_api import fake_api
+
+from tripletex_connect import AsyncTripletex, Tripletex
+
+CALLS = 200  # requests per round and side
+AUTH = ("0", "bench-token")
+
+
+def _sync(base: str, rounds: int) -> float:
+    with httpx.Client() as raw, Tripletex("c", "e", base_url=base) as tx:
+        def raw_side() -> None:
+            for _ in range(CALLS):
+                response = raw.get(f"{base}/customer/1", auth=AUTH)
+                response.raise_for_status()
+                response.json()
+
+        def sdk_side() -> None:
+            for _ in range(CALLS):
+                tx.customers.get(1)
+
+        raw_side(), sdk_side()  # warm up: connections, session, lazy imports
+        medians = interleaved({"raw": raw_side, "sdk": sdk_side}, rounds)
+    return medians["sdk"] / medians["raw"]
+
+
+async def _async(base: str, rounds: int) -> float:
+    async with httpx.AsyncClient() as raw, AsyncTripletex("c", "e", base_url=base) as tx:
+        async def raw_side() -> None:
+            for _ in range(CALLS):
+                response = await raw.get(f"{base}/customer/1", auth=AUTH)
+                response.raise_for_status()
+                response.json()
+
+        async def sdk_side() -> None:
+            for _ in range(CALLS):
+                await tx.customers.get(1)
+
+        await raw_side(), await sdk_side()
+        medians = await interleaved_async({"raw": raw_side, "sdk": sdk_side}, rounds)
+    return medians["sdk"] / medians["raw"]
+
+
+def rows(rounds: int = 7) -> list[Row]:
+    """The P1 rows of the bench table."""
+    with fake_api() as base:
+        sync_ratio = _sync(base, rounds)
+        async_ratio = asyncio.run(_async(base, rounds))
+    return [
+        Row("P1 sync customers.get <= 1.10x raw httpx", f"{sync_ratio:.2f}x", verdict(sync_ratio <= 1.10)),
+        Row("P1 async customers.get <= 1.10x raw httpx", f"{async_ratio:.2f}x", verdict(async_ratio <= 1.10)),
+    ]
+
+
+if __name__ == "__main__":
+    for row in rows(int(sys.argv[1]) if len(sys.argv) > 1 else 7):
+        print(" | ".join(row))

@@ -1,0 +1,36 @@
+"""`make bench`: run every benchmark and print one table of target, measured figure and verdict.
+
+Run: .venv/bin/python benchmarks/run_all.py
+Timings depend on the machine and its load; they are reported, never asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import client_overhead
+import new_company
+import paging_speed
+import sandbox_search
+from _measure import Row
+
+BENCHMARKS = (client_overhead.rows, paging_speed.rows, new_company.rows, sandbox_search.rows)
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as an aligned Markdown table."""
+    lines = [Row("target", "measured", "verdict"), *rows]
+    widths = [max(len(row[i]) for row in lines) for i in range(3)]
+    text = ["| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |" for row in lines]
+    text.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    return "\n".join(text)
+
+
+def main() -> None:
+    """Run each benchmark in turn and print the table."""
+    rows: list[Row] = []
+    for benchmark in BENCHMARKS:
+        rows.extend(benchmark())
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
