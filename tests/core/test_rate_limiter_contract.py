@@ -235,3 +235,32 @@ def test_an_unknown_backend_is_a_clear_configuration_error() -> None:
         backend_from_url("postgres://x")
     with pytest.raises(ConfigurationError, match="file path"):
         backend_from_url("sqlite://")
+
+
+def test_the_backend_scope_and_reserve_come_from_the_environment() -> None:
+    from tripletex_connect.core.config import resolve_settings
+
+    environ = {"TRIPLETEX_RATE_LIMIT_BACKEND": "memory", "TRIPLETEX_RATE_LIMIT_SCOPE": "company",
+               "TRIPLETEX_RATE_LIMIT_RESERVE": "3", "TRIPLETEX_EMPLOYEE_TOKEN": "e", "TRIPLETEX_CONSUMER_TOKEN": "c"}
+    resolved = resolve_settings(environ=environ, base_url="http://127.0.0.1:9/v2")
+    assert (resolved.rate_limit_backend, resolved.rate_limit_scope, resolved.rate_limit_reserve) == (
+        "memory", "company", 3,
+    )
+
+
+def test_a_bad_scope_is_a_clear_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="rate_limit_scope"):
+        ConnectionSettings(base_url="http://127.0.0.1:9/v2", environment="custom", rate_limit_scope="planet")
+
+
+def test_the_sdk_takes_a_limiter_or_a_backend_and_shares_it_with_other_companies(tmp_path: Path) -> None:
+    from tripletex_connect.client import Tripletex
+
+    limiter = RateLimiter()
+    tx = Tripletex("c", "e", base_url="http://127.0.0.1:9/v2", rate_limiter=limiter)
+    assert tx._transport.rate_limiter is limiter
+    assert tx.with_company(7)._transport.rate_limiter is limiter
+    on_file = Tripletex("c", "e", base_url="http://127.0.0.1:9/v2", rate_limiter=f"sqlite://{tmp_path}/l.db")
+    assert on_file._transport.rate_limiter is not None
+    assert isinstance(on_file._transport.rate_limiter.backend, SQLiteBackend)
+    assert Tripletex("c", "e", base_url="http://127.0.0.1:9/v2")._transport.rate_limiter is None
