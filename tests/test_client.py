@@ -10,6 +10,8 @@ import respx
 
 from tripletex_connect import AsyncTripletex, ParameterError, Tripletex, UnsafePathError
 from tripletex_connect.core.errors import RateLimitError
+from tripletex_connect.sandbox import Sandbox
+from tripletex_connect.testing import FixtureCompany
 
 BASE = "http://127.0.0.1:9/v2"
 
@@ -192,3 +194,18 @@ def test_a_key_repeated_in_the_path_query_is_sent_repeated(api: respx.MockRouter
     route = api.get("/customer").respond(200, json={"values": []})
     tx.request("GET", "/customer?id=1&id=2&fields=id")
     assert route.calls.last.request.url.params.multi_items() == [("id", "1"), ("id", "2"), ("fields", "id")]
+
+
+def test_a_client_connects_to_a_sandbox_or_one_of_its_companies_without_the_sandbox_knowing_the_sdk(
+    tripletex_sandbox_server: Sandbox, tripletex_sandbox: FixtureCompany
+) -> None:
+    with Tripletex.for_sandbox(tripletex_sandbox_server) as main:
+        assert main.whoami().company_id == tripletex_sandbox_server.company.company_id
+    with Tripletex.for_sandbox(tripletex_sandbox.company, max_retries=0) as tx:
+        assert tx.whoami().company_id == tripletex_sandbox.company_id
+
+
+async def test_an_async_client_connects_to_a_sandbox_company(tripletex_sandbox: FixtureCompany) -> None:
+    atx = AsyncTripletex.for_sandbox(tripletex_sandbox)
+    assert (await atx.whoami()).company_id == tripletex_sandbox.company_id
+    await atx.aclose()

@@ -95,7 +95,7 @@ async def inproc_session(company: SandboxCompany, data_dir: Path, **options: Any
     settings = resolve_settings(consumer_token=company.consumer_token, employee_token=company.employee_token,
                                 base_url=company.base_url, environ={})
     store = RunStore(data_dir / DB_NAME)
-    toolbox = build_toolbox(settings, audit=RunStoreAudit(store, "test"), **options)
+    toolbox = build_toolbox(settings, audit=RunStoreAudit(store, "test"), scenario_state=store, **options)
     try:
         async with Client(build_server(toolbox)) as client:
             yield Session(client, secrets_of(company))

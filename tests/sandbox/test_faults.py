@@ -85,7 +85,8 @@ def test_faults_of_one_company_never_touch_another(
     fault = tripletex_sandbox.inject("503,path=/customer*")
     other = tripletex_sandbox_server.new_company()
     try:
-        assert other.client.customers.search().to_list() == []
+        with Tripletex.for_sandbox(other) as tx:
+            assert tx.customers.search().to_list() == []
         assert fault.hits == 0
     finally:
         other.close()

@@ -25,8 +25,10 @@ def lacks_logistics(tx: Tripletex) -> bool:
 def test_a_sandbox_made_without_logistics_serves_every_company_without_it_unless_told_otherwise() -> None:
     with Sandbox(modules_off=["logistics"]) as sandbox, Tripletex.for_sandbox(sandbox) as main:
         assert lacks_logistics(main)
-        assert lacks_logistics(Tripletex.for_sandbox(sandbox.new_company()))
-        assert not lacks_logistics(Tripletex.for_sandbox(sandbox.new_company(modules_off=[])))
+        with Tripletex.for_sandbox(sandbox.new_company()) as without:
+            assert lacks_logistics(without)
+        with Tripletex.for_sandbox(sandbox.new_company(modules_off=[])) as full:
+            assert not lacks_logistics(full)
 
 
 def test_a_sandbox_refuses_an_unknown_module_name_and_names_the_known_ones() -> None:

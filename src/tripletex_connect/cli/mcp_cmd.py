@@ -43,14 +43,20 @@ def mcp(
     if scenarios is not None and not scenarios.is_dir():
         raise CliUsageError(f"--scenarios {scenarios}: not a folder")
     from ..mcp import build_toolbox
+    from ..mcp.audit import RunStoreAudit
     from ..mcp.safety import SafetyError
+    from ..runtime.store import RunStore
     from ..scenario import ScenarioError
 
     state = state_of(ctx)
     settings = state.client(ctx).settings
     settings.require_tokens()  # a clear error now, not on the assistant's first call
+    store = RunStore()  # calls are audited, and scenario tools keep history, where `ttx run` and `ttx serve` do
+    ctx.call_on_close(store.close)
+    connection = settings.profile or f"{settings.base_url}#company={settings.company_id}"
     try:
-        toolbox = build_toolbox(settings, allow_writes=allow_writes, compact=compact, scenarios=scenarios)
+        toolbox = build_toolbox(settings, allow_writes=allow_writes, compact=compact, scenarios=scenarios,
+                                audit=RunStoreAudit(store, connection), scenario_state=store)
     except SafetyError as exc:
         raise CliUsageError(f"--allow-writes: {exc}") from None
     except ScenarioError as exc:

@@ -15,6 +15,7 @@ from ..core.config import ConnectionSettings
 if TYPE_CHECKING:
     from mcp.server import Server
 
+    from ..scenario.state import ScenarioState
     from .audit import AuditLog
     from .toolbox import ToolBox
 
@@ -23,10 +24,14 @@ __all__ = ["build_toolbox", "create_server"]
 
 def build_toolbox(
     settings: ConnectionSettings, *, allow_writes: str | None = None, compact: bool = False,
-    scenarios: Path | None = None, audit: AuditLog | None = None,
+    scenarios: Path | None = None, audit: AuditLog | None = None, scenario_state: ScenarioState | None = None,
 ) -> ToolBox:
-    """The tools for one connection: `allow_writes` is None (read-only), `all` or `sales,hours`."""
-    from .audit import RunStoreAudit, default_audit_log
+    """The tools for one connection: `allow_writes` is None (read-only), `all` or `sales,hours`.
+
+    `audit` records every call (default: a JSONL file in the user data directory); `scenario_state` keeps the
+    history of scenario tools (default: the scenario runner's own).
+    """
+    from .audit import default_audit_log
     from .connection import Connection
     from .safety import WritePolicy, parse_groups
     from .scenario_tools import load_scenario_tools
@@ -34,11 +39,8 @@ def build_toolbox(
 
     policy = WritePolicy(parse_groups(allow_writes))
     found = load_scenario_tools(scenarios) if scenarios is not None else {}
-    connection = settings.profile or f"{settings.base_url}#company={settings.company_id}"
-    log = audit or default_audit_log(connection)
-    # Scenario tools keep their history where the audit log is, when that is the run store.
-    state = log.store if isinstance(log, RunStoreAudit) else None
-    return ToolBox(Connection(settings), policy, log, compact=compact, scenarios=found, scenario_state=state)
+    return ToolBox(Connection(settings), policy, audit or default_audit_log(), compact=compact, scenarios=found,
+                   scenario_state=scenario_state)
 
 
 def create_server(settings: ConnectionSettings, **options: Any) -> Server[Any]:

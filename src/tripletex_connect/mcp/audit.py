@@ -1,7 +1,7 @@
 """The audit log of tool calls: tool, arguments with secrets masked, outcome and request ids.
 
-`AuditLog` is the seam: the runtime's run store by default (each call a run of the scenario `mcp`, so
-`ttx scenario history mcp` lists them), or a JSONL file.
+`AuditLog` is the seam: `ttx mcp` passes the runtime's run store (each call a run of the scenario `mcp`, so
+`ttx scenario history mcp` lists them); without one, a JSONL file in the user data directory.
 """
 
 from __future__ import annotations
@@ -13,10 +13,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
-
-if TYPE_CHECKING:
-    from ..runtime.store import RunStore
+from typing import Any, Protocol
 
 MASK = "***"
 _SECRET_KEY = re.compile(r"(?i)token|password|secret|authorization|apikey|api_key")
@@ -70,17 +67,26 @@ AUDIT_SCENARIO = "mcp"
 _FAILED = {"error", "invalid_arguments", "outcome_unknown"}
 
 
-class RunStoreAudit:
-    """Tool calls as runs of the scenario `mcp` in the runtime's run store (outcome, arguments, request ids)."""
+class RunRecorder(Protocol):
+    """What the audit needs of a run store: adding a finished run (the runtime's RunStore is one)."""
 
-    def __init__(self, store: RunStore, connection: str) -> None:
+    def add_run(self, record: Mapping[str, Any]) -> int:
+        """Add a finished run; its id."""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class RunStoreAudit:
+    """Tool calls as runs of the scenario `mcp` in a run store (outcome, arguments, request ids)."""
+
+    def __init__(self, store: RunRecorder, connection: str) -> None:
         self.store = store
         self.connection = connection
 
     def record(self, entry: Mapping[str, Any]) -> None:
         """Add the call as a finished run; a failed call keeps its error and request id as an item."""
-        from ..runtime.store import iso, utcnow
-
         outcome = str(entry.get("outcome") or "ok")
         failed = outcome in _FAILED
         status = "failed" if failed else "ok" if outcome in ("ok", "dry_run") else outcome
@@ -92,14 +98,14 @@ class RunStoreAudit:
             step["failures"] = [{"error": entry.get("error"), "request_id": ids[-1] if ids else None}]
         self.store.add_run({
             "scenario": AUDIT_SCENARIO, "file": None, "connection": self.connection,
-            "started": entry.get("started") or iso(utcnow()), "ended": iso(utcnow()), "status": status,
+            "started": entry.get("started") or _now(), "ended": _now(), "status": status,
             "dry_run": outcome in ("dry_run", "preview"), "error": entry.get("error"), "tool": tool,
             "outcome": outcome, "arguments": entry.get("arguments"), "request_ids": ids, "steps": {tool: step},
         })
 
 
-def default_audit_log(connection: str) -> AuditLog:
-    """The runtime's run store in the user data directory (`$TRIPLETEX_DATA_DIR` overrides it)."""
-    from ..runtime.store import RunStore
+def default_audit_log() -> JsonlAuditLog:
+    """`mcp-audit.jsonl` in the user data directory (`$TRIPLETEX_DATA_DIR` overrides it)."""
+    from ..scenario.storage import data_dir
 
-    return RunStoreAudit(RunStore(), connection)
+    return JsonlAuditLog(data_dir() / "mcp-audit.jsonl")

@@ -15,7 +15,7 @@ from .errors import Problem
 from .model import Path_
 
 MAX_FILE = 1_000_000
-MAX_NODES = 100_000
+MAX_NODES = 20_000
 MAX_NESTING = 100
 _TAG = "tag:yaml.org,2002:"
 KNOWN_TAGS = frozenset(_TAG + name for name in ("str", "int", "float", "bool", "null", "map", "seq"))
@@ -50,6 +50,9 @@ def read_yaml(text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     """The document as data, the line of each value by path, and problems (syntax, duplicate keys)."""
     if len(text) > MAX_FILE:
         return None, {}, [Problem(0, f"the file is larger than {MAX_FILE:,} bytes; a scenario is a short file")]
+    too_deep = _too_deep(text)
+    if too_deep is not None:
+        return None, {}, [too_deep]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:
@@ -69,6 +72,31 @@ def read_yaml(text: str) -> tuple[Any, dict[Path_, int], list[Problem]]:
     except _TooLarge as exc:
         return None, {}, [exc.problem]
     return data, lines, problems
+
+
+_SCANNER: Any = getattr(yaml, "CSafeLoader", _Loader)
+"""libyaml's parser when installed: PyYAML's own slows down badly on deeply nested flow collections."""
+
+
+def _too_deep(text: str) -> Problem | None:
+    """A problem when collections nest deeper than MAX_NESTING, found from the event stream (no recursion),
+    before composing would recurse that deep; a syntax error found on the way is reported too."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_SCANNER):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_NESTING:
+                    line = event.start_mark.line + 1 if event.start_mark else 0
+                    return Problem(line, f"the YAML is nested too deeply (at most {MAX_NESTING} levels)")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        return Problem(mark.line + 1 if mark else 0, f"YAML syntax error: {exc.problem or exc}")
+    except yaml.YAMLError as exc:
+        return Problem(0, f"YAML error: {exc}")
+    return None
 
 
 class _Builder:
