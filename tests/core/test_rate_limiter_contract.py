@@ -235,6 +235,8 @@ def test_an_unknown_backend_is_a_clear_configuration_error() -> None:
         backend_from_url("postgres://x")
     with pytest.raises(ConfigurationError, match="file path"):
         backend_from_url("sqlite://")
+    with pytest.raises(ConfigurationError, match="cannot open the SQLite file"):
+        backend_from_url("sqlite:///nonexistent-dir-for-ttx/limits.db")
 
 
 def test_the_backend_scope_and_reserve_come_from_the_environment() -> None:

@@ -20,9 +20,12 @@ class SQLiteBackend:
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        try:
+            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+        except sqlite3.Error as error:
+            raise ConfigurationError(f"rate limit backend: cannot open the SQLite file {path!r} ({error})") from None
 
     def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
         with self._lock:
