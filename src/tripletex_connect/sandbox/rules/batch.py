@@ -4,21 +4,32 @@ validation messages, which the envelope turns into the message's `path`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ... import catalog
 from ...catalog import Kind, Operation
 from ..context import Ctx
-from ..engine import model_of
+from ..engine import Engine, model_of
 from ..errors import NOT_NULL, SandboxError, invalid
 from ..query import id_list
 from ..store import INT64, Tx
 
 if TYPE_CHECKING:
-    from ..backend import Backend
     from ..render import Tree
+
+
+class Backend(Protocol):
+    """What a `/list` operation needs of the sandbox's backend: its engine and its actions by operation key."""
+
+    @property
+    def engine(self) -> Engine:
+        """The generic create/read/update/delete machinery."""
+
+    @property
+    def actions(self) -> Mapping[str, Callable[..., Any]]:
+        """The operations with behaviour of their own, by catalog key."""
 
 SUFFIX = "/list"
 # The spec's own limits on the items of one request ("Max 100 at a time").
