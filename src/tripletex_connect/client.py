@@ -14,6 +14,7 @@ from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
 from .core.invoke import Call, decode, decode_page, prepare
+from .core.limiter import limiter_for
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
 from .core.ratelimit import RateLimit
@@ -172,6 +173,7 @@ class Tripletex(SyncResources, _ClientBase):
             profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
             settings=settings,
         )
+        transport_options["rate_limiter"] = limiter_for(self.settings, transport_options.get("rate_limiter"))
         self._transport = Transport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
 
@@ -244,7 +246,7 @@ class Tripletex(SyncResources, _ClientBase):
 
     def with_company(self, company_id: int) -> Tripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
-        return Tripletex(settings=self.settings.with_company(company_id))
+        return Tripletex(settings=self.settings.with_company(company_id), rate_limiter=self._transport.rate_limiter)
 
     @classmethod
     def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> Tripletex:
@@ -286,6 +288,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
             profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
             settings=settings,
         )
+        transport_options["rate_limiter"] = limiter_for(self.settings, transport_options.get("rate_limiter"))
         self._transport = AsyncTransport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
 
@@ -362,7 +365,9 @@ class AsyncTripletex(AsyncResources, _ClientBase):
 
     def with_company(self, company_id: int) -> AsyncTripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
-        return AsyncTripletex(settings=self.settings.with_company(company_id))
+        return AsyncTripletex(
+            settings=self.settings.with_company(company_id), rate_limiter=self._transport.rate_limiter
+        )
 
     @classmethod
     def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> AsyncTripletex:

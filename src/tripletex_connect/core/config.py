@@ -29,6 +29,12 @@ ENV_VARS = {
     "profile": "TRIPLETEX_PROFILE",
 }
 
+RATE_LIMIT_ENV_VARS = {
+    "rate_limit_backend": "TRIPLETEX_RATE_LIMIT_BACKEND",
+    "rate_limit_scope": "TRIPLETEX_RATE_LIMIT_SCOPE",
+    "rate_limit_reserve": "TRIPLETEX_RATE_LIMIT_RESERVE",
+}
+
 
 class Secret:
     """A credential whose value never shows in repr, str, logs or tracebacks."""
@@ -110,6 +116,10 @@ class ConnectionSettings:
     max_retry_time: float = 120.0
     session_days: int = 2
     profile: str | None = None
+    rate_limit_backend: str | None = None
+    """The shared rate limiter's backend: `memory`, `sqlite:///path` or `redis://host:port/db`; None: off."""
+    rate_limit_scope: str = "credential"
+    rate_limit_reserve: int = 2
 
     def __post_init__(self) -> None:
         # Settings built by hand get the same checks as resolved ones: plain HTTP only to loopback hosts.
@@ -119,6 +129,11 @@ class ConnectionSettings:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or value < low:
                 raise ConfigurationError(f"{name} must be a number of at least {low:g}, got {value!r}")
+        if self.rate_limit_scope not in ("credential", "company"):
+            raise ConfigurationError(f"rate_limit_scope must be credential or company, got {self.rate_limit_scope!r}")
+        if isinstance(self.rate_limit_reserve, bool) or not isinstance(self.rate_limit_reserve, int) \
+                or self.rate_limit_reserve < 0:
+            raise ConfigurationError(f"rate_limit_reserve must be a whole number >= 0, got {self.rate_limit_reserve!r}")
 
     def with_company(self, company_id: int) -> ConnectionSettings:
         """The same connection acting for another company (an accountant's client)."""
@@ -217,6 +232,10 @@ def resolve_settings(
         (not consumer and prof.consumer_token) or (not employee and prof.employee_token)
     ):
         raise _foreign_url(prof, resolved_url)
+    for name, var in RATE_LIMIT_ENV_VARS.items():
+        text = environ.get(var, "").strip()
+        if options.get(name) is None and text:
+            options[name] = int(text) if name == "rate_limit_reserve" and text.isdigit() else text
     return ConnectionSettings(
         base_url=resolved_url,
         environment=environment,

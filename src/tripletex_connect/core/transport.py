@@ -27,6 +27,7 @@ from .errors import (
     api_error_from_response,
 )
 from .finite import check_finite
+from .limiter import RateLimiter
 from .outcome import carries_version, landed, reread_fields, summarize
 from .ratelimit import RateLimit
 from .redact import Redactor, guard
@@ -58,9 +59,11 @@ class _Core:
 
     def __init__(
         self, settings: ConnectionSettings, *, clock: Clock | None, random: Callable[[], float] | None,
-        logger: logging.Logger | None,
+        logger: logging.Logger | None, rate_limiter: RateLimiter | None = None,
     ) -> None:
         self.settings = settings
+        self.limiter = rate_limiter
+        self.bucket = rate_limiter.key(settings) if rate_limiter is not None else ""
         self.redactor = Redactor()
         self.redactor.add(settings.consumer_token.reveal(), settings.employee_token.reveal())
         guard(self.redactor)
@@ -73,6 +76,10 @@ class _Core:
         self.policy = policy
         self.log = logger or LOG
         self.rate_limit: RateLimit | None = None
+
+    def admission(self) -> float:
+        """Seconds the shared rate limiter asks to wait before the next attempt (0.0: go)."""
+        return self.limiter.wait_before_send(self.bucket) if self.limiter is not None else 0.0
 
     def build(
         self, client: httpx.Client | httpx.AsyncClient, method: str, path: str, params: Mapping[str, Any] | None,
@@ -152,6 +159,8 @@ class _Exchange:
         core = self.core
         took = self._attempt_took() * 1000
         core.rate_limit = _rate_limit(response.headers, core.clock) or core.rate_limit
+        if core.limiter is not None:
+            core.limiter.after_answer(core.bucket, response.status_code, response.headers)
         ours = self._ours(response.request)
         if core.log.isEnabledFor(logging.DEBUG):  # nothing is computed for a line that is not written
             core.log.debug(
@@ -274,9 +283,9 @@ class Transport:
     def __init__(
         self, settings: ConnectionSettings, *, http_client: httpx.Client | None = None, clock: Clock | None = None,
         sleep: Callable[[float], None] | None = None, logger: logging.Logger | None = None,
-        random: Callable[[], float] | None = None,
+        random: Callable[[], float] | None = None, rate_limiter: RateLimiter | None = None,
     ) -> None:
-        self._core = _Core(settings, clock=clock, random=random, logger=logger)
+        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter)
         self._owns_client = http_client is None
         self._client = http_client or httpx.Client(**client_options(settings))
         self._sleep = sleep or time.sleep
@@ -293,6 +302,11 @@ class Transport:
     def session(self) -> SessionManager:
         """The session state (token hidden)."""
         return self._core.session
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The shared rate limiter this transport waits on, if any."""
+        return self._core.limiter
 
     def send(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
@@ -317,6 +331,8 @@ class Transport:
         request = exchange.request
         auth = self._core.auth if authenticated else None
         while True:
+            while (hold := self._core.admission()) > 0:
+                self._sleep(hold)
             exchange.begin()
             try:
                 response = self._client.send(request, auth=auth)
@@ -342,8 +358,9 @@ class AsyncTransport:
         self, settings: ConnectionSettings, *, http_client: httpx.AsyncClient | None = None,
         clock: Clock | None = None, sleep: Callable[[float], Awaitable[None]] | None = None,
         logger: logging.Logger | None = None, random: Callable[[], float] | None = None,
+        rate_limiter: RateLimiter | None = None,
     ) -> None:
-        self._core = _Core(settings, clock=clock, random=random, logger=logger)
+        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(**client_options(settings))
         self._sleep = sleep or asyncio.sleep
@@ -361,6 +378,11 @@ class AsyncTransport:
     def session(self) -> SessionManager:
         """The session state (token hidden)."""
         return self._core.session
+
+    @property
+    def rate_limiter(self) -> RateLimiter | None:
+        """The shared rate limiter this transport waits on, if any."""
+        return self._core.limiter
 
     async def send(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None,
@@ -387,6 +409,8 @@ class AsyncTransport:
         request = exchange.request
         auth = self._core.auth if authenticated else None
         while True:
+            while (hold := self._core.admission()) > 0:
+                await self._sleep(hold)
             exchange.begin()
             try:
                 response = await self._client.send(request, auth=auth)
