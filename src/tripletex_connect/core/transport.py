@@ -60,8 +60,10 @@ class _Core:
     def __init__(
         self, settings: ConnectionSettings, *, clock: Clock | None, random: Callable[[], float] | None,
         logger: logging.Logger | None, rate_limiter: RateLimiter | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
         self.settings = settings
+        self.monotonic = monotonic or time.monotonic
         self.limiter = rate_limiter
         self.bucket = rate_limiter.key(settings) if rate_limiter is not None else ""
         self.redactor = Redactor()
@@ -125,7 +127,7 @@ class _Exchange:
         self.retries = 0
         self.slept = 0.0
         self.active = 0.0
-        self.attempt_started = time.monotonic()
+        self.attempt_started = self.core.monotonic()
 
     def _where(self) -> str:
         target = unquote(self.request.url.raw_path.decode("ascii", "replace"))
@@ -133,10 +135,10 @@ class _Exchange:
 
     def begin(self) -> None:
         """Mark the start of an attempt."""
-        self.attempt_started = time.monotonic()
+        self.attempt_started = self.core.monotonic()
 
     def _attempt_took(self) -> float:
-        took = time.monotonic() - self.attempt_started
+        took = self.core.monotonic() - self.attempt_started
         self.active += took
         return took
 
@@ -284,8 +286,10 @@ class Transport:
         self, settings: ConnectionSettings, *, http_client: httpx.Client | None = None, clock: Clock | None = None,
         sleep: Callable[[float], None] | None = None, logger: logging.Logger | None = None,
         random: Callable[[], float] | None = None, rate_limiter: RateLimiter | None = None,
+        monotonic: Callable[[], float] | None = None,
     ) -> None:
-        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter)
+        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
+                           monotonic=monotonic)
         self._owns_client = http_client is None
         self._client = http_client or httpx.Client(**client_options(settings))
         self._sleep = sleep or time.sleep
@@ -358,9 +362,10 @@ class AsyncTransport:
         self, settings: ConnectionSettings, *, http_client: httpx.AsyncClient | None = None,
         clock: Clock | None = None, sleep: Callable[[float], Awaitable[None]] | None = None,
         logger: logging.Logger | None = None, random: Callable[[], float] | None = None,
-        rate_limiter: RateLimiter | None = None,
+        rate_limiter: RateLimiter | None = None, monotonic: Callable[[], float] | None = None,
     ) -> None:
-        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter)
+        self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
+                           monotonic=monotonic)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(**client_options(settings))
         self._sleep = sleep or asyncio.sleep
