@@ -23,20 +23,6 @@ from .test_transport import BASE, Clock, session_answer, settings
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE, assert_all_called=False) as router:
-        router.put("/token/session/:create").mock(
-            side_effect=[session_answer(f"session-tok-{i}", "2026-11-27") for i in range(1, 10)]
-        )
-        yield router
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
 def transport(sleeps: list[float]) -> Iterator[Transport]:
     t = Transport(settings(), clock=Clock(), sleep=sleeps.append, random=lambda: 0.5)
     yield t

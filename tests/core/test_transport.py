@@ -51,20 +51,6 @@ def session_answer(token: str, expiration: str) -> httpx.Response:
 
 
 @pytest.fixture
-def api() -> Iterator[respx.MockRouter]:
-    with respx.mock(base_url=BASE, assert_all_called=False) as router:
-        router.put("/token/session/:create").mock(
-            side_effect=[session_answer(f"session-tok-{i}", "2026-11-27") for i in range(1, 10)]
-        )
-        yield router
-
-
-@pytest.fixture
-def sleeps() -> list[float]:
-    return []
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock()
 
