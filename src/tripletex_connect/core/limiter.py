@@ -8,7 +8,6 @@ under a key made of the environment and hashes of the tokens: no token ever appe
 
 from __future__ import annotations
 
-import hashlib
 import random as _random
 import threading
 import time
@@ -18,9 +17,11 @@ from typing import Protocol
 
 from .config import ConnectionSettings
 from .errors import ConfigurationError
+from .stores import parse_store_url
 
 DEFAULT_WINDOW = 1.0  # seconds to wait for a new window when the server named no reset
 SCOPES = ("credential", "company")
+WHAT = "rate limit backend"
 
 
 class Backend(Protocol):
@@ -103,16 +104,11 @@ class MemoryBackend:
             self._bucket(key).block(until)
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
-
-
 def bucket_key(settings: ConnectionSettings, scope: str = "credential") -> str:
     """The bucket key of a connection: environment and token hashes (and the company in company scope)."""
     if scope not in SCOPES:
         raise ConfigurationError(f"rate_limit_scope must be one of {', '.join(SCOPES)}, got {scope!r}")
-    env = settings.environment if settings.environment != "custom" else _hash(settings.base_url)
-    key = f"ttx:rl:{env}:{_hash(settings.consumer_token.reveal())}:{_hash(settings.employee_token.reveal())}"
+    key = f"ttx:rl:{settings.credential_id()}"
     return f"{key}:{settings.company_id}" if scope == "company" else key
 
 
@@ -170,17 +166,12 @@ def backend_from_url(url: str) -> Backend:
     """The backend a setting names: `memory`, `sqlite:///path/to/file` or `redis://host:port/db`."""
     from .limiter_backends import RedisBackend, SQLiteBackend
 
-    text = url.strip()
-    if text in ("", "memory", "memory://"):
-        return MemoryBackend()
-    if text.startswith("sqlite://"):
-        path = text[len("sqlite://"):]
-        if not path.startswith("/") or path == "/":
-            raise ConfigurationError(f"rate limit backend {url!r}: give a file path, e.g. sqlite:///var/lib/ttx/limits.db")
-        return SQLiteBackend(path[1:] if path.startswith("//") else path)
-    if text.startswith(("redis://", "rediss://")):
-        return RedisBackend.from_url(text)
-    raise ConfigurationError(f"unknown rate limit backend {url!r}: use memory, sqlite:///path or redis://host:port/db")
+    kind, where = parse_store_url(url, WHAT)
+    if kind == "sqlite":
+        return SQLiteBackend(where)
+    if kind == "redis":
+        return RedisBackend.from_url(where)
+    return MemoryBackend()
 
 
 _SHARED: dict[tuple[str, int, str], RateLimiter] = {}

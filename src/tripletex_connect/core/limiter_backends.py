@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from .errors import ConfigurationError
-from .limiter import Bucket
+from .limiter import WHAT, Bucket
+from .stores import open_sqlite, redis_client
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS rate_bucket (
     key TEXT PRIMARY KEY, remaining INTEGER, window_end REAL NOT NULL, blocked_until REAL NOT NULL)"""
@@ -20,12 +19,7 @@ class SQLiteBackend:
     def __init__(self, path: str) -> None:
         self.path = path
         self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
-        except sqlite3.Error as error:
-            raise ConfigurationError(f"rate limit backend: cannot open the SQLite file {path!r} ({error})") from None
+        self._db = open_sqlite(path, WHAT, _SCHEMA)
 
     def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
         with self._lock:
@@ -122,13 +116,7 @@ class RedisBackend:
     @classmethod
     def from_url(cls, url: str) -> RedisBackend:
         """A backend on the Redis server at `url` (needs the `redis` extra)."""
-        try:
-            import redis
-        except ImportError:
-            raise ConfigurationError(
-                "the Redis rate limit backend needs the redis package: pip install 'tripletex-connect[redis]'"
-            ) from None
-        return cls(redis.Redis.from_url(url))
+        return cls(redis_client(url, WHAT))
 
     def _run(self, key: str, *args: Any) -> float:
         return float(self._script(keys=[key], args=[str(a) for a in args]))
