@@ -8,6 +8,7 @@ that crashed stops nobody for long. A 401 deletes the token only if the record s
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 
@@ -93,16 +94,17 @@ class SessionStore:
         self.records.close()
 
 
-_SHARED: dict[str, SessionStore] = {}
+_SHARED: dict[tuple[int, str], SessionStore] = {}
 _SHARED_LOCK = threading.Lock()
 
 
 def shared_session_store(backend: str = "memory") -> SessionStore:
     """One store per backend setting in this process, so every client naming it shares its sessions."""
+    key = (os.getpid(), backend)  # a forked child opens its own connection, never its parent's
     with _SHARED_LOCK:
-        found = _SHARED.get(backend)
+        found = _SHARED.get(key)
         if found is None:
-            found = _SHARED[backend] = SessionStore(records_from_url(backend, WHAT, "session_record"))
+            found = _SHARED[key] = SessionStore(records_from_url(backend, WHAT, "session_record"))
         return found
 
 
