@@ -101,11 +101,17 @@ def transport(store: SessionStore, api: Api, clock: Clock, **kw: Any) -> Transpo
     return Transport(settings(**kw), http_client=client, clock=clock, sleep=clock.sleep, session_store=store)
 
 
-def test_clients_sharing_a_store_create_one_session(make_store: Callable[[], SessionStore]) -> None:
+def both_in_session(make_store: Callable[[], SessionStore]) -> tuple[Api, Clock, Transport, Transport]:
+    """Two clients on one store (as two processes would be), each having sent one request."""
     api, clock = Api(), Clock()
     first, second = transport(make_store(), api, clock), transport(make_store(), api, clock)
-    first.send("GET", "/employee/1")
-    second.send("GET", "/employee/1")
+    for client in (first, second):
+        client.send("GET", "/employee/1")
+    return api, clock, first, second
+
+
+def test_clients_sharing_a_store_create_one_session(make_store: Callable[[], SessionStore]) -> None:
+    api, _, first, second = both_in_session(make_store)
     first.send("GET", "/employee/2")
     assert api.created == ["session-1"]
     assert (first.session.created, second.session.created) == (1, 0)
@@ -157,10 +163,7 @@ def test_waiting_for_a_lease_is_bounded_even_when_the_clock_stands_still(
 def test_a_401_deletes_the_shared_token_only_if_the_store_still_holds_it(
     make_store: Callable[[], SessionStore],
 ) -> None:
-    api, clock = Api(), Clock()
-    first, second = transport(make_store(), api, clock), transport(make_store(), api, clock)
-    first.send("GET", "/employee/1")
-    second.send("GET", "/employee/1")
+    api, _, first, second = both_in_session(make_store)
     api.revoked.add("session-1")
     first.send("GET", "/employee/1")  # 401: deletes session-1, creates session-2, replays
     second.send("GET", "/employee/1")  # 401 with session-1: the store holds session-2, so it is used
@@ -170,10 +173,7 @@ def test_a_401_deletes_the_shared_token_only_if_the_store_still_holds_it(
 def test_a_session_is_renewed_before_its_end_by_one_client_under_the_lease(
     make_store: Callable[[], SessionStore],
 ) -> None:
-    api, clock = Api(), Clock()
-    first, second = transport(make_store(), api, clock), transport(make_store(), api, clock)
-    first.send("GET", "/employee/1")
-    second.send("GET", "/employee/1")
+    api, clock, first, second = both_in_session(make_store)
     clock.now = dt.datetime(2026, 11, 26, 23, 57, tzinfo=OSLO)  # three minutes before the end
     first.send("GET", "/employee/1")
     second.send("GET", "/employee/1")
