@@ -226,3 +226,12 @@ def test_the_sdk_takes_a_limiter_or_a_backend_and_shares_it_with_other_companies
     assert on_file._transport.rate_limiter is not None
     assert isinstance(on_file._transport.rate_limiter.backend, SQLiteBackend)
     assert Tripletex("c", "e", base_url="http://127.0.0.1:9/v2")._transport.rate_limiter is None
+
+
+def test_a_rate_limit_header_that_is_no_number_is_ignored_not_raised(make_backend: Callable[[], Backend]) -> None:
+    clock = Clock()
+    limiter = RateLimiter(make_backend(), clock=clock)
+    key = limiter.key(settings())
+    limiter.after_answer(key, 200, {"X-Rate-Limit-Remaining": "many", "X-Rate-Limit-Reset": "soon"})
+    limiter.after_answer(key, 429, {"X-Rate-Limit-Reset": "soon"})  # backs off with jitter instead
+    assert 0 < limiter.wait_before_send(key) <= limiter.backoff_base

@@ -17,7 +17,8 @@ from typing import Protocol
 
 from .config import ConnectionSettings
 from .errors import ConfigurationError
-from .stores import parse_store_url
+from .ratelimit import header_number
+from .stores import MemoryRecords, Record, Records, parse_store_url
 
 DEFAULT_WINDOW = 1.0  # seconds to wait for a new window when the server named no reset
 SCOPES = ("credential", "company")
@@ -78,30 +79,51 @@ class Bucket:
         self.remaining = 0
 
 
-class MemoryBackend:
-    """Buckets in this process's memory (the default): shared by the clients of one process."""
+class RecordsBackend:
+    """Buckets kept as `Records` (memory or a SQLite file): each method runs the `Bucket` rule in one atomic step."""
 
-    def __init__(self) -> None:
-        self._buckets: dict[str, Bucket] = {}
-        self._lock = threading.Lock()
+    def __init__(self, records: Records) -> None:
+        self.records = records
 
-    def _bucket(self, key: str) -> Bucket:
-        return self._buckets.setdefault(key, Bucket())
+    def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
+        def on_record(record: Record) -> float:
+            bucket = Bucket(record.get("remaining"), record.get("window_end", 0.0), record.get("blocked_until", 0.0))
+            result = change(bucket)
+            record.update(remaining=bucket.remaining, window_end=bucket.window_end, blocked_until=bucket.blocked_until)
+            return result
+
+        return self.records.update(key, on_record)
 
     def acquire(self, key: str, now: float, reserve: int) -> float:
         """Take one request from the bucket, or the seconds to wait."""
-        with self._lock:
-            return self._bucket(key).acquire(now, reserve)
+        return self._step(key, lambda b: b.acquire(now, reserve))
 
     def observe(self, key: str, now: float, remaining: int | None, reset: float | None) -> None:
         """Record a response's rate-limit headers."""
-        with self._lock:
-            self._bucket(key).observe(now, remaining, reset)
+        def change(bucket: Bucket) -> float:
+            bucket.observe(now, remaining, reset)
+            return 0.0
+
+        self._step(key, change)
 
     def block(self, key: str, until: float) -> None:
         """Block the bucket until `until`."""
-        with self._lock:
-            self._bucket(key).block(until)
+        def change(bucket: Bucket) -> float:
+            bucket.block(until)
+            return 0.0
+
+        self._step(key, change)
+
+    def close(self) -> None:
+        """Release the backend's connection, if any."""
+        self.records.close()
+
+
+class MemoryBackend(RecordsBackend):
+    """Buckets in this process's memory (the default): shared by the clients of one process."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryRecords())
 
 
 def bucket_key(settings: ConnectionSettings, scope: str = "credential") -> str:
@@ -110,13 +132,6 @@ def bucket_key(settings: ConnectionSettings, scope: str = "credential") -> str:
         raise ConfigurationError(f"rate_limit_scope must be one of {', '.join(SCOPES)}, got {scope!r}")
     key = f"ttx:rl:{settings.credential_id()}"
     return f"{key}:{settings.company_id}" if scope == "company" else key
-
-
-def _number(headers: Mapping[str, str], name: str) -> float | None:
-    try:
-        return float(headers[name])
-    except (KeyError, ConfigurationError):
-        return None
 
 
 class RateLimiter:
@@ -150,7 +165,7 @@ class RateLimiter:
         """Learn from an answer: its X-Rate-Limit-* headers, or a 429's block for every sharer."""
         lowered = {k.lower(): v for k, v in headers.items()}
         now = self.clock()
-        reset = _number(lowered, "x-rate-limit-reset")
+        reset = header_number(lowered.get("x-rate-limit-reset"))
         if status == 429:
             if reset is None:
                 strikes = self._strikes[key] = self._strikes.get(key, 0) + 1
@@ -158,7 +173,7 @@ class RateLimiter:
             self.backend.block(key, now + max(reset, 0.0))
             return
         self._strikes.pop(key, None)
-        remaining = _number(lowered, "x-rate-limit-remaining")
+        remaining = header_number(lowered.get("x-rate-limit-remaining"))
         self.backend.observe(key, now, int(remaining) if remaining is not None else None, reset)
 
 

@@ -2,67 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
-from .limiter import WHAT, Bucket
-from .stores import open_sqlite, redis_client
-
-_SCHEMA = """CREATE TABLE IF NOT EXISTS rate_bucket (
-    key TEXT PRIMARY KEY, remaining INTEGER, window_end REAL NOT NULL, blocked_until REAL NOT NULL)"""
+from .limiter import WHAT, RecordsBackend
+from .stores import SQLiteRecords, redis_client
 
 
-class SQLiteBackend:
-    """Buckets in a SQLite file (WAL); each step is one `BEGIN IMMEDIATE` transaction, atomic across processes."""
+class SQLiteBackend(RecordsBackend):
+    """Buckets in a SQLite file (WAL, mode 0600); each step is one `BEGIN IMMEDIATE` transaction, across processes."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._db = open_sqlite(path, WHAT, _SCHEMA)
-
-    def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT remaining, window_end, blocked_until FROM rate_bucket WHERE key = ?", (key,)
-                ).fetchone()
-                bucket = Bucket(*row) if row else Bucket()
-                result = change(bucket)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO rate_bucket VALUES (?, ?, ?, ?)",
-                    (key, bucket.remaining, bucket.window_end, bucket.blocked_until),
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            return result
-
-    def acquire(self, key: str, now: float, reserve: int) -> float:
-        """Take one request from the bucket, or the seconds to wait."""
-        return self._step(key, lambda b: b.acquire(now, reserve))
-
-    def observe(self, key: str, now: float, remaining: int | None, reset: float | None) -> None:
-        """Record a response's rate-limit headers."""
-        def change(bucket: Bucket) -> float:
-            bucket.observe(now, remaining, reset)
-            return 0.0
-
-        self._step(key, change)
-
-    def block(self, key: str, until: float) -> None:
-        """Block the bucket until `until`."""
-        def change(bucket: Bucket) -> float:
-            bucket.block(until)
-            return 0.0
-
-        self._step(key, change)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        super().__init__(SQLiteRecords(path, "rate_bucket_record", WHAT))
 
 
 # The `Bucket` rule in Lua, run atomically by Redis. Fields: r (remaining, absent = unknown), w, b.
