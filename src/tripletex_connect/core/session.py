@@ -211,7 +211,8 @@ class SessionAuth(httpx.Auth):
         yield LOCK
         renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.
-        if manager.needs_session() if stale is None else not manager.replaced(stale):
+        still_needed = manager.needs_session() if stale is None else not manager.replaced(stale)
+        if still_needed:
             renewed = yield from self._obtain(stale)
         yield UNLOCK
         return renewed
