@@ -322,3 +322,22 @@ def test_n_processes_on_one_store_create_exactly_one_session(
         server.server_close()
         if backend == "sqlite":
             assert stat.S_IMODE(os.stat(tmp_path / "sessions.db").st_mode) == 0o600
+
+
+def test_two_clients_on_one_sqlite_file_work_the_sandbox_with_one_session(
+    tripletex_sandbox: Any, tmp_path: Path,
+) -> None:
+    from tripletex_connect.client import Tripletex
+
+    def client() -> Tripletex:  # a store object each, as two processes would have, on one file
+        store = SessionStore(SQLiteRecords(str(tmp_path / "sessions.db"), "session_record", "test"))
+        return Tripletex(tripletex_sandbox.consumer_token, tripletex_sandbox.employee_token,
+                         base_url=tripletex_sandbox.base_url, session_store=store)
+
+    first, second = client(), client()
+    with first, second:
+        assert first.whoami()["company"]["id"] == second.whoami()["company"]["id"] == tripletex_sandbox.company_id
+        with first.with_company(tripletex_sandbox.client_company_id) as other:  # an accountant's client
+            assert other.whoami()["company"]["id"] == tripletex_sandbox.client_company_id
+        made = [tx._transport.session.created for tx in (first, second, other)]
+        assert made == [1, 0, 0]
