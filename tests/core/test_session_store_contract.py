@@ -7,7 +7,10 @@ import datetime as dt
 import json
 import multiprocessing
 import os
+import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -341,3 +344,21 @@ def test_two_clients_on_one_sqlite_file_work_the_sandbox_with_one_session(
             assert other.whoami()["company"]["id"] == tripletex_sandbox.client_company_id
         made = [tx._transport.session.created for tx in (first, second, other)]
         assert made == [1, 0, 0]
+
+
+def test_successive_ttx_processes_reuse_the_session_in_a_sqlite_store(tripletex_sandbox: Any, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TRIPLETEX_")}
+    sessions = tmp_path / "sessions.db"
+    env.update(TRIPLETEX_CONFIG=str(tmp_path / "config.toml"), TRIPLETEX_BASE_URL=tripletex_sandbox.base_url,
+               TRIPLETEX_CONSUMER_TOKEN=tripletex_sandbox.consumer_token,
+               TRIPLETEX_EMPLOYEE_TOKEN=tripletex_sandbox.employee_token, TRIPLETEX_SESSION_STORE=f"sqlite://{sessions}")
+
+    def ttx_whoami() -> str:
+        done = subprocess.run([sys.executable, "-c", "from tripletex_connect.cli.main import run; run()", "whoami"],
+                              capture_output=True, text=True, env=env, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        with sqlite3.connect(sessions) as db:
+            return str(json.loads(db.execute("SELECT value FROM session_record").fetchone()[0])["token"])
+
+    first = ttx_whoami()
+    assert ttx_whoami() == first  # the second process read the session instead of creating its own
