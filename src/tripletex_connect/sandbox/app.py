@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request as HttpRequest
 from starlette.responses import Response
 from starlette.routing import Route
@@ -34,8 +33,10 @@ def create_app(backend: Backend) -> Starlette:
     """The Starlette app serving `backend` under /v2; every answer, anywhere, is a Tripletex envelope."""
 
     async def endpoint(http: HttpRequest) -> Response:
+        # Called on the event loop, not in a worker thread: the store serialises all work on one lock anyway,
+        # and the hop to a thread cost more than most requests take.
         request = await _request(http, "/" + http.path_params["rest"])
-        return _response(await run_in_threadpool(backend.handle, request))
+        return _response(backend.handle(request))
 
     async def no_route(http: HttpRequest, exc: Exception) -> Response:
         # Starlette's own 404/405 (a path outside /v2, or a method no route takes) in the envelope too.
@@ -43,8 +44,7 @@ def create_app(backend: Backend) -> Starlette:
         inside = path.startswith("/v2/")
         request = await _request(http, path[len("/v2"):] if inside else path)
         status = getattr(exc, "status_code", 404)
-        reply = await run_in_threadpool(lambda: backend.handle(request, outside_api=not inside, outside_status=status))
-        return _response(reply)
+        return _response(backend.handle(request, outside_api=not inside, outside_status=status))
 
     from .web import routes as books_page
 
