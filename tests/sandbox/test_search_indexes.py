@@ -164,3 +164,17 @@ def test_ids_of_a_copied_company_continue_after_its_reference_data(api: Api) -> 
     with api.backend.store.read() as tx:
         ids = [r.id for r in tx.search(api.company.company_id, "Account", [], [], [], 0, -1)[1]]
     assert made.json()["value"]["id"] == max(ids) and len(ids) == len(accounts)
+
+
+def test_the_api_reads_percent_encoded_utf8_and_plus_signs_in_the_query_as_starlette_did(api: Api) -> None:
+    made = api.http.post("/v2/customer", json={"name": "Øst Handel AS"}, headers=api.auth).json()["value"]
+    found = api.http.get("/v2/customer?customerName=%C3%B8st+handel&fields=id,name", headers=api.auth).json()
+    assert found["values"] == [{"id": made["id"], "name": "Øst Handel AS"}]
+
+
+def test_the_embedded_server_speaks_http_through_httptools() -> None:
+    from tripletex_connect.sandbox import Sandbox
+
+    with Sandbox(memory=True) as sandbox:
+        assert sandbox._server is not None
+        assert sandbox._server.config.http_protocol_class.__name__ == "HttpToolsProtocol"
