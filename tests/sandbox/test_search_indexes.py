@@ -178,3 +178,14 @@ def test_the_embedded_server_speaks_http_through_httptools() -> None:
     with Sandbox(memory=True) as sandbox:
         assert sandbox._server is not None
         assert sandbox._server.config.http_protocol_class.__name__ == "HttpToolsProtocol"
+
+
+def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tripletex_connect.sandbox import fulltext
+
+    monkeypatch.setattr(fulltext, "trigram_supported", lambda conn: False)
+    store = Store()
+    Engine(store, BASE)
+    assert store.fulltext.column("Customer", "name") is None
+    customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
+    assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])

@@ -56,9 +56,9 @@ def sort_column(model: str, field: str, table: str = "", depth: int = 0) -> str:
 
 
 def indexed_fields() -> list[str]:
-    """The fields searches filter on exactly or by range: the engine indexes them.
+    """The fields (of any type) searches filter on exactly or by range, booleans left out.
 
-    Booleans are left out: an index on a two-valued field would lure the planner away from a good one.
+    The engine indexes them per type (`engine.searched_fields`); sorting by one follows its byte order.
     """
     from .. import catalog
 
