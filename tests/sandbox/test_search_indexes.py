@@ -189,3 +189,22 @@ def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.
     assert store.fulltext.column("Customer", "name") is None
     customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
     assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])
+
+
+def test_a_size_counted_inside_a_transaction_that_rolls_back_is_forgotten(store: Store) -> None:
+    company_id = next(_companies)
+    customers(store, company_id, ["A", "B"])
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.insert(company_id, "Customer", {"name": "C", "isInactive": False}, "2026-01-02")
+        assert tx.search(company_id, "Customer", [], [], [], 0, 1)[0] == 3
+        raise RuntimeError("rolled back")
+    with store.read() as tx:
+        assert tx.search(company_id, "Customer", [], [], [], 0, 1)[0] == 2
+
+
+def test_a_search_sorted_by_a_field_of_a_type_never_stored_answers() -> None:
+    store = Store()
+    customers(store, 1, ["Nord AS", "Sør AS"])
+    with store.read() as tx:
+        assert tx.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'o_Address'").fetchone() is None
+    assert search(store, 1, {"sorting": "postalAddress.city"}, no_text_index) == (2, [1, 2])

@@ -140,8 +140,9 @@ class Layout:
         self._pending.clear()
 
     def rolled_back(self) -> None:
-        """The tables made in the transaction are gone with it."""
+        """The tables made in the transaction are gone with it, and sizes counted inside it are wrong now."""
         self._pending.clear()
+        self.counts.changed()
 
     def _exists(self, type: str) -> bool:
         if type in self._made or type in self._pending:

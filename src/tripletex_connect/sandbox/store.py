@@ -174,9 +174,9 @@ def _row(r: Sequence[Any]) -> Row:
 class Tx:
     """Operations inside one transaction; `writes` journals every insert, replace and delete."""
 
-    def __init__(self, conn: sqlite3.Connection, layout: Layout | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, layout: Layout) -> None:
         self.conn = conn
-        self.layout = layout or Layout(conn)
+        self.layout = layout
         self.writes: list[Write] = []
 
     def run(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
