@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import statistics
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -22,10 +24,19 @@ from tripletex_connect.sandbox.server import free_port
 TOKENS = ("bench-consumer", "bench-employee")
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a process has used so far, from /proc; None where there is no /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def sandbox_process(db: str | None = None) -> Iterator[str]:
+def sandbox_process(db: str | None = None, pids: list[int] | None = None) -> Iterator[str]:
     """`ttx sandbox serve` (in memory, or on a database file) in a subprocess with the rate limit lifted;
-    yields its base URL."""
+    yields its base URL (and appends the server's process id to `pids`)."""
     port = free_port()
     storage = ["--db", db] if db else ["--memory"]
     process = subprocess.Popen(
@@ -34,6 +45,8 @@ def sandbox_process(db: str | None = None) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/v2"
+    if pids is not None:
+        pids.append(process.pid)
     try:
         for _ in range(600):
             try:

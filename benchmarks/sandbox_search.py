@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
-from _load import TOKENS, basic_auth, requests_per_second, sandbox_process
+from _load import TOKENS, basic_auth, cpu_seconds, requests_per_second, sandbox_process
 from _measure import Row, verdict
 
 from tripletex_connect.sandbox import Backend, Store
@@ -77,20 +77,34 @@ def timed_searches(base: str, authorization: str, count: int, quiet: bool) -> di
     return {label: statistics.median(values) for label, values in timings.items()}
 
 
+def get_by_id(base: str, path: str, authorization: str, pid: int) -> tuple[dict[int, float], float | None]:
+    """(req/s per number of clients, the server's CPU seconds per request, or None where it cannot be read)."""
+    rates: dict[int, float] = {}
+    before = cpu_seconds(pid)
+    seconds = 3.0
+    for clients in CLIENTS:
+        rates[clients] = requests_per_second(base, path, authorization, clients, seconds)[0]
+    after = cpu_seconds(pid)
+    served = sum(rate * seconds for rate in rates.values())
+    return rates, (after - before) / served if before is not None and after is not None and served else None
+
+
 def measure(count: int = 100_000, quiet: bool = False) -> tuple[dict[str, float], dict[int, float], str]:
-    """(median ms per search, req/s of GET by id per number of clients, the load average while measured)."""
+    """(median ms per search, req/s of GET by id per number of clients, the load and server CPU per GET)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "bench.sqlite3")
         started = time.perf_counter()
         fill(path, count)
         if not quiet:
             print(f"filled {count:,} customers in {time.perf_counter() - started:.1f} s")
-        with sandbox_process(path) as base:
+        pids: list[int] = []
+        with sandbox_process(path, pids) as base:
             authorization = basic_auth(base)
             medians = timed_searches(base, authorization, count, quiet)
-            rates = {clients: requests_per_second(base, f"/customer/{count // 3}", authorization, clients, 3)[0]
-                     for clients in CLIENTS}
+            rates, cpu = get_by_id(base, f"/customer/{count // 3}", authorization, pids[0])
             load = f"load avg {os.getloadavg()[0]:.1f}"
+            if cpu:
+                load += f"; server CPU {cpu * 1e6:.0f} µs per GET, {1 / cpu:,.0f} req/s per free core"
     if not quiet:
         for label, ms in medians.items():
             print(f"{label:36} median {ms:8.1f} ms")
