@@ -7,12 +7,12 @@ before the end, and renew once and replay when a request is answered 401.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import json
 import threading
 from collections.abc import AsyncGenerator, Callable, Generator
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -21,6 +21,9 @@ from .config import ConnectionSettings
 from .errors import APIError, AuthenticationError, InvalidResponseError, api_error_from_response
 from .redact import Redactor
 from .retry import RETRYABLE_STATUSES
+
+if TYPE_CHECKING:
+    import asyncio
 
 # Answers to :create that the transport waits out and retries like any other: the request was never sent.
 HANDED_BACK = RETRYABLE_STATUSES | {429}
@@ -66,6 +69,8 @@ class SessionManager:
     def async_lock(self) -> asyncio.Lock:
         """The lock that makes concurrent async first requests create one session."""
         if self._async_lock is None:
+            import asyncio
+
             self._async_lock = asyncio.Lock()
         return self._async_lock
 

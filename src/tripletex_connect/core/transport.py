@@ -6,11 +6,9 @@ send and sleep calls.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import unquote
 
@@ -38,6 +36,8 @@ LOG = logging.getLogger("tripletex_connect.http")
 
 
 def _user_agent() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # costs ~20 ms to import: only when a client is made
+
     try:
         ours = version("tripletex-connect")
     except PackageNotFoundError:
@@ -368,7 +368,11 @@ class AsyncTransport:
                            monotonic=monotonic)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(**client_options(settings))
-        self._sleep = sleep or asyncio.sleep
+        if sleep is None:
+            import asyncio
+
+            sleep = asyncio.sleep
+        self._sleep = sleep
 
     def __repr__(self) -> str:
         s = self._core.settings
