@@ -173,8 +173,6 @@ class SessionAuth(httpx.Auth):
 
     def _renew(self, stale_marker: int | None) -> Renewal:
         """Create a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
-        if stale_marker is None and not self.manager.needs_session():
-            return True  # the common case: a live session, no lock taken
         yield LOCK
         renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.
@@ -189,7 +187,8 @@ class SessionAuth(httpx.Auth):
         return renewed
 
     def _flow(self, request: httpx.Request) -> Flow:
-        if not (yield from self._renew(None)):
+        # The common case, a live session, takes no lock and no renewal step.
+        if self.manager.needs_session() and not (yield from self._renew(None)):
             return
         marker = self.manager.token_marker
         response = yield self.manager.authorize(request)

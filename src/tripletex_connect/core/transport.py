@@ -6,6 +6,7 @@ send and sleep calls.
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -117,7 +118,6 @@ class _Exchange:
         self.core = core
         self.request = request
         self.method = request.method
-        self.path = request.url.path
         self.api_path = api_path
         self.params, self.body, self.files = sent
         # A PUT guarded by `version` is not safe to replay: a replay of a write that landed meets a new version.
@@ -128,6 +128,11 @@ class _Exchange:
         self.slept = 0.0
         self.active = 0.0
         self.attempt_started = self.core.monotonic()
+
+    @functools.cached_property
+    def path(self) -> str:
+        """The URL path sent (base path included), for messages and errors: worked out only when needed."""
+        return self.request.url.path
 
     def _where(self) -> str:
         target = unquote(self.request.url.raw_path.decode("ascii", "replace"))
@@ -263,12 +268,13 @@ class _Exchange:
         return api_error_from_response(response.status_code, content, response.headers, method=method, path=path)
 
 
-_RATE_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+_RATE_HEADERS = frozenset({b"x-rate-limit-limit", b"x-rate-limit-remaining", b"x-rate-limit-reset"})
 
 
 def _rate_limit(headers: httpx.Headers, clock: Clock) -> RateLimit | None:
-    # Look up only the three headers (httpx matches case-insensitively) instead of decoding them all.
-    found = {name: value for name in _RATE_HEADERS if (value := headers.get(name)) is not None}
+    # One pass over the raw headers: each `headers.get` scans and decodes them all again.
+    found = {name.decode("latin-1"): value.decode("latin-1")
+             for key, value in headers.raw if (name := key.lower()) in _RATE_HEADERS}
     return RateLimit.from_headers(found, clock()) if found else None
 
 

@@ -20,10 +20,11 @@ class FieldSpec(NamedTuple):
 
 def drop_nulls(value: Any) -> Any:
     """The raw JSON with every null left out, at any depth (the API sends null where it means "not sent")."""
+    # Recursing only into containers: one call per object or list, not one per value.
     if isinstance(value, dict):
-        return {k: drop_nulls(v) for k, v in value.items() if v is not None}
+        return {k: drop_nulls(v) if isinstance(v, dict | list) else v for k, v in value.items() if v is not None}
     if isinstance(value, list):
-        return [drop_nulls(v) for v in value if v is not None]
+        return [drop_nulls(v) if isinstance(v, dict | list) else v for v in value if v is not None]
     return value
 
 
