@@ -1,8 +1,10 @@
 """A fast Tripletex-shaped HTTP server for client benchmarks: canned JSON, keep-alive, in its own process.
 
 Answers `PUT /v2/token/session/:create`, `GET /v2/customer/{id}` and `GET /v2/customer?from=&count=`
-over a result of `total` customers; `delay` seconds of (non-blocking) server time per search page stands
-in for the real API's work. Nothing is parsed beyond the request line, so the client is what is measured.
+over a result of `total` customers. `rtt` seconds (non-blocking, so requests in flight overlap as on a
+network) before every search page stand in for the round trip to the real API, which is 50-150 ms away.
+Nothing is parsed beyond the request line, so the client is what is measured. Pages repeat their values
+every 100,000 (ids included) so a million-value result costs the server no more memory than 100,000.
 """
 
 from __future__ import annotations
@@ -37,22 +39,26 @@ def _reply(body: bytes, status: str = "200 OK") -> bytes:
     return head.encode() + body
 
 
+REPEAT = 100_000
+
+
 class _Api:
-    def __init__(self, total: int, delay: float) -> None:
+    def __init__(self, total: int, rtt: float) -> None:
         self.total = total
-        self.delay = delay
+        self.rtt = rtt
         self.session = _reply(json.dumps({"value": {"token": "bench-token", "expirationDate": "2099-01-01"}}).encode())
         self.one = _reply(json.dumps({"value": customer(1)}).encode())
-        self.pages: dict[tuple[int, int], bytes] = {}
+        self.values: dict[tuple[int, int], tuple[int, bytes]] = {}
 
     def page(self, start: int, count: int) -> bytes:
-        key = (start, count)
-        if key not in self.pages:
-            values = [customer(i) for i in range(start, min(start + count, self.total))]
-            envelope = {"fullResultSize": self.total, "from": start, "count": len(values),
-                        "versionDigest": "bench", "values": values}
-            self.pages[key] = _reply(json.dumps(envelope).encode())
-        return self.pages[key]
+        count = max(0, min(count, self.total - start))
+        key = (start % REPEAT, count)
+        if key not in self.values:
+            values = [customer(i) for i in range(key[0], key[0] + count)]
+            self.values[key] = (len(values), json.dumps(values).encode())
+        size, values_json = self.values[key]
+        head = f'{{"fullResultSize": {self.total}, "from": {start}, "count": {size}, "versionDigest": "bench", '
+        return _reply(head.encode() + b'"values": ' + values_json + b"}")
 
     async def answer(self, target: str) -> bytes:
         url = urlsplit(target)
@@ -61,8 +67,8 @@ class _Api:
         if url.path == "/v2/customer":
             query = parse_qs(url.query)
             start, count = int(query.get("from", ["0"])[0]), int(query.get("count", ["1000"])[0])
-            if self.delay:
-                await asyncio.sleep(self.delay)
+            if self.rtt:
+                await asyncio.sleep(self.rtt)
             return self.page(start, count)
         return self.one
 
@@ -88,18 +94,18 @@ async def _serve(api: _Api, sock: socket.socket) -> None:
         await server.serve_forever()
 
 
-def _run(total: int, delay: float, pipe: Connection) -> None:
+def _run(total: int, rtt: float, pipe: Connection) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     pipe.send(sock.getsockname()[1])
-    asyncio.run(_serve(_Api(total, delay), sock))
+    asyncio.run(_serve(_Api(total, rtt), sock))
 
 
 @contextmanager
-def fake_api(total: int = 1, delay: float = 0.0) -> Iterator[str]:
+def fake_api(total: int = 1, rtt: float = 0.0) -> Iterator[str]:
     """Run the fake API in a child process (its own core); yields the base URL, e.g. http://127.0.0.1:PORT/v2."""
     ours, theirs = multiprocessing.Pipe()
-    process = multiprocessing.get_context("spawn").Process(target=_run, args=(total, delay, theirs), daemon=True)
+    process = multiprocessing.get_context("spawn").Process(target=_run, args=(total, rtt, theirs), daemon=True)
     process.start()
     try:
         port = ours.recv()

@@ -1,45 +1,43 @@
-"""Measure: iterating a million search results keeps memory flat (peak vs one page), and the rate.
+"""P2: iterating a million search results over HTTP keeps memory flat (target: peak RSS < 150 MB).
 
 Run: .venv/bin/python benchmarks/paging_memory.py [N]
-Prints the peak traced memory while iterating N values (default 1,000,000) next to the size of one
-page, and values per second. The paginator drives a fake fetch, so this measures our paging alone.
+A fresh interpreter iterates N customers (default 1,000,000) with the SDK from the fake API on loopback
+(pages fetched ahead as usual) and reports its peak resident set size, the whole process included.
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
-import time
-import tracemalloc
+from pathlib import Path
 
-from tripletex_connect.core.paging import Page, Paginator
+from _measure import Row, verdict
+from fake_api import fake_api
 
-PAGE = 1000
+CHILD = """
+import resource, sys
+from tripletex_connect import Tripletex
+with Tripletex("c", "e", base_url=sys.argv[1]) as tx:
+    seen = sum(1 for customer in tx.customers.search() if customer.name)
+assert seen == int(sys.argv[2]), seen
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # KiB on Linux
+"""
 
 
-def fetch(start: int, count: int, total: int) -> Page[dict[str, object]]:
-    """A page of small dicts shaped like customers."""
-    values = [{"id": i, "name": f"Customer {i}", "version": 1} for i in range(start, min(start + count, total))]
-    return Page(values, start, total)
+def peak_mb(total: int = 1_000_000) -> float:
+    """Peak RSS in MB of a process that iterates `total` values."""
+    with fake_api(total) as base:
+        result = subprocess.run([sys.executable, "-c", CHILD, base, str(total)], capture_output=True, text=True,
+                                check=True, cwd=Path(__file__).parent)
+    return float(result.stdout.strip())
 
 
-def main() -> None:
-    """Run the measurement and print the ratios."""
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    tracemalloc.start()
-    one_page = fetch(0, PAGE, total)
-    page_bytes = tracemalloc.get_traced_memory()[0]
-    del one_page
-    tracemalloc.reset_peak()
-    began = time.perf_counter()
-    seen = sum(1 for _ in Paginator(lambda s, c: fetch(s, c, total), page_size=PAGE))
-    elapsed = time.perf_counter() - began
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    print(f"values iterated:        {seen:,}")
-    print(f"one page in memory:     {page_bytes / 1e6:.2f} MB")
-    print(f"peak while iterating:   {peak / 1e6:.2f} MB  ({peak / page_bytes:.1f} x one page)")
-    print(f"rate:                   {seen / elapsed:,.0f} values/s (under tracemalloc)")
+def rows(total: int = 1_000_000) -> list[Row]:
+    """The P2 memory row of the bench table."""
+    peak = peak_mb(total)
+    return [Row(f"P2 peak RSS iterating {total:,} values < 150 MB", f"{peak:.0f} MB", verdict(peak < 150))]
 
 
 if __name__ == "__main__":
-    main()
+    for row in rows(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000):
+        print(" | ".join(row))

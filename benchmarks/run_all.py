@@ -6,14 +6,23 @@ Timings depend on the machine and its load; they are reported, never asserted by
 
 from __future__ import annotations
 
+import os
+import platform
+import sys
+
 import client_overhead
 import create_many
+import import_time
 import new_company
+import paging_memory
 import paging_speed
 import sandbox_search
 from _measure import Row
 
-BENCHMARKS = (client_overhead.rows, paging_speed.rows, create_many.rows, new_company.rows, sandbox_search.rows)
+BENCHMARKS = (
+    client_overhead.rows, paging_speed.rows, paging_memory.rows, import_time.rows,
+    create_many.rows, new_company.rows, sandbox_search.rows,
+)
 
 
 def table(rows: list[Row]) -> str:
@@ -25,11 +34,20 @@ def table(rows: list[Row]) -> str:
     return "\n".join(text)
 
 
+def machine() -> str:
+    """Where the figures come from: cores, load (the machine may be shared), Python."""
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (f"{os.cpu_count()} cores, load average {load} (1/5/15 min), Python {platform.python_version()} "
+            f"on {sys.platform}")
+
+
 def main() -> None:
-    """Run each benchmark in turn and print the table."""
+    """Run each benchmark in turn and print the table, with the machine and its load before and after."""
+    print(f"before: {machine()}")
     rows: list[Row] = []
     for benchmark in BENCHMARKS:
         rows.extend(benchmark())
+    print(f"after:  {machine()}\n")
     print(table(rows))
 
 

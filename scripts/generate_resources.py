@@ -168,11 +168,13 @@ def render() -> str:
         from __future__ import annotations
 
         from collections.abc import {abc_names}
-        from typing import Any, cast
+        from typing import TYPE_CHECKING, Any, cast
 
-        from .. import models as m
         from ..core.paging import AsyncPaginator, Paginator
         from .base import {base_names}
+
+        if TYPE_CHECKING:  # annotations only: the models load on the first answer, not with `import tripletex_connect`
+            from .. import models as m
 
         __all__ = [{names}]
         '''

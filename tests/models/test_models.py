@@ -119,3 +119,11 @@ def test_the_request_id_is_kept_on_the_object_and_ignored_by_equality_copies_and
     assert customer == models.parse("Customer", PAYLOAD)
     assert customer.model_copy()._request_id == "abc123"
     assert "abc123" not in repr(customer) and "abc123" not in str(models.to_api_dict(customer))
+
+
+def test_nested_objects_are_validated_in_pydantic_core_not_through_the_python_init() -> None:
+    # A Python __init__ per nested object made a parse several times slower; nulls are dropped before anyway.
+    assert Customer.__pydantic_custom_init__ is False
+    customer = Customer(name="A", postal_address={"city": "Oslo", "country": {"id": 161, "name": None}})
+    assert customer.postal_address is not None and customer.postal_address.country is not None
+    assert customer.postal_address.country.model_fields_set == {"id"}

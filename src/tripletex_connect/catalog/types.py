@@ -6,6 +6,7 @@ import keyword
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 
 # `ids` is a comma list in one value (`id=1,2,3`); `strings` a list sent as repeated values (`a=x&a=y`).
@@ -62,7 +63,7 @@ class Param:
     field: str | None = None
     match: Match | None = None
 
-    @property
+    @cached_property  # asked on every call of the operation: worked out once
     def python_name(self) -> str:
         """The keyword argument name in the SDK."""
         return snake_case(self.name)
@@ -113,12 +114,12 @@ class Operation:
         """True when the operation answers a list envelope paged by from/count (a batch write answers one list)."""
         return self.envelope == "list" and not self.batch
 
-    @property
+    @cached_property
     def path_params(self) -> tuple[Param, ...]:
         """Parameters that fill `{placeholders}` in the path, in path order."""
         return tuple(p for p in self.params if p.location == "path")
 
-    @property
+    @cached_property
     def query_params(self) -> tuple[Param, ...]:
         """Query parameters the caller sets (paging parameters excluded for paged operations)."""
         hidden = PAGING_PARAMS if self.paged else ()
@@ -126,10 +127,16 @@ class Operation:
 
     def param(self, name: str) -> Param | None:
         """Find a parameter by its API name or Python name."""
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Param]:
+        # The first parameter that has a name wins, by API name or Python name, as a scan in order would find it.
+        found: dict[str, Param] = {}
         for p in self.params:
-            if name in (p.name, p.python_name):
-                return p
-        return None
+            found.setdefault(p.name, p)
+            found.setdefault(p.python_name, p)
+        return found
 
     @property
     def sdk_call(self) -> str:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ParameterError
+
+if TYPE_CHECKING:  # imported where used: `import tripletex_connect` stays cheap
+    import asyncio
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 T = TypeVar("T")
 
@@ -165,6 +167,8 @@ class Paginator(Generic[T]):
 
     def pages(self) -> Iterator[Page[T]]:
         """Each page as the server answered it, values trimmed to the limit; following pages fetched ahead."""
+        from concurrent.futures import ThreadPoolExecutor
+
         plan = self._plan()
         ahead: Prefetch[Future[Page[T]]] = Prefetch(self._prefetch)
         pool: ThreadPoolExecutor | None = None
@@ -226,6 +230,8 @@ class AsyncPaginator(Generic[T]):
 
     async def pages(self) -> AsyncIterator[Page[T]]:
         """Each page as the server answered it, values trimmed to the limit; following pages fetched ahead."""
+        import asyncio
+
         plan = PagePlan(start=self._start, page_size=self._page_size, limit=self._limit)
         ahead: Prefetch[asyncio.Task[Page[T]]] = Prefetch(self._prefetch)
         try:

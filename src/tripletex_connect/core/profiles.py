@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -69,6 +68,8 @@ class ProfileStore:
         return cls(default_config_path(environ))
 
     def _read(self) -> dict[str, Any]:
+        import tomllib  # only when a profiles file is read
+
         if not self.path.exists():
             return {}
         try:

@@ -9,7 +9,6 @@ same backend; only the holder of the store's lease creates a session, the others
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import datetime as dt
 import json
@@ -17,7 +16,7 @@ import secrets
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -27,6 +26,9 @@ from .errors import APIError, AuthenticationError, InvalidResponseError, Timeout
 from .redact import Redactor
 from .retry import RETRYABLE_STATUSES
 from .session_store import Claim, SessionStore, session_key
+
+if TYPE_CHECKING:
+    import asyncio
 
 # Answers to :create that the transport waits out and retries like any other: the request was never sent.
 HANDED_BACK = RETRYABLE_STATUSES | {429}
@@ -75,6 +77,8 @@ class SessionManager:
     def async_lock(self) -> asyncio.Lock:
         """The lock that makes concurrent async first requests create one session."""
         if self._async_lock is None:
+            import asyncio
+
             self._async_lock = asyncio.Lock()
         return self._async_lock
 
@@ -247,7 +251,8 @@ class SessionAuth(httpx.Auth):
             return True
 
     def _flow(self, request: httpx.Request) -> Flow:
-        if not (yield from self._renew(None)):
+        # The common case, a live session, takes no lock and no renewal step.
+        if self.manager.needs_session() and not (yield from self._renew(None)):
             return
         authorized, token = self.manager.authorize(request)
         response = yield authorized
@@ -288,7 +293,7 @@ class SessionAuth(httpx.Auth):
             step = next(flow)
             while True:
                 if isinstance(step, _Wait):
-                    await (self.sleep or asyncio.sleep)(step.seconds)
+                    await (self.sleep or _asyncio_sleep())(step.seconds)
                     step = next(flow)
                     continue
                 if isinstance(step, _Marker):
@@ -307,3 +312,10 @@ class SessionAuth(httpx.Auth):
         finally:
             if held:
                 lock.release()
+
+
+def _asyncio_sleep() -> Callable[[float], Any]:
+    """asyncio.sleep, imported on first use so that importing the client stays light."""
+    import asyncio
+
+    return asyncio.sleep

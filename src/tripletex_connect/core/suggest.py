@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """A ' (did you mean ...?)' hint for a misspelt name, or ''."""
+    import difflib  # only on a misspelling: not part of `import tripletex_connect`
+
     options = list(candidates)
     matches = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
     if not matches:

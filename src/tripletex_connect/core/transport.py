@@ -6,11 +6,10 @@ send and sleep calls.
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import unquote
 
@@ -39,6 +38,8 @@ LOG = logging.getLogger("tripletex_connect.http")
 
 
 def _user_agent() -> str:
+    from importlib.metadata import PackageNotFoundError, version  # costs ~20 ms to import: only when a client is made
+
     try:
         ours = version("tripletex-connect")
     except PackageNotFoundError:
@@ -119,7 +120,6 @@ class _Exchange:
         self.core = core
         self.request = request
         self.method = request.method
-        self.path = request.url.path
         self.api_path = api_path
         self.params, self.body, self.files = sent
         # A PUT guarded by `version` is not safe to replay: a replay of a write that landed meets a new version.
@@ -130,6 +130,11 @@ class _Exchange:
         self.slept = 0.0
         self.active = 0.0
         self.attempt_started = self.core.monotonic()
+
+    @functools.cached_property
+    def path(self) -> str:
+        """The URL path sent (base path included), for messages and errors: worked out only when needed."""
+        return self.request.url.path
 
     def _where(self) -> str:
         target = unquote(self.request.url.raw_path.decode("ascii", "replace"))
@@ -265,12 +270,13 @@ class _Exchange:
         return api_error_from_response(response.status_code, content, response.headers, method=method, path=path)
 
 
-_RATE_HEADERS = ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset")
+_RATE_HEADERS = frozenset({b"x-rate-limit-limit", b"x-rate-limit-remaining", b"x-rate-limit-reset"})
 
 
 def _rate_limit(headers: httpx.Headers, clock: Clock) -> RateLimit | None:
-    # Look up only the three headers (httpx matches case-insensitively) instead of decoding them all.
-    found = {name: value for name in _RATE_HEADERS if (value := headers.get(name)) is not None}
+    # One pass over the raw headers: each `headers.get` scans and decodes them all again.
+    found = {name.decode("latin-1"): value.decode("latin-1")
+             for key, value in headers.raw if (name := key.lower()) in _RATE_HEADERS}
     return RateLimit.from_headers(found, clock()) if found else None
 
 
@@ -367,7 +373,11 @@ class AsyncTransport:
         rate_limiter: RateLimiter | None = None, monotonic: Callable[[], float] | None = None,
         session_store: SessionStore | None = None,
     ) -> None:
-        self._sleep = sleep or asyncio.sleep
+        if sleep is None:
+            import asyncio  # imported on first use: `import tripletex_connect` stays light
+
+            sleep = asyncio.sleep
+        self._sleep = sleep
         self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
                            monotonic=monotonic, session_store=session_store, sleep=self._sleep)
         self._owns_client = http_client is None
