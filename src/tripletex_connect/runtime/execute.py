@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.redact import scrub
-from ..scenario.expressions import render
+from ..scenario import cursor
+from ..scenario.cursor import Look
 from ..scenario.runner import Runner, RunOptions, connection_name, plain, resolve_vars
 
 if TYPE_CHECKING:
@@ -64,18 +65,12 @@ def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None
     return Outcome(record, status, step=failing, error=run.error, checkpoint=checkpoint)
 
 
-def newest_id(scenario: Scenario, client: Tripletex, now: Clock, module: str | None = None) -> int | None:
-    """The highest id the watch's search finds, asked for cheaply (one object, its id only)."""
-    trigger = scenario.trigger
-    key = module or trigger.module
+def look(scenario: Scenario, client: Tripletex, now: Clock, etag: str | None, module: str | None = None) -> Look:
+    """The watch's cheap look (newest id and version, `If-None-Match`); `module` for a webhook's plain search."""
+    key = module or scenario.trigger.module
     assert key is not None
-    runner = runner_for(scenario, client, now)
-    params = {**(render(trigger.params, runner.context()) if module is None else {}), "sorting": "-id", "fields": "id"}
-    for item in client.invoke(key, params, limit=1, page_size=1):
-        data = plain(item)
-        value = data.get("id") if isinstance(data, dict) else None
-        return value if isinstance(value, int) else None
-    return None
+    params = runner_for(scenario, client, now).trigger_params() if module is None else {}
+    return cursor.look(client, key, params, etag)
 
 
 def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..scenario import cursor
 from ..scenario.schedule import Schedule, parse_schedule, to_fire
 from . import execute, incomplete
 from .clients import ClientPool
@@ -367,37 +368,44 @@ class Service:
             incomplete.keep(self.store, run_id, outcome, self.clock())
 
     def _poll(self, active: Active, module: str | None = None) -> None:
-        """A watch: one cheap request when nothing is new; else one run per new object, oldest first."""
+        """A watch: one cheap look (answered 304 while nothing changed); else one run per new object, oldest first."""
         scenario = active.scenario
         client = self.client_for(scenario)
         key = self.position_key(scenario, client)
-        position = self.store.last_id(key)
+        saved = self.store.load_position(key)
+        position = cursor.last_id(saved)
+        looked = execute.look(scenario, client, self.clock, cursor.etag_of(saved), module)
         if position is None:
             start = scenario.trigger.start if module is None else "now"
             if start == "now":
-                newest = execute.newest_id(scenario, client, self.clock, module) or 0
-                self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+                self._save_position(key, looked.newest or 0, looked.etag)
                 return
             position = start if isinstance(start, int) else 0
-        else:
-            found = execute.newest_id(scenario, client, self.clock, module)
-            if found is None or found <= position:
-                return
+        elif not looked.changed or (looked.newest or 0) <= position:
+            if looked.changed:  # something else changed (an update): remember the new digest
+                self._save_position(key, position, looked.etag)
+            return
         new = execute.new_objects(scenario, client, self.clock, position, module)
         limit = scenario.trigger.limit
-        for item in new[:limit] if limit else new:
+        chosen = new[:limit] if limit else new
+        for item in chosen:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
             self._run_item(active, client, item, position=(key, int(item["id"])),
                            trigger="watch" if module is None else "webhook")
+        if chosen and len(chosen) == len(new):  # all the look announced was handled: its digest may answer 304
+            self._save_position(key, int(chosen[-1]["id"]), looked.etag)
+
+    def _save_position(self, key: str, last_id: int, etag: str | None) -> None:
+        self.store.save_position(key, cursor.position(last_id, etag, iso(self.clock())))
 
     def _start_position(self, active: Active, module: str) -> None:
         """A webhook scenario of new objects starts from the newest one there is now."""
         client = self.client_for(active.scenario)
         key = self.position_key(active.scenario, client)
         if self.store.last_id(key) is None:
-            newest = execute.newest_id(active.scenario, client, self.clock, module) or 0
-            self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+            looked = execute.look(active.scenario, client, self.clock, None, module)
+            self._save_position(key, looked.newest or 0, looked.etag)
 
     def _run_item(self, active: Active, client: Tripletex, item: Any, *, position: tuple[str, int] | None,
                   trigger: str) -> None:

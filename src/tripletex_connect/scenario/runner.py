@@ -23,6 +23,7 @@ from .. import catalog
 from ..core.errors import OutcomeUnknownError, ParameterError, TripletexError
 from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
+from . import cursor
 from .blocks import aggregate_values, datastore_call
 from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed
 from .expressions import Context, StandIn, Unsent, render
@@ -614,30 +615,47 @@ class Runner:
     def watch(self) -> ScenarioResult:
         """Run once per object the trigger's search finds beyond the remembered position (oldest first).
 
-        A failed run stops the poll (the object stays new and is tried again next time); an incomplete run
-        keeps its checkpoint, so the watch moves past its object and goes on.
+        A cheap look comes first (`cursor.look`: one object's id and version, `If-None-Match`); only when it
+        shows a newer object are the new ones read. A failed run stops the poll (the object stays new and is
+        tried again next time); an incomplete run keeps its checkpoint, so the watch moves past its object.
         """
         trigger = self.scenario.trigger
         assert trigger.module is not None
         key = watch_key(self.scenario.source, self.connection)
         result = ScenarioResult(self.scenario.name, per_item=True)
-        position = _last_id(self.state.load_position(key) or self.legacy_position())
-        new, newest = self.poll(position)
+        saved = self.state.load_position(key) or self.legacy_position()
+        position = _last_id(saved)
+        looked = cursor.look(self.client, trigger.module, self.trigger_params(), cursor.etag_of(saved))
         if position is None and trigger.start == "now":
-            if not self.opts.dry_run:
-                self.state.save_position(key, self.watch_position(newest))
+            newest = looked.newest or 0
+            self.save_watch(key, newest, looked.etag)
             result.note = f"first run: watching from now on (objects after id {newest})"
             return result
-        for item in new[: trigger.limit] if trigger.limit else new:
+        if position is not None and (not looked.changed or (looked.newest or 0) <= position):
+            if looked.changed:
+                self.save_watch(key, position, looked.etag)
+            result.note = "no new objects"
+            return result
+        new, _ = self.poll(position)
+        chosen = new[: trigger.limit] if trigger.limit else new
+        complete = len(chosen) == len(new)
+        for item in chosen:
             run = self.run_once(item)
             result.runs.append(run)
             if run.status in ("failed", "interrupted"):  # later objects stay new: the next poll starts here
+                complete = False
                 break
-            if not self.opts.dry_run:
-                self.state.save_position(key, self.watch_position(int(item["id"])))
+            self.save_watch(key, int(item["id"]), None)
+        if complete and chosen:  # every object the look announced was handled: its digest may answer 304
+            self.save_watch(key, int(chosen[-1]["id"]), looked.etag)
         if not new:
             result.note = "no new objects"
         return result
+
+    def save_watch(self, key: str, last_id: int, etag: str | None) -> None:
+        """Remember a watch's position (not in a dry run)."""
+        if not self.opts.dry_run:
+            self.state.save_position(key, cursor.position(last_id, etag, self.opts.now().isoformat(timespec="seconds")))
 
     def legacy_position(self) -> dict[str, Any] | None:
         """The position kept before positions were per company (scenario|profile, or base URL#company=N).
@@ -649,21 +667,13 @@ class Runner:
             return None
         return self.state.load_position(watch_key(self.scenario.source, connection_name(self.client)))
 
-    def watch_position(self, last_id: int) -> dict[str, Any]:
-        """A watch position as stored: the highest id handled and when."""
-        return {"last_id": last_id, "updated": self.opts.now().isoformat(timespec="seconds")}
-
     def poll(self, position: int | None) -> tuple[list[dict[str, Any]], int]:
         """The new objects (id above the position, oldest first) and the highest id seen."""
         trigger = self.scenario.trigger
         assert trigger.module is not None
         start = trigger.start if isinstance(trigger.start, int) else 0
         floor = position if position is not None else start
-        try:
-            params = {"sorting": "-id", **render(trigger.params, self.context())}
-        except ExpressionError as exc:  # before any run: a problem of the file, at the trigger's line
-            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
-                                                               f"trigger params: {self.clean(str(exc))}")]) from None
+        params = {"sorting": "-id", **self.trigger_params()}
         new: list[dict[str, Any]] = []
         newest = floor
         for item in self.client.invoke(trigger.module, params):
@@ -674,6 +684,15 @@ class Runner:
             newest = max(newest, item_id)
             new.append(data)
         return list(reversed(new)), newest
+
+    def trigger_params(self) -> dict[str, Any]:
+        """The watch's search parameters, rendered now; a problem is one of the file, at the trigger's line."""
+        trigger = self.scenario.trigger
+        try:
+            return dict(render(trigger.params, self.context()) or {})
+        except ExpressionError as exc:
+            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
+                                                               f"trigger params: {self.clean(str(exc))}")]) from None
 
     def clean(self, text: str) -> str:
         """A message with every secret masked."""
