@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 Clock = Callable[[], dt.datetime]
+Stop = Callable[[], bool]
 
 
 @dataclass
@@ -38,14 +39,20 @@ class Outcome:
         return self.status not in ("failed", "incomplete", "interrupted")
 
 
-def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None) -> Runner:
+def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None,
+               stop: Stop | None = None) -> Runner:
     """A scenario runner that records nothing itself (the service stores the runs); data stores in `state`."""
-    return Runner(scenario, client, resolve_vars(scenario, None), RunOptions(record=False, now=now, state=state))
+    return Runner(scenario, client, resolve_vars(scenario, None),
+                  RunOptions(record=False, now=now, state=state, stop=stop))
 
 
-def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None) -> Outcome:
-    """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises."""
-    runner = runner_for(scenario, client, now, state)
+def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None,
+             stop: Stop | None = None) -> Outcome:
+    """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises.
+
+    `stop` is asked before each step: once True, the run ends `interrupted` with a checkpoint to resume.
+    """
+    runner = runner_for(scenario, client, now, state, stop)
     try:
         run = runner.run_once(item)
     except Exception as exc:  # the runner's own failure still leaves a record
@@ -95,10 +102,10 @@ def connection_of(client: Tripletex) -> str:
 
 
 def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Tripletex, now: Clock,
-                checkpoint: Any, state: Any = None) -> Outcome:
+                checkpoint: Any, state: Any = None, stop: Stop | None = None) -> Outcome:
     """Continue a broken run from its checkpoint through the scenario runner's `resume_run`."""
     try:
-        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state)
+        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state, stop=stop)
     except Exception as exc:
         started = now().isoformat(timespec="seconds")
         message = scrub(f"{type(exc).__name__}: {exc}")
@@ -115,7 +122,11 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
 
 
 def _failing_step(run: Any) -> str | None:
-    """The step a run stopped at: the last failure's, else the step whose error is the run's."""
+    """The step a run stopped at: the next one of a stopped run, the last failure's, else the step whose error is
+    the run's."""
+    checkpoint = getattr(run, "checkpoint", None)
+    if getattr(run, "status", None) == "interrupted" and isinstance(checkpoint, dict):
+        return str((checkpoint.get("failed") or {}).get("step") or "") or None
     failures = getattr(run, "failures", None) or []
     if failures and isinstance(failures[-1], dict) and failures[-1].get("step"):
         return str(failures[-1]["step"])

@@ -99,7 +99,8 @@ class Service:
     # -- life cycle
 
     def start(self) -> None:
-        """Recover what a previous process left (queued runs run, cut-off runs become incomplete) and load."""
+        """Recover what a previous process left (queued runs run, cut-off runs become incomplete, runs stopped
+        between steps go on) and load."""
         if self._started:
             return
         self._started = True
@@ -118,10 +119,10 @@ class Service:
         self.start()
         now = now or self.clock()
         self.reload()
+        self._due_retries(now)  # older work first: a run stopped at the last shutdown goes on before new ticks
         for active in list(self.active.values()):
             self._due_work(active, now)
         self._due_events()
-        self._due_retries(now)
         self._dispatch()
 
     def run_forever(self, interval: float = 1.0) -> None:
@@ -145,7 +146,8 @@ class Service:
         self._wake.set()
 
     def stop(self, timeout: float | None = 60.0) -> None:
-        """Stop starting work; runs in flight finish (queued ones stay queued and run after a restart)."""
+        """Stop starting work; runs in flight finish the step in flight and are kept as incomplete executions,
+        resumed at the next start (queued runs stay queued and run after a restart)."""
         self._stopping.set()
         self._wake.set()
         with self._lock:
@@ -358,7 +360,7 @@ class Service:
         self.store.start_run(run_id, self.clock())
         local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
         outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
-                                   self.store)
+                                   self.store, self._stopping.is_set)
         self._finish(run_id, outcome)
 
     def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
@@ -413,7 +415,7 @@ class Service:
         scenario = active.scenario
         run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                                       trigger=trigger, started=self.clock(), trigger_item=item, position=position)
-        outcome = execute.run_once(scenario, client, self.clock, item, self.store)
+        outcome = execute.run_once(scenario, client, self.clock, item, self.store, self._stopping.is_set)
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
         if not outcome.ok:  # the position moved on: keep the item, to be resumed or discarded
@@ -452,7 +454,7 @@ class Service:
         if item is None or item.state != "open":
             return
         incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
-                          automatic=automatic)
+                          automatic=automatic, stop=self._stopping.is_set)
 
     def request_resume(self, incomplete_id: int) -> None:
         """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""

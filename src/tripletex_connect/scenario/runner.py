@@ -25,7 +25,7 @@ from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
 from . import cursor
 from .blocks import aggregate_values, datastore_call
-from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed
+from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed, StepInterrupted
 from .expressions import Context, StandIn, Unsent, render
 from .failures import OUTCOME_UNKNOWN, failure_record, item_ref
 from .limits import Limits
@@ -75,7 +75,8 @@ class RunOptions:
     """How to run: variables, dry-run, where state lives, the clock, sleep (retry backoff), limits, progress.
 
     `state` keeps watch positions, history and data stores (a ScenarioState); by default FileState in
-    `data_dir` (the user data directory). `record=False` keeps the run out of history.
+    `data_dir` (the user data directory). `record=False` keeps the run out of history. `stop` is asked
+    before each step (and foreach item): once it says True, the run ends `interrupted` with a checkpoint.
     """
 
     vars: Mapping[str, Any] | None = None
@@ -87,6 +88,7 @@ class RunOptions:
     sleep: Callable[[float], None] = time.sleep
     limits: Limits = field(default_factory=Limits)
     on_event: Event | None = None
+    stop: Callable[[], bool] | None = None
 
 
 def run_scenario(scenario: Scenario, client: Tripletex, **options: Any) -> ScenarioResult:
@@ -185,6 +187,10 @@ class Runner:
             self.current = "output"
             run.output = self.final_output(ctx, outputs)
             run.status = "warning" if run.failures or any(s.errors for s in run.steps.values()) else "ok"
+        except StepInterrupted as stopped:  # the step in flight finished; the rest waits for a resume
+            run.status, run.error = "interrupted", self.clean(str(stopped))
+            if not self.opts.dry_run:
+                run.checkpoint = self.checkpoint(run, stopped, values, moment)
         except StepBroken as broken:
             run.status, run.error = "incomplete", self.clean(str(broken))
             if not self.opts.dry_run:
@@ -275,11 +281,19 @@ class Runner:
     def run_steps(self, steps: tuple[Step, ...], ctx: Context, outputs: dict[str, Any], run: RunResult) -> None:
         """Run steps in order, each seeing the outputs of those before it."""
         for step in steps:
+            self.check_stop(step)
             result = run.steps.setdefault(step.id, StepResult(step.id, step.label))
             self.current = f"step {step.id!r}"
             self._event("start", step, result)
             outputs[step.id] = result.output = self.run_step(step, ctx, run, result, outputs)
             self._event("done", step, result)
+
+    def check_stop(self, step: Step) -> None:
+        """End the run here, resumable, when it was asked to stop (what ran so far is in the journal)."""
+        if self.opts.stop is not None and self.opts.stop():
+            raise StepInterrupted(step.id, step.label, "the run was stopped before this step; resume it to go on",
+                                  location=self.location(step.where),
+                                  record={"step": step.id, "item": self.item(), "handled": "interrupted"})
 
     def run_step(self, step: Step, ctx: Context, run: RunResult, result: StepResult, outputs: dict[str, Any]) -> Any:
         """One step: a call, a foreach, a router or an aggregate; None when skipped or failed and ignored."""
@@ -299,6 +313,8 @@ class Runner:
         items = self.guarded(step, result, lambda: self.items_of(step, ctx), ctx, count=False)
         outputs = []
         for index, item in enumerate(items or []):
+            if index:
+                self.check_stop(step)
             inner = ctx.child(**{step.item_name: item, "index": index})
             self.frames.append((step.id, index, item))
             self.scope.append(_slot(step.id, index, item))
