@@ -76,8 +76,14 @@ def look(scenario: Scenario, client: Tripletex, now: Clock, etag: str | None, mo
     """The watch's cheap look (newest id and version, `If-None-Match`); `module` for a webhook's plain search."""
     key = module or scenario.trigger.module
     assert key is not None
-    params = runner_for(scenario, client, now).trigger_params() if module is None else {}
+    params = runner_for(scenario, client, now).trigger_params() if module is None else _listing_params(module)
     return cursor.look(client, key, params, etag)
+
+
+def _listing_params(module: str) -> dict[str, str]:
+    from .nightly import search_params
+
+    return search_params(module) or {}
 
 
 def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int,
@@ -88,7 +94,7 @@ def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int
         new, _ = runner.poll(position)
         return new
     out: list[dict[str, Any]] = []
-    for item in client.invoke(module, {"sorting": "-id"}):
+    for item in client.invoke(module, {**_listing_params(module), "sorting": "-id"}):
         data = plain(item)
         if not isinstance(data, dict) or not isinstance(data.get("id"), int) or data["id"] <= position:
             break

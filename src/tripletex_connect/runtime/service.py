@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..scenario import cursor
 from ..scenario.schedule import Schedule, parse_schedule, to_fire
-from . import execute, incomplete
+from . import execute, incomplete, nightly
 from .clients import ClientPool
 from .folder import Entry, scan_folder
 from .store import RunStore, iso, utcnow
@@ -203,8 +203,8 @@ class Service:
             if scenario.trigger.type == "webhook":
                 if self.hooks is not None:
                     self.hooks.subscribe(scenario, self.client_for(scenario))
-                if (scenario.trigger.event or "").endswith(".create"):
-                    self._start_position(active, self._event_module(active))
+                if nightly.checkable(scenario.trigger.event):
+                    self._start_check(active)
         except Exception as exc:
             self.broken[path] = [str(exc)]
             log.warning("%s: skipped: %s", path.name, exc)
@@ -260,12 +260,12 @@ class Service:
         elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
             self._enqueue(active.name, "poll", _bind(self._poll, active), once=True)
-        elif trigger.type == "webhook" and (trigger.event or "").endswith(".create"):
+        elif trigger.type == "webhook" and nightly.checkable(trigger.event):
             if active.next_poll is None:
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
             elif now >= active.next_poll:
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
-                self._enqueue(active.name, "poll", _bind(self._poll, active, self._event_module(active)), once=True)
+                self._enqueue(active.name, "poll", _bind(self._nightly, active), once=True)
 
     def _due_ticks(self, active: Active, now: dt.datetime) -> None:
         assert active.schedule is not None
@@ -401,13 +401,52 @@ class Service:
     def _save_position(self, key: str, last_id: int, etag: str | None) -> None:
         self.store.save_position(key, cursor.position(last_id, etag, iso(self.clock())))
 
-    def _start_position(self, active: Active, module: str) -> None:
-        """A webhook scenario of new objects starts from the newest one there is now."""
+    def _start_check(self, active: Active) -> None:
+        """A webhook scenario starts from what there is now: the newest object (creates) or every object's
+        version (updates, deletes), so the nightly check finds only what changed after it was loaded."""
         client = self.client_for(active.scenario)
         key = self.position_key(active.scenario, client)
-        if self.store.last_id(key) is None:
-            looked = execute.look(active.scenario, client, self.clock, None, module)
-            self._save_position(key, looked.newest or 0, looked.etag)
+        event = active.scenario.trigger.event
+        if nightly.verb_of(event) == "create":
+            if self.store.last_id(key) is None:
+                looked = execute.look(active.scenario, client, self.clock, None, self._event_module(active))
+                self._save_position(key, looked.newest or 0, looked.etag)
+        elif self.store.known_versions(key) is None:
+            self.store.set_versions(key, nightly.versions(client, self._event_module(active)), self.clock())
+
+    def _nightly(self, active: Active) -> None:
+        """The nightly full check: run once per change no event announced."""
+        if nightly.verb_of(active.scenario.trigger.event) == "create":
+            self._poll(active, self._event_module(active))
+        else:
+            self._check_versions(active)
+
+    def _check_versions(self, active: Active) -> None:
+        """Missed updates (another version) and deletes (ids gone), each run once, oldest id first."""
+        scenario = active.scenario
+        event = scenario.trigger.event or ""
+        client = self.client_for(scenario)
+        key = self.position_key(scenario, client)
+        current = nightly.versions(client, self._event_module(active))
+        for object_id in nightly.missed(nightly.verb_of(event), self.store.known_versions(key) or {}, current):
+            if self._stopping.is_set():
+                return  # the map stays as it was: the next check finds the rest again
+            self._run_item(active, client, self._current(client, event, object_id), position=None, trigger="nightly")
+            self._handled(key, client, event, object_id, current)
+        self.store.set_versions(key, current, self.clock())
+
+    def _handled(self, key: str, client: Tripletex, event: str, object_id: int,
+                 current: dict[int, int | None] | None = None) -> None:
+        """Record a change as handled: the version after the run (which may have changed it), or the id gone."""
+        if nightly.verb_of(event) == "delete":
+            self.store.set_version(key, object_id, None, gone=True)
+            if current is not None:
+                current.pop(object_id, None)
+            return
+        version = nightly.version_now(client, event, object_id)
+        self.store.set_version(key, object_id, version)
+        if current is not None and object_id in current:
+            current[object_id] = version
 
     def _run_item(self, active: Active, client: Tripletex, item: Any, *, position: tuple[str, int] | None,
                   trigger: str) -> None:
@@ -425,27 +464,43 @@ class Service:
         """A webhook delivery: a create wakes the watch of new objects, others run with the object as it is now."""
         try:
             name = str(event["event"])
-            if name.endswith(".create"):
+            if nightly.verb_of(name) == "create" and nightly.checkable(name):
                 self._poll(active, self._event_module(active))
             else:
-                client = self.client_for(active.scenario)
-                item = self._current(client, name, event["object_id"])
-                self._run_item(active, client, item, position=None, trigger="webhook")
+                self._changed(active, name, event["object_id"])
         finally:
             self.store.event_done(event["id"])
 
+    def _changed(self, active: Active, event: str, object_id: Any) -> None:
+        """An update or delete (or an event of no listable object): one run, unless this version was handled."""
+        client = self.client_for(active.scenario)
+        item = self._current(client, event, object_id)
+        checked = nightly.checkable(event) and isinstance(object_id, int)
+        key = self.position_key(active.scenario, client)
+        if checked and nightly.verb_of(event) == "update":
+            known = self.store.known_versions(key) or {}
+            version = item.get("version") if isinstance(item, dict) else None
+            if isinstance(version, int) and known.get(object_id) == version:
+                return  # handled already: by the nightly check, an earlier delivery, or the scenario's own write
+        self._run_item(active, client, item, position=None, trigger="webhook")
+        if checked:
+            self._handled(key, client, event, object_id)
+
     def _event_module(self, active: Active) -> str:
-        return f"{(active.scenario.trigger.event or '').split('.')[0]}.search"
+        module = nightly.module_of(active.scenario.trigger.event, "search")
+        assert module is not None
+        return module
 
     def _current(self, client: Tripletex, event: str, object_id: Any) -> Any:
         """The object an event names, read now (deliveries may skip versions); {id} when it is gone."""
         from ..core.errors import TripletexError
         from ..scenario.runner import plain
 
-        if event.endswith(".delete") or not isinstance(object_id, int):
+        module = nightly.module_of(event, "get")
+        if event.endswith(".delete") or not isinstance(object_id, int) or module is None:
             return {"id": object_id}
         try:
-            return plain(client.invoke(f"{event.split('.')[0]}.get", {"id": object_id}))
+            return plain(client.invoke(module, {"id": object_id}))
         except (TripletexError, KeyError):
             return {"id": object_id}
 

@@ -47,6 +47,8 @@ CREATE TABLE IF NOT EXISTS datastore (
 CREATE TABLE IF NOT EXISTS subscriptions (
     id INTEGER NOT NULL, connection TEXT NOT NULL, scenario TEXT NOT NULL, company_id INTEGER, event TEXT NOT NULL,
     target_url TEXT, secret TEXT NOT NULL, created TEXT, PRIMARY KEY (id, connection));
+CREATE TABLE IF NOT EXISTS versions (
+    key TEXT NOT NULL, object_id INTEGER NOT NULL, version INTEGER, PRIMARY KEY (key, object_id));
 CREATE TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY, received TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, subscription INTEGER, event TEXT NOT NULL, object_id INTEGER,
@@ -219,6 +221,30 @@ class RunStore:
     def datastore(self, namespace: str) -> DataStore:
         """The key-value table of one scenario and connection."""
         return DataStore(self, namespace)
+
+    # -- the id -> version maps of the nightly check
+
+    def known_versions(self, key: str) -> dict[int, int | None] | None:
+        """The versions a webhook scenario has seen, by object id; None before its first listing."""
+        if self.meta(f"versions:{key}") is None:
+            return None
+        return {row[0]: row[1] for row in self.all("SELECT object_id, version FROM versions WHERE key = ?", (key,))}
+
+    def set_versions(self, key: str, versions: Mapping[int, int | None], taken: dt.datetime) -> None:
+        """Replace the whole map of a webhook scenario (after a listing)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM versions WHERE key = ?", (key,))
+            conn.executemany("INSERT INTO versions (key, object_id, version) VALUES (?, ?, ?)",
+                             [(key, object_id, version) for object_id, version in versions.items()])
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"versions:{key}", iso(taken)))
+
+    def set_version(self, key: str, object_id: int, version: int | None, *, gone: bool = False) -> None:
+        """Record one object's version as handled, or that it is gone."""
+        if gone:
+            self.execute("DELETE FROM versions WHERE key = ? AND object_id = ?", (key, object_id))
+        else:
+            self.execute("INSERT OR REPLACE INTO versions (key, object_id, version) VALUES (?, ?, ?)",
+                         (key, object_id, version))
 
     # -- runs
 
