@@ -1,13 +1,18 @@
-"""One client (one session, one rate limiter) per connection, shared by every scenario that uses it."""
+"""One client (one session) per connection, shared by every scenario that uses it; one rate limiter for all."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..client import Tripletex
+    from ..core.config import ConnectionSettings
+
+SERVICE_LIMITER = "memory"
+"""The rate limiter of a service whose connection names none: shared in the process, one bucket per credential."""
 
 Factory = Callable[[str | None], "Tripletex"]
 """Makes the client of a connection: a profile name, or None for the service's own connection."""
@@ -35,3 +40,11 @@ class ClientPool:
             for client in self._clients.values():
                 client.close()
             self._clients.clear()
+
+
+def service_settings(settings: ConnectionSettings) -> ConnectionSettings:
+    """A connection as the service uses it: with a rate limiter that follows the X-Rate-Limit-* headers (the
+    one configured, else the process's shared one), so every client of one credential spends one budget."""
+    if settings.rate_limit_backend:
+        return settings
+    return replace(settings, rate_limit_backend=SERVICE_LIMITER)
