@@ -12,6 +12,7 @@ from tripletex_connect import Tripletex
 from tripletex_connect.runtime import RunStore, Service
 from tripletex_connect.runtime.clients import ClientPool
 from tripletex_connect.sandbox import SandboxCompany
+from tripletex_connect.scenario import load_scenario, run_scenario
 
 from .conftest import FakeClock
 
@@ -81,3 +82,23 @@ def test_objects_left_by_a_limit_are_read_on_the_next_poll_not_hidden_by_a_304(
     poll(service, clock)
     poll(service, clock)
     assert [r["trigger_item"]["name"] for r in store.runs("welcome")] == ["One AS", "Two AS"]
+
+
+def test_ttx_run_and_ttx_serve_keep_one_watch_position_and_one_per_company(
+    make_service: Callable[..., Service], write: Callable[[str, str], Path], store: RunStore,
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    tripletex_sandbox.client.customers.create({"name": "Seen AS"})
+    path = write("welcome.yaml", WELCOME % ", from: all")
+    assert run_scenario(load_scenario(path), tripletex_sandbox.client, state=store).output is not None
+    service = make_service()
+    service.tick()  # the watch goes on where `ttx run` left it: nothing is run twice
+    assert [r["trigger_item"]["name"] for r in store.runs("welcome")] == ["Seen AS"]
+    scenario = service.by_name("welcome")
+    assert scenario is not None
+    other = tripletex_sandbox.client.with_company(tripletex_sandbox.client_company_id or 99)
+    try:
+        keys = {service.position_key(scenario.scenario, c) for c in (tripletex_sandbox.client, other)}
+    finally:
+        other.close()
+    assert len(keys) == 2

@@ -374,7 +374,7 @@ class Service:
         scenario = active.scenario
         client = self.client_for(scenario)
         key = self.position_key(scenario, client)
-        saved = self.store.load_position(key)
+        saved = self.stored_position(scenario, client)
         position = cursor.last_id(saved)
         looked = execute.look(scenario, client, self.clock, cursor.etag_of(saved), module)
         if position is None:
@@ -408,7 +408,7 @@ class Service:
         key = self.position_key(active.scenario, client)
         event = active.scenario.trigger.event
         if nightly.verb_of(event) == "create":
-            if self.store.last_id(key) is None:
+            if cursor.last_id(self.stored_position(active.scenario, client)) is None:
                 looked = execute.look(active.scenario, client, self.clock, None, self._event_module(active))
                 self._save_position(key, looked.newest or 0, looked.etag)
         elif self.store.known_versions(key) is None:
@@ -530,10 +530,18 @@ class Service:
         return None
 
     def position_key(self, scenario: Scenario, client: Tripletex) -> str:
-        """The store key of a watch position: scenario, connection and company (never a token)."""
+        """The store key of a watch position: scenario file, connection (base URL and a hash of the credential,
+        never a token) and company; the key `ttx run` keeps the same watch under."""
+        from ..scenario.runner import connection_key
         from ..scenario.triggers import watch_key
 
-        return watch_key(scenario.source, execute.connection_of(client))
+        return watch_key(scenario.source, connection_key(client))
+
+    def stored_position(self, scenario: Scenario, client: Tripletex) -> dict[str, Any] | None:
+        """The watch position, or the one kept under the connection's name before positions were per company."""
+        found = self.store.load_position(self.position_key(scenario, client))
+        return found if found is not None else execute.runner_for(scenario, client, self.clock,
+                                                                  self.store).legacy_position()
 
     # -- listing
 
