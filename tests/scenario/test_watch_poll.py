@@ -30,3 +30,17 @@ def test_an_idle_watch_run_is_one_conditional_request_answered_304_and_a_change_
         assert [s.status for s in traffic.take()] == [304]
     finally:
         traffic.close()
+
+
+def test_a_watch_from_all_over_an_empty_list_is_idle_at_once(
+    tripletex_sandbox: SandboxCompany, scenario: Callable[[str], Scenario]
+) -> None:
+    client, traffic = logged_client(tripletex_sandbox)
+    try:
+        sc = scenario(WATCH.format(start="all"))
+        assert run_scenario(sc, client).runs == []
+        traffic.take()
+        assert run_scenario(sc, client).runs == []
+        assert [s.status for s in traffic.take()] == [304]
+    finally:
+        traffic.close()

@@ -395,8 +395,8 @@ class Service:
                 return  # the rest stay new: the next start takes them
             self._run_item(active, client, item, position=(key, int(item["id"])),
                            trigger="watch" if module is None else "webhook")
-        if chosen and len(chosen) == len(new):  # all the look announced was handled: its digest may answer 304
-            self._save_position(key, int(chosen[-1]["id"]), looked.etag)
+        if len(chosen) == len(new):  # all the look announced was handled: its digest may answer 304
+            self._save_position(key, int(chosen[-1]["id"]) if chosen else position, looked.etag)
 
     def _save_position(self, key: str, last_id: int, etag: str | None) -> None:
         self.store.save_position(key, cursor.position(last_id, etag, iso(self.clock())))

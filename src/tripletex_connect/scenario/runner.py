@@ -662,8 +662,9 @@ class Runner:
                 complete = False
                 break
             self.save_watch(key, int(item["id"]), None)
-        if complete and chosen:  # every object the look announced was handled: its digest may answer 304
-            self.save_watch(key, int(chosen[-1]["id"]), looked.etag)
+        if complete:  # every object the look announced was handled: its digest may answer 304
+            floor = position if position is not None else trigger.start if isinstance(trigger.start, int) else 0
+            self.save_watch(key, int(chosen[-1]["id"]) if chosen else floor, looked.etag)
         if not new:
             result.note = "no new objects"
         return result
