@@ -68,7 +68,7 @@ def serve(
 
         port = free_port(host)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    hooks = Hooks(store, receiver_url=address, public_url=public_url)
+    hooks = None if list_only else Hooks(store, receiver_url=address, public_url=public_url)
     service = Service(folder.resolve(), store, clients, workers=workers, hooks=hooks)
     if list_only:
         service.reload()

@@ -200,11 +200,8 @@ class Service:
                                                   "at": scenario.trigger.at, "days": list(scenario.trigger.days)
                                                   or None}, zone if isinstance(zone, str) else None)
                 self.store.start_tick(scenario.name, self.clock())
-            if scenario.trigger.type == "webhook":
-                if self.hooks is not None:
-                    self.hooks.subscribe(scenario, self.client_for(scenario))
-                if nightly.checkable(scenario.trigger.event):
-                    self._start_check(active)
+            if scenario.trigger.type == "webhook" and self.hooks is not None:
+                self.hooks.subscribe(scenario, self.client_for(scenario))
         except Exception as exc:
             self.broken[path] = [str(exc)]
             log.warning("%s: skipped: %s", path.name, exc)
@@ -261,8 +258,9 @@ class Service:
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
             self._enqueue(active.name, "poll", _bind(self._poll, active), once=True)
         elif trigger.type == "webhook" and nightly.checkable(trigger.event):
-            if active.next_poll is None:
+            if active.next_poll is None:  # first, in its queue before any event: where the check starts from
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
+                self._enqueue(active.name, "start", _bind(self._start_check, active), once=True)
             elif now >= active.next_poll:
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
                 self._enqueue(active.name, "poll", _bind(self._nightly, active), once=True)
