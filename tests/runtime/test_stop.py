@@ -71,3 +71,44 @@ def test_a_stop_during_step_two_finishes_it_skips_step_three_and_a_restart_compl
     assert customers(tripletex_sandbox) == ["One AS", "Three AS", "Two AS"]
     assert store.incomplete() == []
     assert [r["status"] for r in store.runs("three")] == ["interrupted", "ok"]
+
+
+RETRYING = """
+    name: retrying
+    trigger: {type: schedule, every: 1m}
+    steps:
+      - id: find
+        module: customer.get
+        params: {id: 999999}
+        on_error: {retry: {times: 2, backoff: 2s}}
+"""
+
+
+def test_a_stop_during_a_retry_wait_ends_the_wait_and_keeps_the_run_resumable(
+    folder: Path, store: RunStore, clock: FakeClock, write: Callable[[str, str], Path],
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    write("retrying.yaml", RETRYING)
+    holder: list[Service] = []
+    sent: list[int] = []
+
+    def answered(response: httpx.Response) -> None:
+        if response.request.url.path == "/v2/customer/999999":
+            sent.append(response.status_code)
+            holder[0].request_stop()
+
+    http = httpx.Client(event_hooks={"response": [answered]})
+    client = Tripletex.for_sandbox(tripletex_sandbox, http_client=http)
+    service = Service(folder, store, ClientPool(lambda _c: client), clock=clock, inline=True)
+    holder.append(service)
+    try:
+        service.tick()
+        clock.advance(minutes=1)
+        service.tick()
+        service.stop()
+    finally:
+        http.close()
+    assert sent == [404]  # no retry was sent after the stop
+    [run] = store.runs("retrying")
+    [kept] = store.incomplete()
+    assert run["status"] == "interrupted" and kept.run_id == run["id"] and kept.step == "find"

@@ -5,6 +5,7 @@ the failing step and error, and the checkpoint a broken run leaves for resuming.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 Clock = Callable[[], dt.datetime]
-Stop = Callable[[], bool]
+Stop = threading.Event
+"""Set when the service stops: a run ends before its next step (or retry) with a checkpoint."""
 
 
 @dataclass
@@ -43,14 +45,25 @@ def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = N
                stop: Stop | None = None) -> Runner:
     """A scenario runner that records nothing itself (the service stores the runs); data stores in `state`."""
     return Runner(scenario, client, resolve_vars(scenario, None),
-                  RunOptions(record=False, now=now, state=state, stop=stop))
+                  RunOptions(record=False, now=now, state=state, **stop_options(stop)))
+
+
+def stop_options(stop: Stop | None) -> dict[str, Any]:
+    """Run options for a run the service may stop: asked before each step, and retry waits cut short."""
+    if stop is None:
+        return {}
+
+    def wait(seconds: float) -> None:
+        stop.wait(seconds)
+
+    return {"stop": stop.is_set, "sleep": wait}
 
 
 def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None,
              stop: Stop | None = None) -> Outcome:
     """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises.
 
-    `stop` is asked before each step: once True, the run ends `interrupted` with a checkpoint to resume.
+    Once `stop` is set, the run ends `interrupted` before its next step, with a checkpoint to resume.
     """
     runner = runner_for(scenario, client, now, state, stop)
     try:
@@ -111,7 +124,7 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
                 checkpoint: Any, state: Any = None, stop: Stop | None = None) -> Outcome:
     """Continue a broken run from its checkpoint through the scenario runner's `resume_run`."""
     try:
-        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state, stop=stop)
+        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state, **stop_options(stop))
     except Exception as exc:
         started = now().isoformat(timespec="seconds")
         message = scrub(f"{type(exc).__name__}: {exc}")

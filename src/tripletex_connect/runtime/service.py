@@ -358,7 +358,7 @@ class Service:
         self.store.start_run(run_id, self.clock())
         local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
         outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
-                                   self.store, self._stopping.is_set)
+                                   self.store, self._stopping)
         self._finish(run_id, outcome)
 
     def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
@@ -452,7 +452,7 @@ class Service:
         scenario = active.scenario
         run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                                       trigger=trigger, started=self.clock(), trigger_item=item, position=position)
-        outcome = execute.run_once(scenario, client, self.clock, item, self.store, self._stopping.is_set)
+        outcome = execute.run_once(scenario, client, self.clock, item, self.store, self._stopping)
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
         if not outcome.ok:  # the position moved on: keep the item, to be resumed or discarded
@@ -507,7 +507,7 @@ class Service:
         if item is None or item.state != "open":
             return
         incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
-                          automatic=automatic, stop=self._stopping.is_set)
+                          automatic=automatic, stop=self._stopping)
 
     def request_resume(self, incomplete_id: int) -> None:
         """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""

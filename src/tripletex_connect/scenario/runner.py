@@ -288,12 +288,18 @@ class Runner:
             outputs[step.id] = result.output = self.run_step(step, ctx, run, result, outputs)
             self._event("done", step, result)
 
-    def check_stop(self, step: Step) -> None:
-        """End the run here, resumable, when it was asked to stop (what ran so far is in the journal)."""
-        if self.opts.stop is not None and self.opts.stop():
-            raise StepInterrupted(step.id, step.label, "the run was stopped before this step; resume it to go on",
-                                  location=self.location(step.where),
-                                  record={"step": step.id, "item": self.item(), "handled": "interrupted"})
+    def check_stop(self, step: Step, failure: Mapping[str, Any] | None = None) -> None:
+        """End the run here, resumable, when it was asked to stop (what ran so far is in the journal).
+
+        Stopped while waiting to retry a write whose outcome is unknown, the resume checks before it sends.
+        """
+        if self.opts.stop is None or not self.opts.stop():
+            return
+        record: dict[str, Any] = {"step": step.id, "item": self.item(), "handled": "interrupted"}
+        if failure is not None and failure.get("outcome") == OUTCOME_UNKNOWN:
+            record.update(outcome=OUTCOME_UNKNOWN, position=failure.get("position"))
+        raise StepInterrupted(step.id, step.label, "the run was stopped before this step; resume it to go on",
+                              location=self.location(step.where), record=record)
 
     def run_step(self, step: Step, ctx: Context, run: RunResult, result: StepResult, outputs: dict[str, Any]) -> Any:
         """One step: a call, a foreach, a router or an aggregate; None when skipped or failed and ignored."""
@@ -443,6 +449,7 @@ class Runner:
         if action == "retry":
             if attempt < handler.times:
                 self.opts.sleep(handler.backoff * 2 ** attempt)
+                self.check_stop(step, record)  # asked to stop while waiting: the step is tried again on resume
                 return True, None
             record["attempts"] = attempt + 1
             action = handler.then
