@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tripletex_connect import Tripletex
-from tripletex_connect.runtime.clients import SERVICE_LIMITER, service_settings
+from tripletex_connect.runtime.clients import SERVICE_LIMITER, ClientPool, service_settings
 from tripletex_connect.sandbox import SandboxCompany
 
 
@@ -32,3 +32,20 @@ def test_a_configured_rate_limiter_backend_is_kept() -> None:
     chosen = replace(settings, rate_limit_backend="sqlite:///tmp/limits.sqlite3")
     assert service_settings(chosen) is chosen
     assert service_settings(settings).rate_limit_backend == SERVICE_LIMITER
+
+
+def test_connections_that_resolve_to_one_credential_and_company_share_one_client(
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    made: list[Tripletex] = []
+
+    def factory(connection: str | None) -> Tripletex:
+        made.append(Tripletex.for_sandbox(tripletex_sandbox))  # the command line's choice wins over the profile
+        return made[-1]
+
+    pool = ClientPool(factory)
+    try:
+        assert pool.get(None) is pool.get("work") is pool.get(None)
+        assert len(made) == 2  # the second was made, found to be the same connection, and closed
+    finally:
+        pool.close()

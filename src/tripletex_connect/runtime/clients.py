@@ -19,27 +19,36 @@ Factory = Callable[[str | None], "Tripletex"]
 
 
 class ClientPool:
-    """Clients by connection, created on first use and closed together."""
+    """Clients by connection, created on first use and closed together; two connections that resolve to the
+    same base URL, credential and company share one client (one session)."""
 
     def __init__(self, factory: Factory) -> None:
         self.factory = factory
         self._clients: dict[str | None, Tripletex] = {}
+        self._by_key: dict[str, Tripletex] = {}
         self._lock = threading.Lock()
 
     def get(self, connection: str | None) -> Tripletex:
         """The shared client of a connection."""
+        from ..scenario.runner import connection_key
+
         with self._lock:
             client = self._clients.get(connection)
             if client is None:
-                client = self._clients[connection] = self.factory(connection)
+                made = self.factory(connection)
+                client = self._by_key.setdefault(connection_key(made), made)
+                if client is not made:
+                    made.close()
+                self._clients[connection] = client
             return client
 
     def close(self) -> None:
         """Close every client."""
         with self._lock:
-            for client in self._clients.values():
+            for client in self._by_key.values():
                 client.close()
             self._clients.clear()
+            self._by_key.clear()
 
 
 def service_settings(settings: ConnectionSettings) -> ConnectionSettings:
