@@ -46,5 +46,7 @@ def test_list_only_lists_a_webhook_scenario_without_subscribing_it(
     result = CliRunner().invoke(app, ["--base-url", tripletex_sandbox.base_url, "serve", str(folder), "--list",
                                       "--db", str(tmp_path / "s.sqlite3"), "-o", "json"], env=env)
     assert result.exit_code == 0, result.stderr
-    assert [row["trigger"] for row in json.loads(result.stdout)] == ["webhook customer.update"]
+    [row] = json.loads(result.stdout)
+    assert row["trigger"] == "webhook customer.update, nightly check 03:15 Europe/Oslo"
+    assert row["next_run"].endswith("T03:15+01:00")
     assert tripletex_sandbox.client.request("GET", "/event/subscription")["values"] == []

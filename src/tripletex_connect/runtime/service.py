@@ -237,17 +237,20 @@ class Service:
         if trigger.type == "watch":
             return f"watch {trigger.module} every {int(trigger.every or self.watch_every)}s"
         if trigger.type == "webhook":
-            return f"webhook {trigger.event}"
+            check = ", nightly check 03:15 Europe/Oslo" if nightly.checkable(trigger.event) else ""
+            return f"webhook {trigger.event}{check}"
         return "manual (not run by the service)"
 
     def next_run(self, active: Active, now: dt.datetime | None = None) -> dt.datetime | None:
-        """When the scenario runs next by itself (None for manual and webhook scenarios)."""
+        """When the scenario runs next by itself: its next tick, poll or nightly check (None for manual ones)."""
         now = now or self.clock()
         if active.schedule is not None:
             last = self.store.last_tick(active.name) or now
             return active.schedule.next_after(max(last, now))
         if active.scenario.trigger.type == "watch":
             return active.next_poll or now
+        if active.scenario.trigger.type == "webhook" and nightly.checkable(active.scenario.trigger.event):
+            return active.next_poll or Schedule(cron=NIGHTLY).next_after(now)
         return None
 
     def _due_work(self, active: Active, now: dt.datetime) -> None:
@@ -562,7 +565,9 @@ class Service:
         return rows
 
     def _zone(self, active: Active) -> dt.tzinfo:
-        return active.schedule.zone if active.schedule else dt.UTC
+        if active.schedule is not None:
+            return active.schedule.zone
+        return Schedule(cron=NIGHTLY).zone if active.scenario.trigger.type == "webhook" else dt.UTC
 
 
 def _bind(action: Callable[..., None], *args: Any) -> Callable[[], None]:
