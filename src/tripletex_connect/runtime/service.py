@@ -289,7 +289,7 @@ class Service:
 
     def _due_events(self) -> None:
         for event in self.store.pending_events():
-            active = self._scenario_of_subscription(event["subscription"])
+            active = self._scenario_of_subscription(event["subscription"], event["connection"])
             if active is None:
                 self.store.event_done(event["id"])
                 continue
@@ -524,9 +524,9 @@ class Service:
                       once=True)
         self._dispatch()
 
-    def _scenario_of_subscription(self, subscription: int) -> Active | None:
+    def _scenario_of_subscription(self, subscription: int, connection: str | None = None) -> Active | None:
         for sub in self.store.subscriptions():
-            if sub["id"] == subscription:
+            if sub["id"] == subscription and connection in (None, sub["connection"]):
                 return self.by_name(sub["scenario"])
         return None
 

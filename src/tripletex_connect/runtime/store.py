@@ -52,8 +52,10 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY, received TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, subscription INTEGER, event TEXT NOT NULL, object_id INTEGER,
-    received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+    received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, connection TEXT);
 """
+MIGRATIONS = (("events", "connection", "TEXT"),)
+"""Columns added after a table's first release: (table, column, type), added to stores made before."""
 OPEN, RESOLVED, DISCARDED = "open", "resolved", "discarded"
 ITEM_FIELDS = ("status", "code", "request_id")
 
@@ -141,9 +143,16 @@ class RunStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        self._migrate()
         from .legacy import import_legacy
 
         import_legacy(self, legacy_dir if legacy_dir is not None else self.path.parent)
+
+    def _migrate(self) -> None:
+        for table, column, kind in MIGRATIONS:
+            columns = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         """Close the database."""
@@ -415,19 +424,20 @@ class RunStore:
     # -- webhook events
 
     def accept_delivery(self, key: str, subscription: int, event: str, object_id: int | None,
-                        now: dt.datetime) -> bool:
-        """Queue a verified delivery; False (and nothing queued) when its idempotency key was seen before."""
+                        now: dt.datetime, connection: str | None = None) -> bool:
+        """Queue a verified delivery (of the subscription's connection); False (and nothing queued) when its
+        idempotency key was seen before."""
         with self.transaction() as conn:
             cur = conn.execute("INSERT OR IGNORE INTO seen_keys (key, received) VALUES (?, ?)", (key, iso(now)))
             if cur.rowcount != 1:
                 return False
-            conn.execute("INSERT INTO events (subscription, event, object_id, received) VALUES (?, ?, ?, ?)",
-                         (subscription, event, object_id, iso(now)))
+            conn.execute("INSERT INTO events (subscription, event, object_id, received, connection) "
+                         "VALUES (?, ?, ?, ?, ?)", (subscription, event, object_id, iso(now), connection))
         return True
 
     def pending_events(self) -> list[dict[str, Any]]:
         """Deliveries not handled yet, oldest first."""
-        cols = ("id", "subscription", "event", "object_id", "received")
+        cols = ("id", "subscription", "event", "object_id", "received", "connection")
         return [dict(zip(cols, row, strict=True))
                 for row in self.all(f"SELECT {', '.join(cols)} FROM events WHERE done = 0 ORDER BY id")]
 
