@@ -123,3 +123,16 @@ def test_missed_changes_are_other_versions_for_updates_and_gone_ids_for_deletes(
     assert nightly.missed("update", known, current) == [2]
     assert nightly.missed("delete", known, current) == [3]
     assert nightly.missed("create", known, current) == []
+
+
+def test_the_nightly_check_runs_a_created_object_no_event_announced_once(
+    make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    write("hooked.yaml", HOOKED % "create")
+    service = make_service()
+    service.tick()
+    tripletex_sandbox.client.customers.create({"name": "Quiet AS"})  # no subscription: no delivery
+    next_night(service, clock)
+    next_night(service, clock)
+    assert [(r["trigger"], r["trigger_item"]["name"]) for r in store.runs("hooked")] == [("nightly", "Quiet AS")]

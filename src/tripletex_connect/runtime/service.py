@@ -370,7 +370,7 @@ class Service:
         if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
             incomplete.keep(self.store, run_id, outcome, self.clock())
 
-    def _poll(self, active: Active, module: str | None = None) -> None:
+    def _poll(self, active: Active, module: str | None = None, trigger: str | None = None) -> None:
         """A watch: one cheap look (answered 304 while nothing changed); else one run per new object, oldest first."""
         scenario = active.scenario
         client = self.client_for(scenario)
@@ -395,7 +395,7 @@ class Service:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
             self._run_item(active, client, item, position=(key, int(item["id"])),
-                           trigger="watch" if module is None else "webhook")
+                           trigger=trigger or ("watch" if module is None else "webhook"))
         if len(chosen) == len(new):  # all the look announced was handled: its digest may answer 304
             self._save_position(key, int(chosen[-1]["id"]) if chosen else position, looked.etag)
 
@@ -418,7 +418,7 @@ class Service:
     def _nightly(self, active: Active) -> None:
         """The nightly full check: run once per change no event announced."""
         if nightly.verb_of(active.scenario.trigger.event) == "create":
-            self._poll(active, self._event_module(active))
+            self._poll(active, self._event_module(active), "nightly")
         else:
             self._check_versions(active)
 
