@@ -1,5 +1,6 @@
-"""The service's state in one SQLite file (WAL): runs with their steps and item errors, watch positions,
-schedule ticks, incomplete executions, data stores, webhook subscriptions and seen delivery keys.
+"""The service's state in one SQLite file (WAL): runs with their steps and item errors, watch positions (with
+the digest of the last look), schedule ticks, incomplete executions, data stores, webhook subscriptions, seen
+delivery keys, and the id -> version maps of the nightly check.
 
 `RunStore` is also the scenario package's `ScenarioState` (load_position, save_position, append_run,
 datastore), so `ttx run` and `ttx serve` keep history and positions in the same place.
