@@ -40,15 +40,17 @@ TOKENS = ("bench-consumer", "bench-employee")
 
 
 class Counting:
-    """Counts the requests a client sends."""
+    """Counts the requests a client sends, those answered 304 Not Modified, and the bytes of the answers."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.not_modified = 0
         self.lock = threading.Lock()
 
-    def __call__(self, _request: httpx.Request) -> None:
+    def __call__(self, response: httpx.Response) -> None:
         with self.lock:
             self.count += 1
+            self.not_modified += response.status_code == 304
 
 
 def start_sandbox() -> tuple[subprocess.Popen[bytes], str]:
@@ -69,7 +71,7 @@ def start_sandbox() -> tuple[subprocess.Popen[bytes], str]:
 
 def serve(folder: Path, base: str, counter: Counting, *, hooks: bool) -> tuple[Service, RunStore, list[WebServer]]:
     store = RunStore(folder.parent / f"{folder.name}.sqlite3")
-    client = Tripletex(*TOKENS, base_url=base, http_client=httpx.Client(event_hooks={"request": [counter]}))
+    client = Tripletex(*TOKENS, base_url=base, http_client=httpx.Client(event_hooks={"response": [counter]}))
     servers: list[WebServer] = []
     hook = None
     if hooks:
@@ -90,9 +92,11 @@ def idle(base: str, tmp: Path, seconds: float) -> None:
     counter = Counting()
     service, store, _ = serve(folder, base, counter, hooks=False)
     time.sleep(6)  # every watch has taken its first position
-    start_count, cpu, wall = counter.count, time.process_time(), time.monotonic()
+    start_count, start_304 = counter.count, counter.not_modified
+    cpu, wall = time.process_time(), time.monotonic()
     time.sleep(seconds)
     requests = counter.count - start_count
+    answered_304 = counter.not_modified - start_304
     used, elapsed = time.process_time() - cpu, time.monotonic() - wall
     service.request_stop()
     service.stop()
@@ -100,6 +104,8 @@ def idle(base: str, tmp: Path, seconds: float) -> None:
     print(f"idle service, {WATCHES} watch scenarios polling every 5 s, {elapsed:.0f} s measured:")
     print(f"  {per_minute:.0f} requests per minute ({per_minute / WATCHES:.1f} per scenario per minute; "
           f"{per_minute / (WATCHES * 12):.2f} requests per poll)")
+    print(f"  {answered_304 / max(requests, 1) * 100:.0f} % answered 304 Not Modified (If-None-Match on an "
+          "id,version look of one object)")
     print(f"  CPU {used / elapsed * 100:.1f} % of one core ({used:.2f} s CPU in {elapsed:.0f} s)")
     store.close()
 

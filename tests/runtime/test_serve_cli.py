@@ -34,3 +34,19 @@ def test_list_shows_next_runs_and_why_a_file_is_skipped(
 def test_serve_refuses_a_folder_that_is_not_there(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", str(tmp_path / "nowhere"), "--list"])
     assert result.exit_code == 2 and "not a folder" in result.stderr
+
+
+def test_list_only_lists_a_webhook_scenario_without_subscribing_it(
+    write: Callable[[str, str], Path], folder: Path, tmp_path: Path, tripletex_sandbox: SandboxCompany
+) -> None:
+    write("hooked.yaml", "name: hooked\ntrigger: {type: webhook, event: customer.update}\n"
+                         "steps: [{id: a, module: customer.search}]\n")
+    env = {"TRIPLETEX_CONSUMER_TOKEN": tripletex_sandbox.consumer_token,
+           "TRIPLETEX_EMPLOYEE_TOKEN": tripletex_sandbox.employee_token}
+    result = CliRunner().invoke(app, ["--base-url", tripletex_sandbox.base_url, "serve", str(folder), "--list",
+                                      "--db", str(tmp_path / "s.sqlite3"), "-o", "json"], env=env)
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    assert row["trigger"] == "webhook customer.update, nightly check 03:15 Europe/Oslo"
+    assert row["next_run"].endswith("T03:15+01:00")
+    assert tripletex_sandbox.client.request("GET", "/event/subscription")["values"] == []

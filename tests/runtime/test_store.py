@@ -117,3 +117,16 @@ def test_runs_per_day_counts_statuses_and_mean_duration(store: RunStore) -> None
     days = store.runs_per_day(2, dt.date(2026, 11, 25))
     assert days[0]["counts"] == {"ok": 2, "failed": 1} and round(days[0]["mean_seconds"], 3) == round(7 / 3, 3)
     assert days[1]["counts"] == {}
+
+
+def test_a_store_made_before_events_had_a_connection_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, subscription INTEGER, event TEXT "
+                    "NOT NULL, object_id INTEGER, received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0)")
+    store = RunStore(path)
+    try:
+        assert store.accept_delivery("k", 5, "customer.update", 10, T0, connection="work") is True
+        assert [e["connection"] for e in store.pending_events()] == ["work"]
+    finally:
+        store.close()

@@ -110,3 +110,21 @@ def test_a_scenario_with_a_broken_subscription_is_skipped_and_reported(
     service = make_service(hooks=Refusing())
     service.tick()
     assert service.broken and "refusing to subscribe" in next(iter(service.broken.values()))[0]
+
+
+def test_one_subscription_id_on_two_connections_runs_the_scenario_whose_secret_signed_the_delivery(
+    make_service: Callable[[], Service], write: Callable[[str, str], Path], store: RunStore,
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    write("hooked.yaml", HOOKED % "update")
+    write("other.yaml", (HOOKED % "update").replace("name: hooked", "name: other\n    connection: other"))
+    for scenario, connection, secret in (("hooked", "", SECRET), ("other", "other", "the-other-secret")):
+        store.add_subscription(901, connection=connection, scenario=scenario, company_id=0, event="customer.update",
+                               target_url="http://127.0.0.1/hooks/tripletex", secret=secret)
+    service = make_service()
+    service.tick()
+    http = TestClient(create_app(service), base_url="http://127.0.0.1")
+    created = tripletex_sandbox.client.customers.create({"name": "Both AS"})
+    assert deliver(http, "customer.update", created.id, secret="the-other-secret")[0] == 200
+    service.tick()
+    assert store.runs("hooked") == [] and len(store.runs("other")) == 1

@@ -68,7 +68,7 @@ def serve(
 
         port = free_port(host)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
-    hooks = Hooks(store, receiver_url=address, public_url=public_url)
+    hooks = None if list_only else Hooks(store, receiver_url=address, public_url=public_url)
     service = Service(folder.resolve(), store, clients, workers=workers, hooks=hooks)
     if list_only:
         service.reload()
@@ -91,11 +91,15 @@ def _hold(ctx: typer.Context, store: RunStore) -> None:
 
 
 def _client(ctx: typer.Context, connection: str | None) -> Tripletex:
+    from ..runtime.clients import service_settings
+
     state = state_of(ctx)
     chosen = state.profile or state.base_url or os.environ.get("TRIPLETEX_PROFILE") or os.environ.get(
         "TRIPLETEX_BASE_URL")
     # A scenario's connection applies only when the command line does not choose one (as with `ttx run`).
-    return state.client(ctx, **({"profile": connection} if connection and not chosen else {}))
+    client = state.client(ctx, **({"profile": connection} if connection and not chosen else {}))
+    settings = service_settings(client.settings)
+    return client if settings is client.settings else state.client(ctx, settings=settings)
 
 
 def _list(ctx: typer.Context, service: Any, output: Any) -> None:

@@ -1,37 +1,59 @@
-"""One client (one session, one rate limiter) per connection, shared by every scenario that uses it."""
+"""One client (one session) per connection, shared by every scenario that uses it; one rate limiter for all."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..client import Tripletex
+    from ..core.config import ConnectionSettings
+
+SERVICE_LIMITER = "memory"
+"""The rate limiter of a service whose connection names none: shared in the process, one bucket per credential."""
 
 Factory = Callable[[str | None], "Tripletex"]
 """Makes the client of a connection: a profile name, or None for the service's own connection."""
 
 
 class ClientPool:
-    """Clients by connection, created on first use and closed together."""
+    """Clients by connection, created on first use and closed together; two connections that resolve to the
+    same base URL, credential and company share one client (one session)."""
 
     def __init__(self, factory: Factory) -> None:
         self.factory = factory
         self._clients: dict[str | None, Tripletex] = {}
+        self._by_key: dict[str, Tripletex] = {}
         self._lock = threading.Lock()
 
     def get(self, connection: str | None) -> Tripletex:
         """The shared client of a connection."""
+        from ..scenario.runner import connection_key
+
         with self._lock:
             client = self._clients.get(connection)
             if client is None:
-                client = self._clients[connection] = self.factory(connection)
+                made = self.factory(connection)
+                client = self._by_key.setdefault(connection_key(made), made)
+                if client is not made:
+                    made.close()
+                self._clients[connection] = client
             return client
 
     def close(self) -> None:
         """Close every client."""
         with self._lock:
-            for client in self._clients.values():
+            for client in self._by_key.values():
                 client.close()
             self._clients.clear()
+            self._by_key.clear()
+
+
+def service_settings(settings: ConnectionSettings) -> ConnectionSettings:
+    """A connection as the service uses it: with a rate limiter that follows the X-Rate-Limit-* headers (the
+    one configured, else the process's shared one), so every client of one credential spends one budget."""
+    if settings.rate_limit_backend:
+        return settings
+    return replace(settings, rate_limit_backend=SERVICE_LIMITER)

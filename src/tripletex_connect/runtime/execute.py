@@ -5,13 +5,15 @@ the failing step and error, and the checkpoint a broken run leaves for resuming.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.redact import scrub
-from ..scenario.expressions import render
+from ..scenario import cursor
+from ..scenario.cursor import Look
 from ..scenario.runner import Runner, RunOptions, connection_name, plain, resolve_vars
 
 if TYPE_CHECKING:
@@ -19,6 +21,8 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 Clock = Callable[[], dt.datetime]
+Stop = threading.Event
+"""Set when the service stops: a run ends before its next step (or retry) with a checkpoint."""
 
 
 @dataclass
@@ -37,14 +41,31 @@ class Outcome:
         return self.status not in ("failed", "incomplete", "interrupted")
 
 
-def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None) -> Runner:
+def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None,
+               stop: Stop | None = None) -> Runner:
     """A scenario runner that records nothing itself (the service stores the runs); data stores in `state`."""
-    return Runner(scenario, client, resolve_vars(scenario, None), RunOptions(record=False, now=now, state=state))
+    return Runner(scenario, client, resolve_vars(scenario, None),
+                  RunOptions(record=False, now=now, state=state, **stop_options(stop)))
 
 
-def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None) -> Outcome:
-    """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises."""
-    runner = runner_for(scenario, client, now, state)
+def stop_options(stop: Stop | None) -> dict[str, Any]:
+    """Run options for a run the service may stop: asked before each step, and retry waits cut short."""
+    if stop is None:
+        return {}
+
+    def wait(seconds: float) -> None:
+        stop.wait(seconds)
+
+    return {"stop": stop.is_set, "sleep": wait}
+
+
+def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None, state: Any = None,
+             stop: Stop | None = None) -> Outcome:
+    """Run a scenario once (with a trigger item for watches, webhooks and schedules); never raises.
+
+    Once `stop` is set, the run ends `interrupted` before its next step, with a checkpoint to resume.
+    """
+    runner = runner_for(scenario, client, now, state, stop)
     try:
         run = runner.run_once(item)
     except Exception as exc:  # the runner's own failure still leaves a record
@@ -64,18 +85,18 @@ def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None
     return Outcome(record, status, step=failing, error=run.error, checkpoint=checkpoint)
 
 
-def newest_id(scenario: Scenario, client: Tripletex, now: Clock, module: str | None = None) -> int | None:
-    """The highest id the watch's search finds, asked for cheaply (one object, its id only)."""
-    trigger = scenario.trigger
-    key = module or trigger.module
+def look(scenario: Scenario, client: Tripletex, now: Clock, etag: str | None, module: str | None = None) -> Look:
+    """The watch's cheap look (newest id and version, `If-None-Match`); `module` for a webhook's plain search."""
+    key = module or scenario.trigger.module
     assert key is not None
-    runner = runner_for(scenario, client, now)
-    params = {**(render(trigger.params, runner.context()) if module is None else {}), "sorting": "-id", "fields": "id"}
-    for item in client.invoke(key, params, limit=1, page_size=1):
-        data = plain(item)
-        value = data.get("id") if isinstance(data, dict) else None
-        return value if isinstance(value, int) else None
-    return None
+    params = runner_for(scenario, client, now).trigger_params() if module is None else _listing_params(module)
+    return cursor.look(client, key, params, etag)
+
+
+def _listing_params(module: str) -> dict[str, str]:
+    from .nightly import search_params
+
+    return search_params(module) or {}
 
 
 def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int,
@@ -86,7 +107,7 @@ def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int
         new, _ = runner.poll(position)
         return new
     out: list[dict[str, Any]] = []
-    for item in client.invoke(module, {"sorting": "-id"}):
+    for item in client.invoke(module, {**_listing_params(module), "sorting": "-id"}):
         data = plain(item)
         if not isinstance(data, dict) or not isinstance(data.get("id"), int) or data["id"] <= position:
             break
@@ -100,10 +121,10 @@ def connection_of(client: Tripletex) -> str:
 
 
 def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Tripletex, now: Clock,
-                checkpoint: Any, state: Any = None) -> Outcome:
+                checkpoint: Any, state: Any = None, stop: Stop | None = None) -> Outcome:
     """Continue a broken run from its checkpoint through the scenario runner's `resume_run`."""
     try:
-        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state)
+        result = resume_run(scenario, client, checkpoint, now=now, record=False, state=state, **stop_options(stop))
     except Exception as exc:
         started = now().isoformat(timespec="seconds")
         message = scrub(f"{type(exc).__name__}: {exc}")
@@ -120,7 +141,11 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
 
 
 def _failing_step(run: Any) -> str | None:
-    """The step a run stopped at: the last failure's, else the step whose error is the run's."""
+    """The step a run stopped at: the next one of a stopped run, the last failure's, else the step whose error is
+    the run's."""
+    checkpoint = getattr(run, "checkpoint", None)
+    if getattr(run, "status", None) == "interrupted" and isinstance(checkpoint, dict):
+        return str((checkpoint.get("failed") or {}).get("step") or "") or None
     failures = getattr(run, "failures", None) or []
     if failures and isinstance(failures[-1], dict) and failures[-1].get("step"):
         return str(failures[-1]["step"])

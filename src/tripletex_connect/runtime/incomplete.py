@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 FIRST_RETRY = dt.timedelta(minutes=1)
 MAX_RETRY = dt.timedelta(hours=6)
 AUTO_ATTEMPTS = 8
+INTERRUPTED = "interrupted"
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -26,14 +27,15 @@ def backoff(attempts: int) -> dt.timedelta:
 
 def keep(store: RunStore, run_id: int | None, outcome: execute.Outcome, now: dt.datetime) -> int:
     """Keep a run that did not finish as an incomplete execution; retried by itself only when it left a
-    checkpoint (completed writes are then never repeated)."""
-    retry = now + backoff(0) if outcome.checkpoint is not None else None
+    checkpoint (completed writes are then never repeated); a run stopped between steps goes on at once
+    (at the service's next start)."""
+    retry = _next_retry(outcome, now, 0)
     return store.add_incomplete(run_id, outcome.record, step=outcome.step, error=outcome.error,
                                 checkpoint=outcome.checkpoint, next_retry=retry)
 
 
 def resume(store: RunStore, incomplete: Incomplete, scenario: Scenario, client: Tripletex,
-           now: execute.Clock, *, automatic: bool = False) -> execute.Outcome:
+           now: execute.Clock, *, automatic: bool = False, stop: execute.Stop | None = None) -> execute.Outcome:
     """Run an incomplete execution again from where it stopped; it is resolved when the run succeeds.
 
     With a checkpoint the scenario runner continues from the failing step; without one (a run cut off by a
@@ -45,7 +47,7 @@ def resume(store: RunStore, incomplete: Incomplete, scenario: Scenario, client: 
     started = now()
     run_id = store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                              trigger="resume", started=started, trigger_item=item)
-    outcome = _continue(store, scenario, client, now, incomplete.checkpoint, item)
+    outcome = _continue(store, scenario, client, now, incomplete.checkpoint, item, stop)
     outcome.record["resumed_from"] = incomplete.id
     store.finish_run(run_id, outcome.record)
     if outcome.ok:
@@ -53,8 +55,8 @@ def resume(store: RunStore, incomplete: Incomplete, scenario: Scenario, client: 
         return outcome
     attempts = incomplete.attempts + 1
     retry = None
-    if automatic and outcome.checkpoint is not None and attempts < AUTO_ATTEMPTS:
-        retry = now() + backoff(attempts)
+    if (automatic and attempts < AUTO_ATTEMPTS) or outcome.status == INTERRUPTED:
+        retry = _next_retry(outcome, now(), attempts)
     store.update_incomplete(incomplete.id, attempts=attempts, next_retry=retry, step=outcome.step,
                             error=outcome.error, checkpoint=outcome.checkpoint or incomplete.checkpoint)
     return outcome
@@ -67,11 +69,17 @@ def discard(store: RunStore, incomplete: Incomplete) -> None:
     store.update_incomplete(incomplete.id, state=DISCARDED, next_retry=None)
 
 
+def _next_retry(outcome: execute.Outcome, now: dt.datetime, attempts: int) -> dt.datetime | None:
+    """When to go on by itself: at once after a stop between steps, with backoff after a break, else never."""
+    if outcome.checkpoint is None:
+        return None
+    return now if outcome.status == INTERRUPTED else now + backoff(attempts)
+
+
 def _continue(store: RunStore, scenario: Scenario, client: Tripletex, now: execute.Clock, checkpoint: Any,
-              item: Any) -> execute.Outcome:
+              item: Any, stop: execute.Stop | None) -> execute.Outcome:
     from ..scenario import runner
 
-    resume_run = getattr(runner, "resume_run", None)
-    if checkpoint is not None and resume_run is not None:
-        return execute.resume_with(resume_run, scenario, client, now, checkpoint, store)
-    return execute.run_once(scenario, client, now, item, store)
+    if checkpoint is not None:
+        return execute.resume_with(runner.resume_run, scenario, client, now, checkpoint, store, stop)
+    return execute.run_once(scenario, client, now, item, store, stop)

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..scenario import cursor
 from ..scenario.schedule import Schedule, parse_schedule, to_fire
-from . import execute, incomplete
+from . import execute, incomplete, nightly
 from .clients import ClientPool
 from .folder import Entry, scan_folder
 from .store import RunStore, iso, utcnow
@@ -98,7 +99,8 @@ class Service:
     # -- life cycle
 
     def start(self) -> None:
-        """Recover what a previous process left (queued runs run, cut-off runs become incomplete) and load."""
+        """Recover what a previous process left (queued runs run, cut-off runs become incomplete, runs stopped
+        between steps go on) and load."""
         if self._started:
             return
         self._started = True
@@ -117,10 +119,10 @@ class Service:
         self.start()
         now = now or self.clock()
         self.reload()
+        self._due_retries(now)  # older work first: a run stopped at the last shutdown goes on before new ticks
         for active in list(self.active.values()):
             self._due_work(active, now)
         self._due_events()
-        self._due_retries(now)
         self._dispatch()
 
     def run_forever(self, interval: float = 1.0) -> None:
@@ -144,7 +146,8 @@ class Service:
         self._wake.set()
 
     def stop(self, timeout: float | None = 60.0) -> None:
-        """Stop starting work; runs in flight finish (queued ones stay queued and run after a restart)."""
+        """Stop starting work; runs in flight finish the step in flight and are kept as incomplete executions,
+        resumed at the next start (queued runs stay queued and run after a restart)."""
         self._stopping.set()
         self._wake.set()
         with self._lock:
@@ -197,11 +200,8 @@ class Service:
                                                   "at": scenario.trigger.at, "days": list(scenario.trigger.days)
                                                   or None}, zone if isinstance(zone, str) else None)
                 self.store.start_tick(scenario.name, self.clock())
-            if scenario.trigger.type == "webhook":
-                if self.hooks is not None:
-                    self.hooks.subscribe(scenario, self.client_for(scenario))
-                if (scenario.trigger.event or "").endswith(".create"):
-                    self._start_position(active, self._event_module(active))
+            if scenario.trigger.type == "webhook" and self.hooks is not None:
+                self.hooks.subscribe(scenario, self.client_for(scenario))
         except Exception as exc:
             self.broken[path] = [str(exc)]
             log.warning("%s: skipped: %s", path.name, exc)
@@ -237,17 +237,20 @@ class Service:
         if trigger.type == "watch":
             return f"watch {trigger.module} every {int(trigger.every or self.watch_every)}s"
         if trigger.type == "webhook":
-            return f"webhook {trigger.event}"
+            check = ", nightly check 03:15 Europe/Oslo" if nightly.checkable(trigger.event) else ""
+            return f"webhook {trigger.event}{check}"
         return "manual (not run by the service)"
 
     def next_run(self, active: Active, now: dt.datetime | None = None) -> dt.datetime | None:
-        """When the scenario runs next by itself (None for manual and webhook scenarios)."""
+        """When the scenario runs next by itself: its next tick, poll or nightly check (None for manual ones)."""
         now = now or self.clock()
         if active.schedule is not None:
             last = self.store.last_tick(active.name) or now
             return active.schedule.next_after(max(last, now))
         if active.scenario.trigger.type == "watch":
             return active.next_poll or now
+        if active.scenario.trigger.type == "webhook" and nightly.checkable(active.scenario.trigger.event):
+            return active.next_poll or Schedule(cron=NIGHTLY).next_after(now)
         return None
 
     def _due_work(self, active: Active, now: dt.datetime) -> None:
@@ -257,12 +260,13 @@ class Service:
         elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
             self._enqueue(active.name, "poll", _bind(self._poll, active), once=True)
-        elif trigger.type == "webhook" and (trigger.event or "").endswith(".create"):
-            if active.next_poll is None:
+        elif trigger.type == "webhook" and nightly.checkable(trigger.event):
+            if active.next_poll is None:  # first, in its queue before any event: where the check starts from
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
+                self._enqueue(active.name, "start", _bind(self._start_check, active), once=True)
             elif now >= active.next_poll:
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
-                self._enqueue(active.name, "poll", _bind(self._poll, active, self._event_module(active)), once=True)
+                self._enqueue(active.name, "poll", _bind(self._nightly, active), once=True)
 
     def _due_ticks(self, active: Active, now: dt.datetime) -> None:
         assert active.schedule is not None
@@ -285,7 +289,7 @@ class Service:
 
     def _due_events(self) -> None:
         for event in self.store.pending_events():
-            active = self._scenario_of_subscription(event["subscription"])
+            active = self._scenario_of_subscription(event["subscription"], event["connection"])
             if active is None:
                 self.store.event_done(event["id"])
                 continue
@@ -357,7 +361,7 @@ class Service:
         self.store.start_run(run_id, self.clock())
         local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
         outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
-                                   self.store)
+                                   self.store, self._stopping)
         self._finish(run_id, outcome)
 
     def _finish(self, run_id: int, outcome: execute.Outcome) -> None:
@@ -366,38 +370,84 @@ class Service:
         if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
             incomplete.keep(self.store, run_id, outcome, self.clock())
 
-    def _poll(self, active: Active, module: str | None = None) -> None:
-        """A watch: one cheap request when nothing is new; else one run per new object, oldest first."""
+    def _poll(self, active: Active, module: str | None = None, trigger: str | None = None) -> None:
+        """A watch: one cheap look (answered 304 while nothing changed); else one run per new object, oldest first."""
         scenario = active.scenario
         client = self.client_for(scenario)
         key = self.position_key(scenario, client)
-        position = self.store.last_id(key)
+        saved = self.stored_position(scenario, client)
+        position = cursor.last_id(saved)
+        looked = execute.look(scenario, client, self.clock, cursor.etag_of(saved), module)
         if position is None:
             start = scenario.trigger.start if module is None else "now"
             if start == "now":
-                newest = execute.newest_id(scenario, client, self.clock, module) or 0
-                self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+                self._save_position(key, looked.newest or 0, looked.etag)
                 return
             position = start if isinstance(start, int) else 0
-        else:
-            found = execute.newest_id(scenario, client, self.clock, module)
-            if found is None or found <= position:
-                return
+        elif not looked.changed or (looked.newest or 0) <= position:
+            if looked.changed:  # something else changed (an update): remember the new digest
+                self._save_position(key, position, looked.etag)
+            return
         new = execute.new_objects(scenario, client, self.clock, position, module)
         limit = scenario.trigger.limit
-        for item in new[:limit] if limit else new:
+        chosen = new[:limit] if limit else new
+        for item in chosen:
             if self._stopping.is_set():
                 return  # the rest stay new: the next start takes them
             self._run_item(active, client, item, position=(key, int(item["id"])),
-                           trigger="watch" if module is None else "webhook")
+                           trigger=trigger or ("watch" if module is None else "webhook"))
+        if len(chosen) == len(new):  # all the look announced was handled: its digest may answer 304
+            self._save_position(key, int(chosen[-1]["id"]) if chosen else position, looked.etag)
 
-    def _start_position(self, active: Active, module: str) -> None:
-        """A webhook scenario of new objects starts from the newest one there is now."""
+    def _save_position(self, key: str, last_id: int, etag: str | None) -> None:
+        self.store.save_position(key, cursor.position(last_id, etag, iso(self.clock())))
+
+    def _start_check(self, active: Active) -> None:
+        """A webhook scenario starts from what there is now: the newest object (creates) or every object's
+        version (updates, deletes), so the nightly check finds only what changed after it was loaded."""
         client = self.client_for(active.scenario)
         key = self.position_key(active.scenario, client)
-        if self.store.last_id(key) is None:
-            newest = execute.newest_id(active.scenario, client, self.clock, module) or 0
-            self.store.save_position(key, {"last_id": newest, "updated": iso(self.clock())})
+        event = active.scenario.trigger.event
+        if nightly.verb_of(event) == "create":
+            if cursor.last_id(self.stored_position(active.scenario, client)) is None:
+                looked = execute.look(active.scenario, client, self.clock, None, self._event_module(active))
+                self._save_position(key, looked.newest or 0, looked.etag)
+        elif self.store.known_versions(key) is None:
+            self.store.set_versions(key, nightly.versions(client, self._event_module(active)), self.clock())
+
+    def _nightly(self, active: Active) -> None:
+        """The nightly full check: run once per change no event announced."""
+        if nightly.verb_of(active.scenario.trigger.event) == "create":
+            self._poll(active, self._event_module(active), "nightly")
+        else:
+            self._check_versions(active)
+
+    def _check_versions(self, active: Active) -> None:
+        """Missed updates (another version) and deletes (ids gone), each run once, oldest id first."""
+        scenario = active.scenario
+        event = scenario.trigger.event or ""
+        client = self.client_for(scenario)
+        key = self.position_key(scenario, client)
+        current = nightly.versions(client, self._event_module(active))
+        for object_id in nightly.missed(nightly.verb_of(event), self.store.known_versions(key) or {}, current):
+            if self._stopping.is_set():
+                return  # the map stays as it was: the next check finds the rest again
+            self._run_item(active, client, self._current(client, event, object_id), position=None, trigger="nightly")
+            self._handled(key, client, event, object_id, current)
+        self.store.set_versions(key, current, self.clock())
+
+    def _handled(self, key: str, client: Tripletex, event: str, object_id: int,
+                 current: dict[int, int | None] | None = None) -> None:
+        """Record a change as handled: the version after the run (which may have changed it), or the id gone."""
+        if nightly.verb_of(event) == "delete":
+            self.store.set_version(key, object_id, None, gone=True)
+            if current is not None:
+                current.pop(object_id, None)
+            return
+        version = nightly.version_now(client, event, object_id)
+        self.store.set_version(key, object_id, version)
+        if current is not None and object_id in current:
+            current[object_id] = version
 
     def _run_item(self, active: Active, client: Tripletex, item: Any, *, position: tuple[str, int] | None,
                   trigger: str) -> None:
@@ -405,7 +455,7 @@ class Service:
         scenario = active.scenario
         run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
                                       trigger=trigger, started=self.clock(), trigger_item=item, position=position)
-        outcome = execute.run_once(scenario, client, self.clock, item, self.store)
+        outcome = execute.run_once(scenario, client, self.clock, item, self.store, self._stopping)
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
         if not outcome.ok:  # the position moved on: keep the item, to be resumed or discarded
@@ -415,27 +465,43 @@ class Service:
         """A webhook delivery: a create wakes the watch of new objects, others run with the object as it is now."""
         try:
             name = str(event["event"])
-            if name.endswith(".create"):
+            if nightly.verb_of(name) == "create" and nightly.checkable(name):
                 self._poll(active, self._event_module(active))
             else:
-                client = self.client_for(active.scenario)
-                item = self._current(client, name, event["object_id"])
-                self._run_item(active, client, item, position=None, trigger="webhook")
+                self._changed(active, name, event["object_id"])
         finally:
             self.store.event_done(event["id"])
 
+    def _changed(self, active: Active, event: str, object_id: Any) -> None:
+        """An update or delete (or an event of no listable object): one run, unless this version was handled."""
+        client = self.client_for(active.scenario)
+        item = self._current(client, event, object_id)
+        checked = nightly.checkable(event) and isinstance(object_id, int)
+        key = self.position_key(active.scenario, client)
+        if checked and nightly.verb_of(event) == "update":
+            known = self.store.known_versions(key) or {}
+            version = item.get("version") if isinstance(item, dict) else None
+            if isinstance(version, int) and known.get(object_id) == version:
+                return  # handled already: by the nightly check, an earlier delivery, or the scenario's own write
+        self._run_item(active, client, item, position=None, trigger="webhook")
+        if checked:
+            self._handled(key, client, event, object_id)
+
     def _event_module(self, active: Active) -> str:
-        return f"{(active.scenario.trigger.event or '').split('.')[0]}.search"
+        module = nightly.module_of(active.scenario.trigger.event, "search")
+        assert module is not None
+        return module
 
     def _current(self, client: Tripletex, event: str, object_id: Any) -> Any:
         """The object an event names, read now (deliveries may skip versions); {id} when it is gone."""
         from ..core.errors import TripletexError
         from ..scenario.runner import plain
 
-        if event.endswith(".delete") or not isinstance(object_id, int):
+        module = nightly.module_of(event, "get")
+        if event.endswith(".delete") or not isinstance(object_id, int) or module is None:
             return {"id": object_id}
         try:
-            return plain(client.invoke(f"{event.split('.')[0]}.get", {"id": object_id}))
+            return plain(client.invoke(module, {"id": object_id}))
         except (TripletexError, KeyError):
             return {"id": object_id}
 
@@ -444,7 +510,7 @@ class Service:
         if item is None or item.state != "open":
             return
         incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
-                          automatic=automatic)
+                          automatic=automatic, stop=self._stopping)
 
     def request_resume(self, incomplete_id: int) -> None:
         """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""
@@ -458,17 +524,25 @@ class Service:
                       once=True)
         self._dispatch()
 
-    def _scenario_of_subscription(self, subscription: int) -> Active | None:
+    def _scenario_of_subscription(self, subscription: int, connection: str | None = None) -> Active | None:
         for sub in self.store.subscriptions():
-            if sub["id"] == subscription:
+            if sub["id"] == subscription and connection in (None, sub["connection"]):
                 return self.by_name(sub["scenario"])
         return None
 
     def position_key(self, scenario: Scenario, client: Tripletex) -> str:
-        """The store key of a watch position: scenario, connection and company (never a token)."""
+        """The store key of a watch position: scenario file, connection (base URL and a hash of the credential,
+        never a token) and company; the key `ttx run` keeps the same watch under."""
+        from ..scenario.runner import connection_key
         from ..scenario.triggers import watch_key
 
-        return watch_key(scenario.source, execute.connection_of(client))
+        return watch_key(scenario.source, connection_key(client))
+
+    def stored_position(self, scenario: Scenario, client: Tripletex) -> dict[str, Any] | None:
+        """The watch position, or the one kept under the connection's name before positions were per company."""
+        found = self.store.load_position(self.position_key(scenario, client))
+        return found if found is not None else execute.runner_for(scenario, client, self.clock,
+                                                                  self.store).legacy_position()
 
     # -- listing
 
@@ -491,7 +565,9 @@ class Service:
         return rows
 
     def _zone(self, active: Active) -> dt.tzinfo:
-        return active.schedule.zone if active.schedule else dt.UTC
+        if active.schedule is not None:
+            return active.schedule.zone
+        return Schedule(cron=NIGHTLY).zone if active.scenario.trigger.type == "webhook" else dt.UTC
 
 
 def _bind(action: Callable[..., None], *args: Any) -> Callable[[], None]:

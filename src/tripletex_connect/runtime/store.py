@@ -1,5 +1,6 @@
-"""The service's state in one SQLite file (WAL): runs with their steps and item errors, watch positions,
-schedule ticks, incomplete executions, data stores, webhook subscriptions and seen delivery keys.
+"""The service's state in one SQLite file (WAL): runs with their steps and item errors, watch positions (with
+the digest of the last look), schedule ticks, incomplete executions, data stores, webhook subscriptions, seen
+delivery keys, and the id -> version maps of the nightly check.
 
 `RunStore` is also the scenario package's `ScenarioState` (load_position, save_position, append_run,
 datastore), so `ttx run` and `ttx serve` keep history and positions in the same place.
@@ -47,11 +48,15 @@ CREATE TABLE IF NOT EXISTS datastore (
 CREATE TABLE IF NOT EXISTS subscriptions (
     id INTEGER NOT NULL, connection TEXT NOT NULL, scenario TEXT NOT NULL, company_id INTEGER, event TEXT NOT NULL,
     target_url TEXT, secret TEXT NOT NULL, created TEXT, PRIMARY KEY (id, connection));
+CREATE TABLE IF NOT EXISTS versions (
+    key TEXT NOT NULL, object_id INTEGER NOT NULL, version INTEGER, PRIMARY KEY (key, object_id));
 CREATE TABLE IF NOT EXISTS seen_keys (key TEXT PRIMARY KEY, received TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, subscription INTEGER, event TEXT NOT NULL, object_id INTEGER,
-    received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
+    received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0, connection TEXT);
 """
+MIGRATIONS = (("events", "connection", "TEXT"),)
+"""Columns added after a table's first release: (table, column, type), added to stores made before."""
 OPEN, RESOLVED, DISCARDED = "open", "resolved", "discarded"
 ITEM_FIELDS = ("status", "code", "request_id")
 
@@ -139,9 +144,16 @@ class RunStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        self._migrate()
         from .legacy import import_legacy
 
         import_legacy(self, legacy_dir if legacy_dir is not None else self.path.parent)
+
+    def _migrate(self) -> None:
+        for table, column, kind in MIGRATIONS:
+            columns = {row[1] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         """Close the database."""
@@ -219,6 +231,30 @@ class RunStore:
     def datastore(self, namespace: str) -> DataStore:
         """The key-value table of one scenario and connection."""
         return DataStore(self, namespace)
+
+    # -- the id -> version maps of the nightly check
+
+    def known_versions(self, key: str) -> dict[int, int | None] | None:
+        """The versions a webhook scenario has seen, by object id; None before its first listing."""
+        if self.meta(f"versions:{key}") is None:
+            return None
+        return {row[0]: row[1] for row in self.all("SELECT object_id, version FROM versions WHERE key = ?", (key,))}
+
+    def set_versions(self, key: str, versions: Mapping[int, int | None], taken: dt.datetime) -> None:
+        """Replace the whole map of a webhook scenario (after a listing)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM versions WHERE key = ?", (key,))
+            conn.executemany("INSERT INTO versions (key, object_id, version) VALUES (?, ?, ?)",
+                             [(key, object_id, version) for object_id, version in versions.items()])
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"versions:{key}", iso(taken)))
+
+    def set_version(self, key: str, object_id: int, version: int | None, *, gone: bool = False) -> None:
+        """Record one object's version as handled, or that it is gone."""
+        if gone:
+            self.execute("DELETE FROM versions WHERE key = ? AND object_id = ?", (key, object_id))
+        else:
+            self.execute("INSERT OR REPLACE INTO versions (key, object_id, version) VALUES (?, ?, ?)",
+                         (key, object_id, version))
 
     # -- runs
 
@@ -389,19 +425,20 @@ class RunStore:
     # -- webhook events
 
     def accept_delivery(self, key: str, subscription: int, event: str, object_id: int | None,
-                        now: dt.datetime) -> bool:
-        """Queue a verified delivery; False (and nothing queued) when its idempotency key was seen before."""
+                        now: dt.datetime, connection: str | None = None) -> bool:
+        """Queue a verified delivery (of the subscription's connection); False (and nothing queued) when its
+        idempotency key was seen before."""
         with self.transaction() as conn:
             cur = conn.execute("INSERT OR IGNORE INTO seen_keys (key, received) VALUES (?, ?)", (key, iso(now)))
             if cur.rowcount != 1:
                 return False
-            conn.execute("INSERT INTO events (subscription, event, object_id, received) VALUES (?, ?, ?, ?)",
-                         (subscription, event, object_id, iso(now)))
+            conn.execute("INSERT INTO events (subscription, event, object_id, received, connection) "
+                         "VALUES (?, ?, ?, ?, ?)", (subscription, event, object_id, iso(now), connection))
         return True
 
     def pending_events(self) -> list[dict[str, Any]]:
         """Deliveries not handled yet, oldest first."""
-        cols = ("id", "subscription", "event", "object_id", "received")
+        cols = ("id", "subscription", "event", "object_id", "received", "connection")
         return [dict(zip(cols, row, strict=True))
                 for row in self.all(f"SELECT {', '.join(cols)} FROM events WHERE done = 0 ORDER BY id")]
 

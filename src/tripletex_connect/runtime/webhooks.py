@@ -106,15 +106,19 @@ def receiver(store: RunStore, wake: Callable[[], None], clock: Callable[[], dt.d
             event = str(payload["event"])
         except (ValueError, KeyError, TypeError):
             return JSONResponse({"error": "not a Tripletex delivery"}, status_code=400)
-        known = {s["id"]: s for s in store.subscriptions()}.get(subscription)
-        if known is None:
+        # Ids are unique per Tripletex, not across connections: the secret tells whose delivery it is.
+        candidates = [s for s in store.subscriptions() if s["id"] == subscription]
+        if not candidates:
             return JSONResponse({"error": "unknown subscription"}, status_code=404)
         signature = request.headers.get("x-request-signature", "")
-        if not key or not hmac.compare_digest(sign(known["secret"], key, body), signature):
+        known = next((s for s in candidates if key and hmac.compare_digest(sign(s["secret"], key, body), signature)),
+                     None)
+        if known is None:
             return JSONResponse({"error": "bad signature"}, status_code=401)
         object_id = payload.get("id")
         accepted = store.accept_delivery(f"{subscription}:{key}", subscription, event,
-                                         object_id if isinstance(object_id, int) else None, clock())
+                                         object_id if isinstance(object_id, int) else None, clock(),
+                                         connection=known["connection"])
         if accepted:
             wake()
         return JSONResponse({"accepted": accepted})

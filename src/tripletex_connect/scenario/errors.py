@@ -56,3 +56,7 @@ class StepFailed(TripletexError):
 
 class StepBroken(StepFailed):
     """A step broke the run (on_error: break, or a write whose outcome is unknown): it is kept as incomplete."""
+
+
+class StepInterrupted(StepBroken):
+    """The run was asked to stop (the service's SIGTERM or Ctrl-C) between two steps: kept resumable."""

@@ -23,8 +23,9 @@ from .. import catalog
 from ..core.errors import OutcomeUnknownError, ParameterError, TripletexError
 from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
+from . import cursor
 from .blocks import aggregate_values, datastore_call
-from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed
+from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed, StepInterrupted
 from .expressions import Context, StandIn, Unsent, render
 from .failures import OUTCOME_UNKNOWN, failure_record, item_ref
 from .limits import Limits
@@ -74,7 +75,8 @@ class RunOptions:
     """How to run: variables, dry-run, where state lives, the clock, sleep (retry backoff), limits, progress.
 
     `state` keeps watch positions, history and data stores (a ScenarioState); by default FileState in
-    `data_dir` (the user data directory). `record=False` keeps the run out of history.
+    `data_dir` (the user data directory). `record=False` keeps the run out of history. `stop` is asked
+    before each step (and foreach item): once it says True, the run ends `interrupted` with a checkpoint.
     """
 
     vars: Mapping[str, Any] | None = None
@@ -86,6 +88,7 @@ class RunOptions:
     sleep: Callable[[float], None] = time.sleep
     limits: Limits = field(default_factory=Limits)
     on_event: Event | None = None
+    stop: Callable[[], bool] | None = None
 
 
 def run_scenario(scenario: Scenario, client: Tripletex, **options: Any) -> ScenarioResult:
@@ -184,6 +187,10 @@ class Runner:
             self.current = "output"
             run.output = self.final_output(ctx, outputs)
             run.status = "warning" if run.failures or any(s.errors for s in run.steps.values()) else "ok"
+        except StepInterrupted as stopped:  # the step in flight finished; the rest waits for a resume
+            run.status, run.error = "interrupted", self.clean(str(stopped))
+            if not self.opts.dry_run:
+                run.checkpoint = self.checkpoint(run, stopped, values, moment)
         except StepBroken as broken:
             run.status, run.error = "incomplete", self.clean(str(broken))
             if not self.opts.dry_run:
@@ -274,11 +281,25 @@ class Runner:
     def run_steps(self, steps: tuple[Step, ...], ctx: Context, outputs: dict[str, Any], run: RunResult) -> None:
         """Run steps in order, each seeing the outputs of those before it."""
         for step in steps:
+            self.check_stop(step)
             result = run.steps.setdefault(step.id, StepResult(step.id, step.label))
             self.current = f"step {step.id!r}"
             self._event("start", step, result)
             outputs[step.id] = result.output = self.run_step(step, ctx, run, result, outputs)
             self._event("done", step, result)
+
+    def check_stop(self, step: Step, failure: Mapping[str, Any] | None = None) -> None:
+        """End the run here, resumable, when it was asked to stop (what ran so far is in the journal).
+
+        Stopped while waiting to retry a write whose outcome is unknown, the resume checks before it sends.
+        """
+        if self.opts.stop is None or not self.opts.stop():
+            return
+        record: dict[str, Any] = {"step": step.id, "item": self.item(), "handled": "interrupted"}
+        if failure is not None and failure.get("outcome") == OUTCOME_UNKNOWN:
+            record.update(outcome=OUTCOME_UNKNOWN, position=failure.get("position"))
+        raise StepInterrupted(step.id, step.label, "the run was stopped before this step; resume it to go on",
+                              location=self.location(step.where), record=record)
 
     def run_step(self, step: Step, ctx: Context, run: RunResult, result: StepResult, outputs: dict[str, Any]) -> Any:
         """One step: a call, a foreach, a router or an aggregate; None when skipped or failed and ignored."""
@@ -298,6 +319,8 @@ class Runner:
         items = self.guarded(step, result, lambda: self.items_of(step, ctx), ctx, count=False)
         outputs = []
         for index, item in enumerate(items or []):
+            if index:
+                self.check_stop(step)
             inner = ctx.child(**{step.item_name: item, "index": index})
             self.frames.append((step.id, index, item))
             self.scope.append(_slot(step.id, index, item))
@@ -426,6 +449,7 @@ class Runner:
         if action == "retry":
             if attempt < handler.times:
                 self.opts.sleep(handler.backoff * 2 ** attempt)
+                self.check_stop(step, record)  # asked to stop while waiting: the step is tried again on resume
                 return True, None
             record["attempts"] = attempt + 1
             action = handler.then
@@ -614,30 +638,48 @@ class Runner:
     def watch(self) -> ScenarioResult:
         """Run once per object the trigger's search finds beyond the remembered position (oldest first).
 
-        A failed run stops the poll (the object stays new and is tried again next time); an incomplete run
-        keeps its checkpoint, so the watch moves past its object and goes on.
+        A cheap look comes first (`cursor.look`: one object's id and version, `If-None-Match`); only when it
+        shows a newer object are the new ones read. A failed run stops the poll (the object stays new and is
+        tried again next time); an incomplete run keeps its checkpoint, so the watch moves past its object.
         """
         trigger = self.scenario.trigger
         assert trigger.module is not None
         key = watch_key(self.scenario.source, self.connection)
         result = ScenarioResult(self.scenario.name, per_item=True)
-        position = _last_id(self.state.load_position(key) or self.legacy_position())
-        new, newest = self.poll(position)
+        saved = self.state.load_position(key) or self.legacy_position()
+        position = _last_id(saved)
+        looked = cursor.look(self.client, trigger.module, self.trigger_params(), cursor.etag_of(saved))
         if position is None and trigger.start == "now":
-            if not self.opts.dry_run:
-                self.state.save_position(key, self.watch_position(newest))
+            newest = looked.newest or 0
+            self.save_watch(key, newest, looked.etag)
             result.note = f"first run: watching from now on (objects after id {newest})"
             return result
-        for item in new[: trigger.limit] if trigger.limit else new:
+        if position is not None and (not looked.changed or (looked.newest or 0) <= position):
+            if looked.changed:
+                self.save_watch(key, position, looked.etag)
+            result.note = "no new objects"
+            return result
+        new, _ = self.poll(position)
+        chosen = new[: trigger.limit] if trigger.limit else new
+        complete = len(chosen) == len(new)
+        for item in chosen:
             run = self.run_once(item)
             result.runs.append(run)
             if run.status in ("failed", "interrupted"):  # later objects stay new: the next poll starts here
+                complete = False
                 break
-            if not self.opts.dry_run:
-                self.state.save_position(key, self.watch_position(int(item["id"])))
+            self.save_watch(key, int(item["id"]), None)
+        if complete:  # every object the look announced was handled: its digest may answer 304
+            floor = position if position is not None else trigger.start if isinstance(trigger.start, int) else 0
+            self.save_watch(key, int(chosen[-1]["id"]) if chosen else floor, looked.etag)
         if not new:
             result.note = "no new objects"
         return result
+
+    def save_watch(self, key: str, last_id: int, etag: str | None) -> None:
+        """Remember a watch's position (not in a dry run)."""
+        if not self.opts.dry_run:
+            self.state.save_position(key, cursor.position(last_id, etag, self.opts.now().isoformat(timespec="seconds")))
 
     def legacy_position(self) -> dict[str, Any] | None:
         """The position kept before positions were per company (scenario|profile, or base URL#company=N).
@@ -649,21 +691,13 @@ class Runner:
             return None
         return self.state.load_position(watch_key(self.scenario.source, connection_name(self.client)))
 
-    def watch_position(self, last_id: int) -> dict[str, Any]:
-        """A watch position as stored: the highest id handled and when."""
-        return {"last_id": last_id, "updated": self.opts.now().isoformat(timespec="seconds")}
-
     def poll(self, position: int | None) -> tuple[list[dict[str, Any]], int]:
         """The new objects (id above the position, oldest first) and the highest id seen."""
         trigger = self.scenario.trigger
         assert trigger.module is not None
         start = trigger.start if isinstance(trigger.start, int) else 0
         floor = position if position is not None else start
-        try:
-            params = {"sorting": "-id", **render(trigger.params, self.context())}
-        except ExpressionError as exc:  # before any run: a problem of the file, at the trigger's line
-            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
-                                                               f"trigger params: {self.clean(str(exc))}")]) from None
+        params = {"sorting": "-id", **self.trigger_params()}
         new: list[dict[str, Any]] = []
         newest = floor
         for item in self.client.invoke(trigger.module, params):
@@ -674,6 +708,15 @@ class Runner:
             newest = max(newest, item_id)
             new.append(data)
         return list(reversed(new)), newest
+
+    def trigger_params(self) -> dict[str, Any]:
+        """The watch's search parameters, rendered now; a problem is one of the file, at the trigger's line."""
+        trigger = self.scenario.trigger
+        try:
+            return dict(render(trigger.params, self.context()) or {})
+        except ExpressionError as exc:
+            raise ScenarioError(self.scenario.source, [Problem(self.scenario.line((*trigger.where, "params")),
+                                                               f"trigger params: {self.clean(str(exc))}")]) from None
 
     def clean(self, text: str) -> str:
         """A message with every secret masked."""
