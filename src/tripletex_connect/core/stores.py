@@ -12,6 +12,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
@@ -45,11 +46,29 @@ def open_sqlite(path: str, what: str, schema: str) -> sqlite3.Connection:
         if stat.S_IMODE(os.stat(path).st_mode) & 0o077:
             os.chmod(path, 0o600)  # it may hold session tokens: never readable by others
         db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute(schema)
+        retry_locked(lambda: _prepare(db, schema))
     except (OSError, sqlite3.Error) as error:
         raise ConfigurationError(f"{what}: cannot open the SQLite file {path!r} ({error})") from None
     return db
+
+
+def retry_locked(action: Callable[[], T], patience: float = 30.0) -> T:
+    """Run `action` (a SQLite set-up step), again while another process opening the same file holds it locked."""
+    # Turning a fresh file to WAL while another process does the same answers "locked" at once: SQLite's busy
+    # timeout does not cover that step, so it is retried here for as long as a connection's own timeout.
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return action()
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
+def _prepare(db: sqlite3.Connection, schema: str) -> None:
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute(schema)
 
 
 def redis_client(url: str, what: str) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.redact import scrub
+from ..core.stores import retry_locked
 
 DB_NAME = "runtime.sqlite3"
 SCHEMA = """
@@ -140,14 +141,17 @@ class RunStore:
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
         self._lock = threading.RLock()
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=30)
+        retry_locked(self._prepare)  # several workers may open a new store file at once
+        from .legacy import import_legacy
+
+        import_legacy(self, legacy_dir if legacy_dir is not None else self.path.parent)
+
+    def _prepare(self) -> None:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
         self._migrate()
-        from .legacy import import_legacy
-
-        import_legacy(self, legacy_dir if legacy_dir is not None else self.path.parent)
 
     def _migrate(self) -> None:
         for table, column, kind in MIGRATIONS:
