@@ -205,7 +205,7 @@ class Runner:
         """Hand the run's history record to the state, every secret masked first."""
         if not self.opts.record:
             return
-        record = run.record(self.scenario.source, connection_name(self.client))
+        record = run.record(self.scenario.source, connection_name(self.client), self.client.settings.company_id)
         self.state.append_run(json.loads(self.clean(json.dumps(record, ensure_ascii=False, default=str))))
 
     def checkpoint(self, run: RunResult, broken: StepBroken, values: dict[str, Any], moment: dt.datetime) -> dict[
