@@ -82,8 +82,10 @@ class FanoutSummary:
 class InProcessExecutor:
     """The embedded engine: companies on threads of this process, at most `concurrency` at a time."""
 
-    def __init__(self, run_company: CompanyRun | None = None) -> None:
+    def __init__(self, run_company: CompanyRun | None = None, *,
+                 on_outcome: Callable[[CompanyOutcome], None] | None = None) -> None:
         self.run_company = run_company or run_company_scenario
+        self.on_outcome = on_outcome
 
     def run_fanout(self, scenario: Scenario, client: Tripletex, companies: Sequence[CompanyRef], *,
                    concurrency: int = DEFAULT_CONCURRENCY, **run_options: Any) -> FanoutSummary:
@@ -107,12 +109,15 @@ class InProcessExecutor:
         company_client: Tripletex | None = None
         try:
             company_client = client.with_company(company.id)
-            return self.run_company(scenario, company_client, company, options)
+            outcome = self.run_company(scenario, company_client, company, options)
         except Exception as exc:
-            return CompanyOutcome(company, "failed", error=_message(exc, client))
+            outcome = CompanyOutcome(company, "failed", error=_message(exc, client))
         finally:
             if company_client is not None:
                 company_client.close()
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
 
 
 def run_company_scenario(scenario: Scenario, client: Tripletex, company: CompanyRef,
