@@ -377,6 +377,18 @@ class RunStore:
         """Start a scenario's schedule at `first` (ticks after it fire) unless it has one already."""
         self.execute("INSERT OR IGNORE INTO ticks (scenario, last_due) VALUES (?, ?)", (scenario, iso(first)))
 
+    def split_run(self, run_id: int, companies: list[int]) -> list[int]:
+        """Replace a queued run by one queued run per company (same scenario, tick and trigger), atomically."""
+        with self.transaction() as conn:
+            row = conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                return []
+            run = _run_dict(tuple(row))
+            ids = [_insert_run(conn, {**run, "company": company}, status="queued", trigger=run["trigger"],
+                               tick=run["tick"]) for company in companies]
+            conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        return ids
+
     def queued_runs(self) -> list[dict[str, Any]]:
         """Runs claimed but never started (their process stopped first): safe to run now."""
         return [_run_dict(row) for row in self.all(f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = 'queued' "
