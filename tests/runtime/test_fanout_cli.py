@@ -56,6 +56,7 @@ def test_run_with_companies_all_runs_once_per_client_and_writes_a_json_summary(
     summary = json.loads(result.stdout)
     assert summary["totals"] == {"companies": 3, "ok": 3, "failed": 0, "incomplete": 0}
     assert [c["company"]["id"] for c in summary["companies"]] == sorted(clients)
+    assert [c["output"]["name"] for c in summary["companies"]] == ["Fanout Kunde AS"] * 3
     assert [customers(tripletex_sandbox, i) for i in clients] == [1, 1, 1]
 
 
