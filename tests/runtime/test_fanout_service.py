@@ -141,8 +141,9 @@ def test_a_store_made_before_companies_gains_the_columns_when_opened(tmp_path: P
     path = tmp_path / "old.sqlite3"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, scenario TEXT NOT NULL, file TEXT, "
-                     "connection TEXT, trigger TEXT, tick TEXT, started TEXT NOT NULL, ended TEXT, status TEXT NOT "
-                     "NULL, dry_run INTEGER NOT NULL DEFAULT 0, trigger_item TEXT, error TEXT, record TEXT, pid INTEGER)")
+                     "connection TEXT, trigger TEXT, tick TEXT, started TEXT NOT NULL, ended TEXT, status TEXT "
+                     "NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0, trigger_item TEXT, error TEXT, record TEXT, "
+                     "pid INTEGER)")
         conn.execute("INSERT INTO runs (scenario, started, status) VALUES ('old', '2026-11-01T00:00:00+00:00', 'ok')")
     store = RunStore(path)
     try:
