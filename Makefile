@@ -33,7 +33,6 @@ generate: $(STAMP)
 	$(BIN)/python scripts/generate_resources.py
 	$(BIN)/python scripts/generate_docs.py
 	$(BIN)/python scripts/derive_spec.py
-	$(BIN)/python scripts/generate_spec_paths.py
 
 bench: $(STAMP)
 	cd benchmarks && ../$(BIN)/python run_all.py

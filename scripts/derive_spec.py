@@ -1,14 +1,15 @@
-"""Derive tests/spec/: what the project uses of ../shared, without its prose, so a fresh clone runs every test.
+"""Derive src/tripletex_connect/spec/: what the project uses of ../shared, without its prose.
 
 Usage: python scripts/derive_spec.py [--shared DIR] [--check]
 
-- tests/spec/tripletex-openapi.json: the official spec trimmed to the paths the catalog uses and the schemas
-  they reach (plus ApiError): paths, parameters, request bodies, responses, schemas and enums. Descriptions,
-  summaries, titles, examples, tags and external docs are left out (a response's required `description`
-  is kept empty).
-- tests/spec/modules.json: the Make module map without its notes.
+- tripletex-openapi.json: the official spec trimmed to the paths the catalog uses and the schemas they reach
+  (plus ApiError): paths, parameters, request bodies, responses, schemas and enums; and `x-spec-paths`, every
+  path of the spec with its methods (the sandbox answers 501/404/405 from it). Descriptions, summaries,
+  titles, examples, tags and external docs are left out (a response's required `description` is kept empty).
+- modules.json: the Make module map without its notes.
 
-Tests read ../shared when it is there and these copies otherwise; a test checks they are fresh.
+The sandbox reads the copy at run time; tests read ../shared when it is there and the copy otherwise; a test
+checks the copy is fresh.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from generated_file import write_or_check  # noqa: E402
 from tripletex_connect import catalog  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared"
-TARGET_DIR = ROOT / "tests" / "spec"
+TARGET_DIR = ROOT / "src" / "tripletex_connect" / "spec"
 SPEC_TARGET = TARGET_DIR / "tripletex-openapi.json"
 MODULES_TARGET = TARGET_DIR / "modules.json"
 
@@ -39,6 +40,8 @@ PROSE = frozenset({"description", "summary", "title", "example", "examples", "ex
 NAMED = frozenset({"properties", "schemas", "paths", "responses", "content", "securitySchemes", "headers"})
 MODULE_KEYS = ("group", "module", "action", "method", "path", "operationId", "params", "body", "response")
 ROOT_SCHEMAS = ("ApiError",)
+METHODS = ("get", "post", "put", "delete", "patch")
+PATHS_KEY = "x-spec-paths"  # an OpenAPI extension: tools that validate the copy ignore it
 _REF = re.compile(r"#/components/schemas/([A-Za-z0-9_]+)")
 
 
@@ -73,7 +76,7 @@ def _reachable(schemas: dict[str, Any], start: Any) -> list[str]:
 
 
 def derive_spec(raw: dict[str, Any]) -> dict[str, Any]:
-    """The description-free copy of the spec: the catalog's paths and the schemas they reach."""
+    """The description-free copy of the spec: the catalog's paths, the schemas they reach, and every path's methods."""
     wanted = {op.path for op in catalog.all_operations() if op.path.startswith("/")}
     paths = {path: raw["paths"][path] for path in sorted(wanted) if path in raw["paths"]}
     schemas = raw["components"]["schemas"]
@@ -82,7 +85,14 @@ def derive_spec(raw: dict[str, Any]) -> dict[str, Any]:
     doc = {"openapi": raw["openapi"], "info": info, "paths": paths, "components": {"schemas": kept}}
     derived: dict[str, Any] = strip_prose(doc)
     derived["info"] = info
+    derived[PATHS_KEY] = all_paths(raw)
     return derived
+
+
+def all_paths(raw: dict[str, Any]) -> dict[str, list[str]]:
+    """Every path of the spec that takes a method, with its methods in a fixed order."""
+    table = {path: [m.upper() for m in METHODS if m in item] for path, item in sorted(raw["paths"].items())}
+    return {path: methods for path, methods in table.items() if methods}
 
 
 def derive_modules(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -91,7 +91,8 @@ def test_search_pages_through_all_results_lazily(api: respx.MockRouter, tx: Trip
     route = api.get("/customer").mock(side_effect=page)
     names = [c.name for c in tx.customers.search(customer_name="C", page_size=2)]
     assert names == ["C0", "C1", "C2", "C3", "C4"]
-    assert [r.request.url.params["from"] for r in route.calls] == ["0", "2", "4"]
+    # prefetched pages are requested concurrently: which arrives first is up to the threads
+    assert sorted(int(r.request.url.params["from"]) for r in route.calls) == [0, 2, 4]
     assert all(r.request.url.params["customerName"] == "C" for r in route.calls)
 
 
@@ -117,7 +118,7 @@ def test_search_with_a_limit_stops_after_n_values_across_pages(api: respx.MockRo
     route = api.get("/customer").mock(side_effect=page)
     assert [c.id for c in tx.customers.search(limit=5, page_size=2)] == [0, 1, 2, 3, 4]
     asked = [(r.request.url.params["from"], r.request.url.params["count"]) for r in route.calls]
-    assert asked == [("0", "2"), ("2", "2"), ("4", "1")]
+    assert sorted(asked) == [("0", "2"), ("2", "2"), ("4", "1")]
 
 
 def test_a_bad_limit_is_refused_before_anything_is_sent(api: respx.MockRouter, tx: Tripletex) -> None:

@@ -18,6 +18,7 @@ from .core.limiter import limiter_for
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
 from .core.ratelimit import RateLimit
+from .core.session_store import session_store_for
 from .core.suggest import suggest
 from .core.transport import AsyncTransport, Transport
 from .resources._generated import AsyncResources, SyncResources
@@ -26,6 +27,17 @@ Self = TypeVar("Self", bound="_ClientBase")
 _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 # The session owns Authorization; httpx owns the framing. A caller's value would break or leak either.
 _OWN_HEADERS = frozenset({"authorization", "host", "content-length", "transfer-encoding", "connection"})
+
+
+def _shared_state(settings: ConnectionSettings, options: dict[str, Any]) -> None:
+    """Resolve the options naming shared state (`rate_limiter=`, `session_store=`) to the objects themselves."""
+    options["rate_limiter"] = limiter_for(settings, options.get("rate_limiter"))
+    options["session_store"] = session_store_for(settings, options.get("session_store"))
+
+
+def _shared_with(transport: Transport | AsyncTransport) -> dict[str, Any]:
+    # A client for another company shares the session and the bucket: both belong to the credential.
+    return {"rate_limiter": transport.rate_limiter, "session_store": transport.session.store}
 
 
 def _operation(key: str) -> catalog.Operation:
@@ -173,7 +185,7 @@ class Tripletex(SyncResources, _ClientBase):
             profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
             settings=settings,
         )
-        transport_options["rate_limiter"] = limiter_for(self.settings, transport_options.get("rate_limiter"))
+        _shared_state(self.settings, transport_options)
         self._transport = Transport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
 
@@ -246,7 +258,7 @@ class Tripletex(SyncResources, _ClientBase):
 
     def with_company(self, company_id: int) -> Tripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
-        return Tripletex(settings=self.settings.with_company(company_id), rate_limiter=self._transport.rate_limiter)
+        return Tripletex(settings=self.settings.with_company(company_id), **_shared_with(self._transport))
 
     @classmethod
     def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> Tripletex:
@@ -288,7 +300,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
             profile=profile, timeout=timeout, max_retries=max_retries, max_retry_time=max_retry_time,
             settings=settings,
         )
-        transport_options["rate_limiter"] = limiter_for(self.settings, transport_options.get("rate_limiter"))
+        _shared_state(self.settings, transport_options)
         self._transport = AsyncTransport(self.settings, http_client=http_client, **transport_options)
         self._init_resources()
 
@@ -365,9 +377,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
 
     def with_company(self, company_id: int) -> AsyncTripletex:
         """A new client acting for another company (an accountant's client), with the same tokens."""
-        return AsyncTripletex(
-            settings=self.settings.with_company(company_id), rate_limiter=self._transport.rate_limiter
-        )
+        return AsyncTripletex(settings=self.settings.with_company(company_id), **_shared_with(self._transport))
 
     @classmethod
     def for_sandbox(cls, sandbox: SandboxLike, **options: Any) -> AsyncTripletex:

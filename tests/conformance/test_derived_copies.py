@@ -1,4 +1,4 @@
-"""The derived copies in tests/spec/ (used without ../shared) match ../shared and carry no prose."""
+"""The derived copies in tripletex_connect/spec/ (the sandbox's table; the tests' spec without ../shared) are fresh."""
 
 from __future__ import annotations
 
@@ -46,3 +46,12 @@ def test_the_derived_spec_holds_every_path_the_catalog_calls() -> None:
     paths = json.loads(DERIVED_SPEC_PATH.read_text(encoding="utf-8"))["paths"]
     wanted = {op.path for op in catalog.all_operations() if op.path.startswith("/")}
     assert wanted <= set(paths)
+
+
+def test_the_sandbox_reads_its_table_of_paths_from_the_same_derived_copy() -> None:
+    from tripletex_connect.sandbox.spec_paths import SPEC_PATHS, SPEC_VERSION
+
+    derived = json.loads(DERIVED_SPEC_PATH.read_text(encoding="utf-8"))
+    assert {path: tuple(methods) for path, methods in derived["x-spec-paths"].items()} == SPEC_PATHS
+    assert derived["info"]["version"] == SPEC_VERSION
+    assert set(derived["paths"]) <= set(SPEC_PATHS)

@@ -29,6 +29,7 @@ FORBIDDEN: dict[str, set[str]] = {
     "scenario": {"cli", "runtime", "sandbox", "mcp", "testing"},
     "runtime": {"cli", "mcp", "testing"},
     "mcp": {"cli", "runtime", "testing"},
+    "spec": {"client", "resources", "cli", "scenario", "sandbox", "runtime", "mcp", "testing", "core", "catalog"},
 }
 
 

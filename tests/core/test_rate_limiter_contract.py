@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,43 +14,7 @@ from tripletex_connect.core.limiter import Backend, MemoryBackend, RateLimiter, 
 from tripletex_connect.core.limiter_backends import RedisBackend, SQLiteBackend
 from tripletex_connect.core.transport import Transport
 
-REDIS_SERVER = shutil.which("redis-server") or shutil.which("/usr/bin/redis-server")
 T0 = 1_800_000_000.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server on a free port of 127.0.0.1, in a tmp dir, without persistence; stopped after."""
-    if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (scripts/setup_system.sh installs it)")
-    folder = tmp_path_factory.mktemp("redis")
-    port = _free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(folder)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.02)  # waiting for a real server process to listen, not a timing assertion
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
@@ -266,3 +226,12 @@ def test_the_sdk_takes_a_limiter_or_a_backend_and_shares_it_with_other_companies
     assert on_file._transport.rate_limiter is not None
     assert isinstance(on_file._transport.rate_limiter.backend, SQLiteBackend)
     assert Tripletex("c", "e", base_url="http://127.0.0.1:9/v2")._transport.rate_limiter is None
+
+
+def test_a_rate_limit_header_that_is_no_number_is_ignored_not_raised(make_backend: Callable[[], Backend]) -> None:
+    clock = Clock()
+    limiter = RateLimiter(make_backend(), clock=clock)
+    key = limiter.key(settings())
+    limiter.after_answer(key, 200, {"X-Rate-Limit-Remaining": "many", "X-Rate-Limit-Reset": "soon"})
+    limiter.after_answer(key, 429, {"X-Rate-Limit-Reset": "soon"})  # backs off with jitter instead
+    assert 0 < limiter.wait_before_send(key) <= limiter.backoff_base

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
+import json
 from typing import Any
 
 import pytest
@@ -15,7 +13,6 @@ from tripletex_connect.sandbox.spec_paths import SPEC_PATHS
 
 from .conftest import Api
 
-ROOT = Path(__file__).resolve().parents[2]
 ENVELOPE = {"status", "code", "message", "link", "developerMessage", "validationMessages", "requestId"}
 
 
@@ -82,13 +79,13 @@ def test_the_table_of_the_real_apis_paths_covers_every_catalog_route() -> None:
     assert ("GET", "/travelExpense/rate") in routes.unserved()
 
 
-def test_the_table_of_the_real_apis_paths_is_generated_from_the_spec() -> None:
+def test_the_table_of_the_real_apis_paths_is_every_path_of_the_spec_with_its_methods() -> None:
     if not OFFICIAL_SPEC_PATH.exists():
         pytest.skip(f"official spec not found at {OFFICIAL_SPEC_PATH}")
-    spec = str(OFFICIAL_SPEC_PATH)
-    result = subprocess.run([sys.executable, "scripts/generate_spec_paths.py", "--check", "--spec", spec],
-                            cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    spec = json.loads(OFFICIAL_SPEC_PATH.read_text(encoding="utf-8"))
+    methods = ("get", "post", "put", "delete", "patch")
+    official = {path: tuple(m.upper() for m in methods if m in item) for path, item in spec["paths"].items()}
+    assert {path: taken for path, taken in official.items() if taken} == SPEC_PATHS
 
 
 def test_a_method_a_page_outside_v2_does_not_take_answers_405_in_the_envelope(api: Api) -> None:

@@ -71,7 +71,7 @@ def test_reference_data_is_deterministic() -> None:
 
 def stored(api: Api, company_id: int, model: str) -> list[dict[str, Any]]:
     with api.backend.store.transaction() as tx:
-        return [row.full() for row in tx.search(company_id, model, [], [], [], 0, 10_000)[2]]
+        return [row.full() for row in tx.search(company_id, model, [], [], [], 0, 10_000)[1]]
 
 
 def test_a_new_company_is_set_up_with_every_reference_list(api: Api) -> None:
@@ -116,7 +116,7 @@ def test_the_demo_seed_adds_customers_products_projects_orders_hours_and_balance
     postings = values("/ledger/posting", dateFrom="2026-01-01", dateTo="2027-01-01", fields="amountGross,voucher")
     assert postings and abs(sum(p["amountGross"] for p in postings)) < 0.005
     with api.backend.store.transaction() as tx:
-        hours = tx.search(demo.company_id, "TimesheetEntry", [], [], [], 0, 100)[2]
+        hours = tx.search(demo.company_id, "TimesheetEntry", [], [], [], 0, 100)[1]
         projects = tx.search(demo.company_id, "Project", [], [], [], 0, 100)[0]
     assert projects == 3 and len(hours) >= 5 and all(h.data["hours"] > 0 for h in hours)
     created = api.http.post("/v2/customer", json={"name": "Ny"}, headers=auth).json()["value"]

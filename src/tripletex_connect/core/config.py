@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -29,10 +30,12 @@ ENV_VARS = {
     "profile": "TRIPLETEX_PROFILE",
 }
 
-RATE_LIMIT_ENV_VARS = {
+SHARED_STATE_ENV_VARS = {
+    # the settings of state shared across clients and processes: the rate limiter and the session store
     "rate_limit_backend": "TRIPLETEX_RATE_LIMIT_BACKEND",
     "rate_limit_scope": "TRIPLETEX_RATE_LIMIT_SCOPE",
     "rate_limit_reserve": "TRIPLETEX_RATE_LIMIT_RESERVE",
+    "session_store": "TRIPLETEX_SESSION_STORE",
 }
 
 
@@ -120,6 +123,8 @@ class ConnectionSettings:
     """The shared rate limiter's backend: `memory`, `sqlite:///path` or `redis://host:port/db`; None: off."""
     rate_limit_scope: str = "credential"
     rate_limit_reserve: int = 2
+    session_store: str | None = None
+    """Where sessions are shared: `memory` (the process), `sqlite:///path`, `redis://host:port/db`; None: per client."""
 
     def __post_init__(self) -> None:
         # Settings built by hand get the same checks as resolved ones: plain HTTP only to loopback hosts.
@@ -134,6 +139,11 @@ class ConnectionSettings:
         if isinstance(self.rate_limit_reserve, bool) or not isinstance(self.rate_limit_reserve, int) \
                 or self.rate_limit_reserve < 0:
             raise ConfigurationError(f"rate_limit_reserve must be a whole number >= 0, got {self.rate_limit_reserve!r}")
+
+    def credential_id(self) -> str:
+        """Names the credential without revealing it: the environment and hashes of the two tokens."""
+        env = self.environment if self.environment != "custom" else _hash(self.base_url)
+        return f"{env}:{_hash(self.consumer_token.reveal())}:{_hash(self.employee_token.reveal())}"
 
     def with_company(self, company_id: int) -> ConnectionSettings:
         """The same connection acting for another company (an accountant's client)."""
@@ -150,6 +160,10 @@ class ConnectionSettings:
                 "missing Tripletex credentials: set " + " and ".join(missing)
                 + ", pass them to the client, or create a profile with `ttx connect add`"
             )
+
+
+def _hash(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:24]
 
 
 def _company_id(value: Any, source: str) -> int:
@@ -232,7 +246,7 @@ def resolve_settings(
         (not consumer and prof.consumer_token) or (not employee and prof.employee_token)
     ):
         raise _foreign_url(prof, resolved_url)
-    for name, var in RATE_LIMIT_ENV_VARS.items():
+    for name, var in SHARED_STATE_ENV_VARS.items():
         text = environ.get(var, "").strip()
         if options.get(name) is None and text:
             options[name] = int(text) if name == "rate_limit_reserve" and text.isdigit() else text

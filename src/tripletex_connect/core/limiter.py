@@ -8,7 +8,6 @@ under a key made of the environment and hashes of the tokens: no token ever appe
 
 from __future__ import annotations
 
-import hashlib
 import random as _random
 import threading
 import time
@@ -18,9 +17,12 @@ from typing import Protocol
 
 from .config import ConnectionSettings
 from .errors import ConfigurationError
+from .ratelimit import header_number
+from .stores import MemoryRecords, Record, Records, parse_store_url
 
 DEFAULT_WINDOW = 1.0  # seconds to wait for a new window when the server named no reset
 SCOPES = ("credential", "company")
+WHAT = "rate limit backend"
 
 
 class Backend(Protocol):
@@ -77,50 +79,59 @@ class Bucket:
         self.remaining = 0
 
 
-class MemoryBackend:
-    """Buckets in this process's memory (the default): shared by the clients of one process."""
+class RecordsBackend:
+    """Buckets kept as `Records` (memory or a SQLite file): each method runs the `Bucket` rule in one atomic step."""
 
-    def __init__(self) -> None:
-        self._buckets: dict[str, Bucket] = {}
-        self._lock = threading.Lock()
+    def __init__(self, records: Records) -> None:
+        self.records = records
 
-    def _bucket(self, key: str) -> Bucket:
-        return self._buckets.setdefault(key, Bucket())
+    def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
+        def on_record(record: Record) -> float:
+            bucket = Bucket(record.get("remaining"), record.get("window_end", 0.0), record.get("blocked_until", 0.0))
+            result = change(bucket)
+            record.update(remaining=bucket.remaining, window_end=bucket.window_end, blocked_until=bucket.blocked_until)
+            return result
+
+        return self.records.update(key, on_record)
 
     def acquire(self, key: str, now: float, reserve: int) -> float:
         """Take one request from the bucket, or the seconds to wait."""
-        with self._lock:
-            return self._bucket(key).acquire(now, reserve)
+        return self._step(key, lambda b: b.acquire(now, reserve))
 
     def observe(self, key: str, now: float, remaining: int | None, reset: float | None) -> None:
         """Record a response's rate-limit headers."""
-        with self._lock:
-            self._bucket(key).observe(now, remaining, reset)
+        def change(bucket: Bucket) -> float:
+            bucket.observe(now, remaining, reset)
+            return 0.0
+
+        self._step(key, change)
 
     def block(self, key: str, until: float) -> None:
         """Block the bucket until `until`."""
-        with self._lock:
-            self._bucket(key).block(until)
+        def change(bucket: Bucket) -> float:
+            bucket.block(until)
+            return 0.0
+
+        self._step(key, change)
+
+    def close(self) -> None:
+        """Release the backend's connection, if any."""
+        self.records.close()
 
 
-def _hash(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:24]
+class MemoryBackend(RecordsBackend):
+    """Buckets in this process's memory (the default): shared by the clients of one process."""
+
+    def __init__(self) -> None:
+        super().__init__(MemoryRecords())
 
 
 def bucket_key(settings: ConnectionSettings, scope: str = "credential") -> str:
     """The bucket key of a connection: environment and token hashes (and the company in company scope)."""
     if scope not in SCOPES:
         raise ConfigurationError(f"rate_limit_scope must be one of {', '.join(SCOPES)}, got {scope!r}")
-    env = settings.environment if settings.environment != "custom" else _hash(settings.base_url)
-    key = f"ttx:rl:{env}:{_hash(settings.consumer_token.reveal())}:{_hash(settings.employee_token.reveal())}"
+    key = f"ttx:rl:{settings.credential_id()}"
     return f"{key}:{settings.company_id}" if scope == "company" else key
-
-
-def _number(headers: Mapping[str, str], name: str) -> float | None:
-    try:
-        return float(headers[name])
-    except (KeyError, ConfigurationError):
-        return None
 
 
 class RateLimiter:
@@ -154,7 +165,7 @@ class RateLimiter:
         """Learn from an answer: its X-Rate-Limit-* headers, or a 429's block for every sharer."""
         lowered = {k.lower(): v for k, v in headers.items()}
         now = self.clock()
-        reset = _number(lowered, "x-rate-limit-reset")
+        reset = header_number(lowered.get("x-rate-limit-reset"))
         if status == 429:
             if reset is None:
                 strikes = self._strikes[key] = self._strikes.get(key, 0) + 1
@@ -162,7 +173,7 @@ class RateLimiter:
             self.backend.block(key, now + max(reset, 0.0))
             return
         self._strikes.pop(key, None)
-        remaining = _number(lowered, "x-rate-limit-remaining")
+        remaining = header_number(lowered.get("x-rate-limit-remaining"))
         self.backend.observe(key, now, int(remaining) if remaining is not None else None, reset)
 
 
@@ -170,17 +181,12 @@ def backend_from_url(url: str) -> Backend:
     """The backend a setting names: `memory`, `sqlite:///path/to/file` or `redis://host:port/db`."""
     from .limiter_backends import RedisBackend, SQLiteBackend
 
-    text = url.strip()
-    if text in ("", "memory", "memory://"):
-        return MemoryBackend()
-    if text.startswith("sqlite://"):
-        path = text[len("sqlite://"):]
-        if not path.startswith("/") or path == "/":
-            raise ConfigurationError(f"rate limit backend {url!r}: give a file path, e.g. sqlite:///var/lib/ttx/limits.db")
-        return SQLiteBackend(path[1:] if path.startswith("//") else path)
-    if text.startswith(("redis://", "rediss://")):
-        return RedisBackend.from_url(text)
-    raise ConfigurationError(f"unknown rate limit backend {url!r}: use memory, sqlite:///path or redis://host:port/db")
+    kind, where = parse_store_url(url, WHAT)
+    if kind == "sqlite":
+        return SQLiteBackend(where)
+    if kind == "redis":
+        return RedisBackend.from_url(where)
+    return MemoryBackend()
 
 
 _SHARED: dict[tuple[str, int, str], RateLimiter] = {}

@@ -2,73 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
-import threading
-from collections.abc import Callable
 from typing import Any
 
-from .errors import ConfigurationError
-from .limiter import Bucket
-
-_SCHEMA = """CREATE TABLE IF NOT EXISTS rate_bucket (
-    key TEXT PRIMARY KEY, remaining INTEGER, window_end REAL NOT NULL, blocked_until REAL NOT NULL)"""
+from .limiter import WHAT, RecordsBackend
+from .stores import SQLiteRecords, redis_client
 
 
-class SQLiteBackend:
-    """Buckets in a SQLite file (WAL); each step is one `BEGIN IMMEDIATE` transaction, atomic across processes."""
+class SQLiteBackend(RecordsBackend):
+    """Buckets in a SQLite file (WAL, mode 0600); each step is one `BEGIN IMMEDIATE` transaction, across processes."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        try:
-            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(_SCHEMA)
-        except sqlite3.Error as error:
-            raise ConfigurationError(f"rate limit backend: cannot open the SQLite file {path!r} ({error})") from None
-
-    def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                row = self._db.execute(
-                    "SELECT remaining, window_end, blocked_until FROM rate_bucket WHERE key = ?", (key,)
-                ).fetchone()
-                bucket = Bucket(*row) if row else Bucket()
-                result = change(bucket)
-                self._db.execute(
-                    "INSERT OR REPLACE INTO rate_bucket VALUES (?, ?, ?, ?)",
-                    (key, bucket.remaining, bucket.window_end, bucket.blocked_until),
-                )
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-            return result
-
-    def acquire(self, key: str, now: float, reserve: int) -> float:
-        """Take one request from the bucket, or the seconds to wait."""
-        return self._step(key, lambda b: b.acquire(now, reserve))
-
-    def observe(self, key: str, now: float, remaining: int | None, reset: float | None) -> None:
-        """Record a response's rate-limit headers."""
-        def change(bucket: Bucket) -> float:
-            bucket.observe(now, remaining, reset)
-            return 0.0
-
-        self._step(key, change)
-
-    def block(self, key: str, until: float) -> None:
-        """Block the bucket until `until`."""
-        def change(bucket: Bucket) -> float:
-            bucket.block(until)
-            return 0.0
-
-        self._step(key, change)
-
-    def close(self) -> None:
-        """Close the database connection."""
-        self._db.close()
+        super().__init__(SQLiteRecords(path, "rate_bucket_record", WHAT))
 
 
 # The `Bucket` rule in Lua, run atomically by Redis. Fields: r (remaining, absent = unknown), w, b.
@@ -122,13 +67,7 @@ class RedisBackend:
     @classmethod
     def from_url(cls, url: str) -> RedisBackend:
         """A backend on the Redis server at `url` (needs the `redis` extra)."""
-        try:
-            import redis
-        except ImportError:
-            raise ConfigurationError(
-                "the Redis rate limit backend needs the redis package: pip install 'tripletex-connect[redis]'"
-            ) from None
-        return cls(redis.Redis.from_url(url))
+        return cls(redis_client(url, WHAT))
 
     def _run(self, key: str, *args: Any) -> float:
         return float(self._script(keys=[key], args=[str(a) for a in args]))

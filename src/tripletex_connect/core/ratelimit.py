@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 
-def _number(value: str | None) -> float | None:
+def header_number(value: str | None) -> float | None:
+    """A rate-limit header's number, or None when it is absent or not a number."""
     try:
         return float(value) if value is not None else None
     except ValueError:
@@ -27,9 +28,9 @@ class RateLimit:
     def from_headers(cls, headers: Mapping[str, str], now: dt.datetime) -> RateLimit | None:
         """The state in a response's headers, or None when the response carries none."""
         lowered = {k.lower(): v for k, v in headers.items()}
-        limit = _number(lowered.get("x-rate-limit-limit"))
-        remaining = _number(lowered.get("x-rate-limit-remaining"))
-        reset = _number(lowered.get("x-rate-limit-reset"))
+        limit = header_number(lowered.get("x-rate-limit-limit"))
+        remaining = header_number(lowered.get("x-rate-limit-remaining"))
+        reset = header_number(lowered.get("x-rate-limit-reset"))
         if limit is None and remaining is None and reset is None:
             return None
         return cls(

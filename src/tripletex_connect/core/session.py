@@ -1,8 +1,10 @@
-"""Session tokens: created lazily from the consumer and employee tokens, reused, and renewed in time.
+"""Session tokens: created lazily from the consumer and employee tokens, shared, reused, and renewed in time.
 
 A Tripletex session ends at the midnight (Oslo time) at which its expirationDate begins, so a token
 asked for with today's date is born expired. We ask for today + `session_days`, renew a few minutes
-before the end, and renew once and replay when a request is answered 401.
+before the end, and renew once and replay when a request is answered 401. The token lives in a
+`SessionStore`: the client's own, or one shared per credential by every client (and process) using the
+same backend; only the holder of the store's lease creates a session, the others wait and read it.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ import asyncio
 import base64
 import datetime as dt
 import json
+import secrets
 import threading
+import time
 from collections.abc import AsyncGenerator, Callable, Generator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from .config import ConnectionSettings
-from .errors import APIError, AuthenticationError, InvalidResponseError, api_error_from_response
+from .errors import APIError, AuthenticationError, InvalidResponseError, TimeoutError, api_error_from_response
 from .redact import Redactor
 from .retry import RETRYABLE_STATUSES
+from .session_store import Claim, SessionStore, session_key
 
 # Answers to :create that the transport waits out and retries like any other: the request was never sent.
 HANDED_BACK = RETRYABLE_STATUSES | {429}
@@ -41,16 +47,19 @@ def session_end(expiration: dt.date) -> dt.datetime:
 
 
 class SessionManager:
-    """The current session token of one connection; never shows the token in its repr."""
+    """The session of one connection: a local copy of the store's token; never shows the token in its repr."""
 
     def __init__(
         self, settings: ConnectionSettings, redactor: Redactor, *, clock: Clock = oslo_now,
-        margin: dt.timedelta = dt.timedelta(minutes=5),
+        margin: dt.timedelta = dt.timedelta(minutes=5), store: SessionStore | None = None,
     ) -> None:
         self.settings = settings
         self._redactor = redactor
         self._clock = clock
         self._margin = margin
+        self.store = store or SessionStore()
+        self._key = session_key(settings)
+        self._holder = secrets.token_hex(8)  # names this client's lease in the store
         self._token: str | None = None
         self._authorization: tuple[str | None, str] = (None, "")
         self.expires_at: dt.datetime | None = None
@@ -69,14 +78,24 @@ class SessionManager:
             self._async_lock = asyncio.Lock()
         return self._async_lock
 
-    @property
-    def token_marker(self) -> int:
-        """Identifies the current session (changes on every renewal) without exposing the token."""
-        return self.created
-
     def needs_session(self) -> bool:
         """True when there is no session or it ends within the renewal margin."""
         return self._token is None or self.expires_at is None or self._clock() >= self.expires_at - self._margin
+
+    def claim(self, stale: str | None) -> Claim:
+        """Ask the store (dropping `stale` if it still holds it): a session is taken at once, else a lease or a wait."""
+        lease = self.settings.timeout + 5.0  # a :create outlives its lease only by hanging past its timeout
+        claim = self.store.claim(
+            self._key, self._holder, self._clock().timestamp(), margin=self._margin.total_seconds(), lease=lease,
+            stale=stale,
+        )
+        if claim.token is not None:
+            self._adopt(claim.token, dt.datetime.fromtimestamp(claim.expires, OSLO))
+        return claim
+
+    def release(self) -> None:
+        """Give up the store's lease after a :create that gave no session."""
+        self.store.release(self._key, self._holder)
 
     def create_request(self) -> httpx.Request:
         """The `PUT /token/session/:create` request for a session lasting `session_days` more days."""
@@ -91,7 +110,7 @@ class SessionManager:
         return httpx.Request("PUT", self.settings.base_url + CREATE_PATH, params=params)
 
     def accept(self, response: httpx.Response) -> None:
-        """Take the session from the :create answer, or raise AuthenticationError saying what was refused."""
+        """Take the session from the :create answer and publish it, or raise AuthenticationError saying why not."""
         if not response.is_success:
             content = self._redactor.scrub(response.content.decode("utf-8", "replace")).encode()
             raise self._refused(api_error_from_response(
@@ -106,11 +125,17 @@ class SessionManager:
             expiration = dt.date.fromisoformat(str(value.get("expirationDate"))[:10])
         except ValueError:
             expiration = self._asked
-        self._token = token
-        self.expires_at = session_end(expiration)
+        ends = session_end(expiration)
+        self._adopt(token, ends)
         self.created += 1
-        company = str(self.settings.company_id)
-        self._redactor.add(token, base64.b64encode(f"{company}:{token}".encode()).decode())
+        self.store.publish(self._key, self._holder, token, ends.timestamp(), self._clock().timestamp())
+
+    def _adopt(self, token: str, ends: dt.datetime) -> None:
+        if token != self._token:
+            company = str(self.settings.company_id)
+            self._redactor.add(token, base64.b64encode(f"{company}:{token}".encode()).decode())
+        self._token = token
+        self.expires_at = ends
 
     def _refused(self, error: APIError) -> APIError:
         if error.status not in (401, 403, 422):
@@ -130,17 +155,21 @@ class SessionManager:
             method="PUT", path=CREATE_PATH, body=None, headers=error.headers,
         )
 
-    def authorize(self, request: httpx.Request) -> httpx.Request:
-        """The request with Basic auth `<companyId>:<sessionToken>`."""
+    def authorize(self, request: httpx.Request) -> tuple[httpx.Request, str]:
+        """The request with Basic auth `<companyId>:<sessionToken>`, and the token it carries."""
         assert self._token is not None
         if self._authorization[0] != self._token:  # encoded once per session, not once per request
             pair = f"{self.settings.company_id}:{self._token}".encode()
             self._authorization = (self._token, "Basic " + base64.b64encode(pair).decode())
         request.headers["Authorization"] = self._authorization[1]
-        return request
+        return request, self._token
+
+    def replaced(self, stale: str) -> bool:
+        """True when this client already holds a live session other than `stale` (another request renewed it)."""
+        return self._token != stale and not self.needs_session()
 
     def forget(self) -> None:
-        """Drop the session (after a 401), so the next request creates a new one."""
+        """Drop the local copy of the session, so the next request asks the store again."""
         self._token = None
         self.expires_at = None
 
@@ -148,6 +177,12 @@ class SessionManager:
 class _Marker:
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+class _Wait(_Marker):
+    def __init__(self, seconds: float) -> None:
+        super().__init__("wait")
+        self.seconds = seconds
 
 
 LOCK, UNLOCK = _Marker("lock"), _Marker("unlock")
@@ -159,37 +194,65 @@ Renewal = Generator[Step, httpx.Response, bool]
 class SessionAuth(httpx.Auth):
     """httpx auth that creates/renews the session around each request.
 
-    The flow is written once (`_flow`) and yields requests plus LOCK/UNLOCK markers; the sync and async
-    drivers only differ in how they take the lock and read a body.
+    The flow is written once (`_flow`) and yields requests plus LOCK/UNLOCK/wait markers; the sync and async
+    drivers only differ in how they take the lock, wait and read a body. `sleep` is the transport's (a fake
+    one in tests); the async driver awaits what it returns.
     """
 
-    def __init__(self, manager: SessionManager) -> None:
+    def __init__(self, manager: SessionManager, sleep: Callable[[float], Any] | None = None) -> None:
         self.manager = manager
+        self.sleep = sleep
 
-    def _renew(self, stale_marker: int | None) -> Renewal:
-        """Create a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
-        if stale_marker is None and not self.manager.needs_session():
+    def _renew(self, stale: str | None) -> Renewal:
+        """Get a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
+        manager = self.manager
+        if stale is None and not manager.needs_session():
             return True  # the common case: a live session, no lock taken
         yield LOCK
         renewed = True
         # Another request may have renewed while we waited for the lock: renew only if still needed.
-        if self.manager.needs_session() or stale_marker == self.manager.token_marker:
-            response = yield self.manager.create_request()
-            # A 429 or 502/503/504 is handed to the transport as the answer, which waits and retries it
-            # whatever the request's method: the request itself was never sent.
-            renewed = response.status_code not in HANDED_BACK
-            if renewed:
-                self.manager.accept(response)
+        still_needed = manager.needs_session() if stale is None else not manager.replaced(stale)
+        if still_needed:
+            renewed = yield from self._obtain(stale)
         yield UNLOCK
         return renewed
+
+    def _obtain(self, stale: str | None) -> Renewal:
+        """Take the stored session, or create it under the store's lease, or wait for the lease holder."""
+        manager, waited = self.manager, 0.0
+        while True:
+            claim = manager.claim(stale)
+            if claim.token is not None:
+                return True
+            if not claim.lease:
+                if waited + claim.wait > manager.store.max_wait:
+                    raise TimeoutError(
+                        f"no session after waiting {waited:.0f}s for another client to create it; "
+                        "its lease in the session store never ended", method="PUT", path=CREATE_PATH,
+                    )
+                waited += claim.wait
+                yield _Wait(claim.wait)
+                continue
+            try:
+                response = yield manager.create_request()
+                # A 429 or 502/503/504 is handed to the transport as the answer, which waits and retries it
+                # whatever the request's method: the request itself was never sent.
+                if response.status_code in HANDED_BACK:
+                    manager.release()
+                    return False
+                manager.accept(response)
+            except BaseException:
+                manager.release()
+                raise
+            return True
 
     def _flow(self, request: httpx.Request) -> Flow:
         if not (yield from self._renew(None)):
             return
-        marker = self.manager.token_marker
-        response = yield self.manager.authorize(request)
-        if response.status_code == 401 and (yield from self._renew(marker)):
-            yield self.manager.authorize(request)
+        authorized, token = self.manager.authorize(request)
+        response = yield authorized
+        if response.status_code == 401 and (yield from self._renew(token)):
+            yield self.manager.authorize(request)[0]
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Drive the session flow for httpx.Client."""
@@ -197,6 +260,10 @@ class SessionAuth(httpx.Auth):
         try:
             step = next(flow)
             while True:
+                if isinstance(step, _Wait):
+                    (self.sleep or time.sleep)(step.seconds)
+                    step = next(flow)
+                    continue
                 if isinstance(step, _Marker):
                     held = step is LOCK
                     if held:
@@ -220,6 +287,10 @@ class SessionAuth(httpx.Auth):
         try:
             step = next(flow)
             while True:
+                if isinstance(step, _Wait):
+                    await (self.sleep or asyncio.sleep)(step.seconds)
+                    step = next(flow)
+                    continue
                 if isinstance(step, _Marker):
                     held = step is LOCK
                     if held:

@@ -33,6 +33,7 @@ from .ratelimit import RateLimit
 from .redact import Redactor, guard
 from .retry import MAYBE_SENT, RetryPolicy, is_dns_failure, is_idempotent
 from .session import Clock, SessionAuth, SessionManager, oslo_now
+from .session_store import SessionStore
 
 LOG = logging.getLogger("tripletex_connect.http")
 
@@ -60,7 +61,8 @@ class _Core:
     def __init__(
         self, settings: ConnectionSettings, *, clock: Clock | None, random: Callable[[], float] | None,
         logger: logging.Logger | None, rate_limiter: RateLimiter | None = None,
-        monotonic: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None, session_store: SessionStore | None = None,
+        sleep: Callable[[float], Any] | None = None,
     ) -> None:
         self.settings = settings
         self.monotonic = monotonic or time.monotonic
@@ -70,8 +72,8 @@ class _Core:
         self.redactor.add(settings.consumer_token.reveal(), settings.employee_token.reveal())
         guard(self.redactor)
         self.clock = clock or oslo_now
-        self.session = SessionManager(settings, self.redactor, clock=self.clock)
-        self.auth = SessionAuth(self.session)
+        self.session = SessionManager(settings, self.redactor, clock=self.clock, store=session_store)
+        self.auth = SessionAuth(self.session, sleep)
         policy = RetryPolicy(settings.max_retries, settings.max_retry_time)
         if random is not None:
             policy.random = random
@@ -286,13 +288,13 @@ class Transport:
         self, settings: ConnectionSettings, *, http_client: httpx.Client | None = None, clock: Clock | None = None,
         sleep: Callable[[float], None] | None = None, logger: logging.Logger | None = None,
         random: Callable[[], float] | None = None, rate_limiter: RateLimiter | None = None,
-        monotonic: Callable[[], float] | None = None,
+        monotonic: Callable[[], float] | None = None, session_store: SessionStore | None = None,
     ) -> None:
+        self._sleep = sleep or time.sleep
         self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
-                           monotonic=monotonic)
+                           monotonic=monotonic, session_store=session_store, sleep=self._sleep)
         self._owns_client = http_client is None
         self._client = http_client or httpx.Client(**client_options(settings))
-        self._sleep = sleep or time.sleep
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._core.settings.base_url!r}, company_id={self._core.settings.company_id})"
@@ -363,12 +365,13 @@ class AsyncTransport:
         clock: Clock | None = None, sleep: Callable[[float], Awaitable[None]] | None = None,
         logger: logging.Logger | None = None, random: Callable[[], float] | None = None,
         rate_limiter: RateLimiter | None = None, monotonic: Callable[[], float] | None = None,
+        session_store: SessionStore | None = None,
     ) -> None:
+        self._sleep = sleep or asyncio.sleep
         self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
-                           monotonic=monotonic)
+                           monotonic=monotonic, session_store=session_store, sleep=self._sleep)
         self._owns_client = http_client is None
         self._client = http_client or httpx.AsyncClient(**client_options(settings))
-        self._sleep = sleep or asyncio.sleep
 
     def __repr__(self) -> str:
         s = self._core.settings

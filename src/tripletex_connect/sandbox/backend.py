@@ -270,7 +270,7 @@ class Backend:
         return self.engine.renderer(tx, ctx).render(model, self._singleton(tx, ctx, model).full(), tree)
 
     def _singleton(self, tx: Tx, ctx: Ctx, model: str) -> Any:
-        _, _, rows = tx.search(ctx.company_id, model, [], [], [], 0, 1)
+        _, rows = tx.search(ctx.company_id, model, [], [], [], 0, 1)
         return rows[0] if rows else tx.insert(ctx.company_id, model, {}, ctx.now)
 
     def _create(self, tx: Tx, ctx: Ctx, op: Operation, model: str, body: Any, tree: Tree) -> Reply:

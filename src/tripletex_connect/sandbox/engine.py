@@ -7,12 +7,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import catalog
-from ..catalog import Kind, Operation
+from ..catalog import Kind, Operation, Param
 from ..models import SCHEMA_FIELDS, field_types
 from .changes import changes_of
 from .context import Ctx
 from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
-from .query import build_query, indexed_fields
+from .query import build_query
 from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
@@ -47,13 +47,47 @@ MODEL_PATHS = _paths()
 _SIBLING_MODELS = {op.path: op.response for op in catalog.all_operations() if op.response and op.kind is Kind.GET}
 
 
+def _indexable(param: Param) -> bool:
+    if not param.field or param.field in ("id", "version"):  # columns, indexed by the table's key
+        return False
+    if param.type == "boolean":  # only a default filter (`isInactive`) is worth an index: it is always there
+        return param.match == "eq" and param.default is not None
+    return param.match in ("eq", "in", "from", "to", "contains")
+
+
+def searched_fields() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    """What the catalog's searches filter on: (type, field) pairs matched exactly or by range (to index),
+    and the fields per type matched by `contains` (to index by trigrams)."""
+    exact: dict[tuple[str, str], None] = {}
+    texts: dict[str, list[str]] = {}
+    for op in catalog.all_operations():
+        fields = [p for p in op.params if _indexable(p)]
+        if not fields or op.kind not in (Kind.SEARCH, Kind.GET):
+            continue
+        try:
+            model = model_of(op)
+        except SandboxError:
+            continue
+        for param in fields:
+            assert param.field is not None
+            if param.match == "contains":
+                texts.setdefault(model, []).append(param.field)
+            else:
+                exact[(model, param.field)] = None
+    return list(exact), texts
+
+
 class Engine:
     """Generic resource behaviour over the store."""
 
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        store.index(indexed_fields())
+        exact, texts = searched_fields()
+        store.index(exact)
+        store.index_name_order(m for m in SCHEMA_FIELDS if "name" in field_types(m))
+        for model, fields in texts.items():
+            store.index_text(model, fields)
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""
@@ -92,14 +126,15 @@ class Engine:
     ) -> dict[str, Any]:
         """The list envelope of the stored objects a search's filters, sorting and paging select."""
         model = model_of(op)
-        q = build_query(op, model, params, lists)
+        q = build_query(op, model, params, lists, self.store.fulltext.column)
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
-        total, digest, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit)
+        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within)
         render = self.renderer(tx, ctx).render
         values = [render(model, row.full(), tree) for row in rows]
-        return {"fullResultSize": total, "from": q.offset, "count": len(values), "versionDigest": digest,
+        # The digest, when asked for (If-None-Match), is one of the page answered: `changes.conditional`.
+        return {"fullResultSize": total, "from": q.offset, "count": len(values), "versionDigest": None,
                 "values": values}
 
     def create(self, tx: Tx, ctx: Ctx, model: str, body: Any) -> Row:

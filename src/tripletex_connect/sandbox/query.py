@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Operation, Param
 from ..models import SCHEMA_FIELDS, field_types
 from .errors import SandboxError, invalid
-from .store import FOLD, INT64, SORT_KEY, json_path
+from .fulltext import phrase
+from .store import FOLD, INT64, SORT_KEY, Within, json_path, table_name
 from .tenancy import OSLO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,16 +49,16 @@ def sort_column(model: str, field: str, table: str = "", depth: int = 0) -> str:
     alias, outer = f"ref{depth}", table or "objects"
     # A reference is stored as {"id": n}; an object stored inline (no id) is sorted by its own field.
     return (
-        f"COALESCE((SELECT {sort_column(spec.ref, rest, alias, depth + 1)} FROM objects AS {alias} "
-        f"WHERE {alias}.company_id = {outer}.company_id AND {alias}.type = '{spec.ref}' "
+        f"COALESCE((SELECT {sort_column(spec.ref, rest, alias, depth + 1)} FROM {table_name(spec.ref)} AS {alias} "
+        f"WHERE {alias}.company_id = {outer}.company_id "
         f"AND {alias}.id = json_extract({outer}.data, '{json_path(head)}.id')), {column(field, table)})"
     )
 
 
 def indexed_fields() -> list[str]:
-    """The fields searches filter on exactly or by range: the engine indexes them.
+    """The fields (of any type) searches filter on exactly or by range, booleans left out.
 
-    Booleans are left out: an index on a two-valued field would lure the planner away from a good one.
+    The engine indexes them per type (`engine.searched_fields`); sorting by one follows its byte order.
     """
     from .. import catalog
 
@@ -89,15 +90,29 @@ def order_column(model: str, field: str) -> str:
     return f"{SORT_KEY}({expr})"
 
 
+# Where a type's field has a full-text index: (table, column), or None.
+TextIndex = Callable[[str, str], "tuple[str, str] | None"]
+
+
+def no_text_index(type: str, field: str) -> None:
+    """No full-text index anywhere: `contains` searches scan."""
+    return None
+
+
 @dataclass
 class Query:
-    """A search as SQL pieces plus paging."""
+    """A search as SQL pieces plus paging; `flags` (equality filters on booleans) and `within` (full-text
+    candidates) as `Tx.search` takes them."""
 
     where: list[str] = field(default_factory=list)
     args: list[Any] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     offset: int = 0
     limit: int = 1000
+    flags: list[tuple[str, Any]] = field(default_factory=list)
+    within: Within | None = None
+    model: str = ""
+    text_index: TextIndex = no_text_index
 
 
 def finite_number(text: str) -> float:
@@ -175,22 +190,34 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
             q.args.extend(values)
         return
     value = _typed(param, raw if isinstance(raw, str) else ",".join(raw))
-    if match == "eq":
+    if match == "eq" and param.type == "boolean":
+        q.flags.append((expr, value))
+    elif match == "eq":
         q.where.append(f"{expr} = ?")
         q.args.append(value)
     elif match == "contains":
-        text = str(value)
-        # LIKE already ignores ASCII case; the Python fold (slower, a call per row) only for other letters.
-        folded = f"{FOLD}({expr})" if not text.isascii() else expr
-        q.where.append(f"{folded} LIKE ? ESCAPE '\\'")
-        escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        q.args.append(f"%{escaped}%")
+        _contains(q, param.field, str(value))
     elif match in ("from", "to"):
         q.where.append(f"{expr} {'>=' if match == 'from' else '<'} ?")
         q.args.append(value)
     elif match == "since":
         q.where.append("changed_at >= ?")
         q.args.append(_since(param, str(value)))
+
+
+def _contains(q: Query, field: str, text: str) -> None:
+    """A case-insensitive substring filter; a full-text index, where there is one, proposes the candidates."""
+    expr = column(field)
+    index = q.text_index(q.model, field)
+    query = phrase(text.casefold()) if index else None
+    if index and query and q.within is None:  # one text index leads; any other contains is a plain test
+        table, text_column = index
+        q.within = (f"SELECT rowid FROM {table} WHERE {text_column} MATCH ?", [query])
+    # LIKE already ignores ASCII case; the Python fold (slower, a call per row) only for other letters.
+    folded = f"{FOLD}({expr})" if not text.isascii() else expr
+    q.where.append(f"{folded} LIKE ? ESCAPE '\\'")
+    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    q.args.append(f"%{escaped}%")
 
 
 def sort_fields(model: str, sorting: str) -> list[str]:
@@ -226,9 +253,12 @@ def _paging(params: Mapping[str, str]) -> tuple[int, int]:
     return values[0], values[1]
 
 
-def build_query(op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]]) -> Query:
+def build_query(
+    op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]],
+    text_index: TextIndex = no_text_index,
+) -> Query:
     """The SQL of a search operation's filters, sorting and paging; 422 for bad values."""
-    q = Query()
+    q = Query(model=model, text_index=text_index)
     missing = [p.name for p in op.query_params if p.required and not params.get(p.name)]
     if missing:
         raise invalid([(name, "Kan ikke være null.") for name in missing])

@@ -94,6 +94,15 @@ def _model_ref(spec: FieldSpec | None) -> str | None:
     return None
 
 
+_ABSENT = object()
+
+
+@cache
+def _refs(model: str) -> dict[str, str]:
+    """The fields of a model that refer to another model, with that model."""
+    return {name: ref for name, spec in field_types(model).items() if (ref := _model_ref(spec))}
+
+
 # Fields the real API computes or fills in for every object, never worth a default of their own.
 # `isDeletable` is true or false by what refers to the object: no fixed default says it.
 _NO_DEFAULT = frozenset({"id", "version", "url", "changes", "displayName", "isDeletable"})
@@ -156,6 +165,7 @@ class Renderer:
         if "*" in tree:
             names = [n for n in ("id", "version", "url", *obj, *defaults, "displayName")
                      if n != "changes" and not n.startswith("_")] + names
+        refs = _refs(model)
         out: dict[str, Any] = {}
         for name in dict.fromkeys(names):
             if name == "url" and "id" in obj:
@@ -166,13 +176,13 @@ class Renderer:
                 shown = display_name(model, obj)
                 if shown is not None:
                     out[name] = shown
-            elif name in obj and obj[name] is not None:
-                ref = _model_ref(specs.get(name))
-                out[name] = self._value(ref, obj[name], tree.get(name)) if ref else obj[name]
+            elif (value := obj.get(name, _ABSENT)) is not None and value is not _ABSENT:
+                ref = refs.get(name)
+                out[name] = self._value(ref, value, tree.get(name)) if ref else value
             elif name in defaults:
                 default = defaults[name]
                 out[name] = list(default) if isinstance(default, list) else default
-            elif name in obj:
+            elif value is None:
                 out[name] = None
         return out
 

@@ -109,9 +109,12 @@ def _served_ops() -> list[Operation]:
     return ops + list(SANDBOX_ONLY)
 
 
+Shape = tuple[int, str | None]  # a number of segments and the first segment (None: a placeholder)
+
+
 @cache
-def _templates() -> dict[int, list[Template]]:
-    """Every template by its number of segments."""
+def _templates() -> dict[Shape, list[Template]]:
+    """Every template by its number of segments and first segment: a request is tried against few of them."""
     by_shape: dict[Segments, Template] = {}
     for path, methods in SPEC_PATHS.items():
         by_shape.setdefault(segments(path), Template(path, segments(path))).known.update(methods)
@@ -119,9 +122,9 @@ def _templates() -> dict[int, list[Template]]:
         shape = segments(op.path)
         template = by_shape.setdefault(shape, Template(op.path, shape))
         template.served.setdefault(op.method, Route(op, _compile(op.path), op.path.count("{")))
-    out: dict[int, list[Template]] = {}
+    out: dict[Shape, list[Template]] = {}
     for template in by_shape.values():
-        out.setdefault(len(template.segments), []).append(template)
+        out.setdefault((len(template.segments), template.segments[0]), []).append(template)
     return out
 
 
@@ -136,7 +139,9 @@ def resolve(method: str, path: str) -> Match:
     """What answers `method path` (path relative to /v2): the served operation, or why none does."""
     trimmed = path[:-1] if path.endswith("/") and len(path) > 1 else path
     parts = trimmed.strip("/").split("/")
-    fitting = [t for t in _templates().get(len(parts), []) if _fits(t.segments, parts)]
+    templates = _templates()
+    candidates = [*templates.get((len(parts), parts[0]), ()), *templates.get((len(parts), None), ())]
+    fitting = [t for t in candidates if _fits(t.segments, parts)]
     if not fitting:
         return Unknown(path)
     best = max(fitting, key=lambda t: tuple(s is not None for s in t.segments))

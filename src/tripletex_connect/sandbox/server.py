@@ -6,7 +6,6 @@ or use the pytest fixture `tripletex_sandbox` (tripletex_connect.testing), whose
 
 from __future__ import annotations
 
-import asyncio
 import socket
 import threading
 from collections.abc import Iterable
@@ -165,7 +164,7 @@ class Sandbox:
 
     def _run(self) -> None:
         assert self._server is not None
-        asyncio.run(self._server.serve())
+        self._server.run()  # uvicorn's own loop choice: uvloop and httptools when installed (uvicorn[standard])
 
     def stop(self) -> None:
         """Stop serving and delivering webhooks, and close the database."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from functools import cache
 from typing import Any
@@ -18,9 +20,25 @@ def _reference(year: int) -> dict[str, list[dict[str, Any]]]:
     return company_reference(year)
 
 
-def _load(tx: Tx, company_id: int, data: dict[str, list[dict[str, Any]]], now: str) -> None:
-    for model, objects in data.items():
-        tx.insert_many(company_id, model, objects, now)
+@cache
+def _template_id(year: int) -> int:
+    """The (negative, never a real company's) id that holds this version's reference data of a year."""
+    text = json.dumps(_reference(year), sort_keys=True, default=str)
+    return -int(hashlib.sha1(text.encode()).hexdigest()[:12], 16)
+
+
+def _load(tx: Tx, company_id: int, year: int, now: str) -> None:
+    """The reference data of a new company, copied inside SQLite from a template stored once per database."""
+    data = _reference(year)
+    template = _template_id(year)
+    stored = tx.conn.execute(
+        "SELECT 1 FROM sequences WHERE company_id = ? AND name = 'template'", (template,)
+    ).fetchone()
+    if stored is None:
+        for model, objects in data.items():
+            tx.insert_many(template, model, objects, now)
+        tx.bump(template, "template", 1)
+    tx.copy_company(template, company_id, data, now)
 
 
 def _seed(tx: Tx, ctx: Ctx) -> None:
@@ -51,7 +69,7 @@ def _company(tx: Tx, tenancy: Tenancy, name: str, org: str, year: int) -> tuple[
         "firstName": "Ola", "lastName": "Nordmann", "email": "ola.nordmann@example.no", "employeeNumber": "1",
         "userType": "EXTENDED", "companyId": company_id,
     }, now)
-    _load(tx, company_id, _reference(year), now)
+    _load(tx, company_id, year, now)
     return company_id, employee.id
 
 

@@ -1,34 +1,25 @@
 """SQLite storage of the sandbox: generic JSON objects per company and type, sessions and companies.
 
 One connection guarded by a lock; every request runs in one transaction (BEGIN IMMEDIATE), so a
-version check and the write it guards can never interleave with another writer.
+version check and the write it guards can never interleave with another writer. Objects live in a
+table per type (layout.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .fulltext import FullText
+from .layout import Layout, json_path, missing_type, table_name
+
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS objects (
-    company_id INTEGER NOT NULL,
-    type TEXT NOT NULL,
-    id INTEGER NOT NULL,
-    version INTEGER NOT NULL,
-    changed_at TEXT NOT NULL,
-    data TEXT NOT NULL,
-    PRIMARY KEY (company_id, type, id)
-);
-CREATE INDEX IF NOT EXISTS objects_changed ON objects (company_id, type, changed_at);
--- The first page of a list sorted by name (the most common sorting) read off an index, not sorted each time.
-CREATE INDEX IF NOT EXISTS objects_name_key ON objects (company_id, type, tx_sortkey(json_extract(data, '$.name')));
 CREATE TABLE IF NOT EXISTS sequences (
     company_id INTEGER NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (company_id, name)
 );
@@ -42,6 +33,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 """
 # The integers SQLite can store; anything larger is a bad value, never an OverflowError.
 INT64 = range(-(2**63), 2**63)
+__all__ = ["INT64", "Row", "Store", "Tx", "Write", "json_path", "table_name"]
 
 
 @dataclass(frozen=True)
@@ -56,11 +48,6 @@ class Row:
     def full(self) -> dict[str, Any]:
         """The object with its id and version."""
         return {**self.data, "id": self.id, "version": self.version}
-
-
-def json_path(field: str) -> str:
-    """The SQLite JSON path of a dotted field (`customer.id` -> `$.customer.id`)."""
-    return "$." + ".".join(f'"{part}"' if not part.isidentifier() else part for part in field.split("."))
 
 
 FOLD = "tx_fold"
@@ -101,7 +88,8 @@ class Store:
 
     def __init__(self, path: str | None = None) -> None:
         self.path = path or ":memory:"
-        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        # Each type has its own statements: more distinct statements to keep prepared.
+        self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, cached_statements=1024)
         # SQLite's lower() and LIKE fold ASCII only: "Én" would never match "én", nor "ØST" "øst".
         self._conn.create_function(FOLD, 1, fold, deterministic=True)
         # Sorting text in Norwegian order (SQLite's own order is by bytes: "Å" before "a", "alfa" after "Zeta").
@@ -111,20 +99,27 @@ class Store:
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
-        self._indexed: set[str] = set()
+        self.layout = Layout(self._conn)
 
-    def index(self, fields: Sequence[str]) -> None:
-        """Expression indexes so that filters on these fields use an index, not a scan."""
-        with self._lock:
-            for field in fields:
-                if field in self._indexed:
-                    continue
-                name = "objects_" + hashlib.sha1(field.encode()).hexdigest()[:12]
-                self._conn.execute(
-                    f"CREATE INDEX IF NOT EXISTS {name} ON objects "
-                    f"(company_id, type, json_extract(data, '{json_path(field)}'))"
-                )
-                self._indexed.add(field)
+    @property
+    def fulltext(self) -> FullText:
+        """The trigram full-text indexes (`column(type, field)` says where one is)."""
+        return self.layout.fulltext
+
+    def index(self, fields: Iterable[tuple[str, str]]) -> None:
+        """Indexes of (type, field) pairs in the type's table, so that filters on them use an index, not a scan."""
+        with self.transaction():
+            self.layout.declare(fields)
+
+    def index_name_order(self, types: Iterable[str]) -> None:
+        """An index of these types' objects in Norwegian name order (the first page sorted by name)."""
+        with self.transaction():
+            self.layout.declare_name_order(types)
+
+    def index_text(self, type: str, fields: list[str]) -> None:
+        """A trigram full-text index of these fields of a type, for `contains` searches (if SQLite has one)."""
+        with self.transaction():
+            self.layout.declare_text(type, fields)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -132,17 +127,19 @@ class Store:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Tx(self._conn)
+                yield Tx(self._conn, self.layout)
             except BaseException:
                 self._conn.execute("ROLLBACK")
+                self.layout.rolled_back()
                 raise
             self._conn.execute("COMMIT")
+            self.layout.committed()
 
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """Reads outside a transaction (each statement sees the latest commit); never write through it."""
         with self._lock:
-            yield Tx(self._conn)
+            yield Tx(self._conn, self.layout)
 
     def close(self) -> None:
         """Close the database."""
@@ -160,12 +157,43 @@ class Write:
     verb: str  # create, update or delete
 
 
+# A subquery of rowids and its arguments: the only objects a search can find (a full-text index's candidates).
+Within = tuple[str, Sequence[Any]]
+
+
+def _within(where: Sequence[str], args: Sequence[Any], within: Within | None) -> tuple[list[str], list[Any]]:
+    if within is None:
+        return list(where), list(args)
+    return [f"rowid IN ({within[0]})", *where], [*within[1], *args]
+
+
+def _row(r: Sequence[Any]) -> Row:
+    return Row(r[0], r[1], r[2], json.loads(r[3]))
+
+
 class Tx:
     """Operations inside one transaction; `writes` journals every insert, replace and delete."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, layout: Layout) -> None:
         self.conn = conn
+        self.layout = layout
         self.writes: list[Write] = []
+
+    def run(self, sql: str, args: Sequence[Any] = ()) -> sqlite3.Cursor:
+        """Execute a statement; a table of a type not stored yet (a subquery's) is made on the way."""
+        for _ in range(16):
+            try:
+                return self.conn.execute(sql, args)
+            except sqlite3.OperationalError as error:
+                missing = missing_type(error)
+                if missing is None:
+                    raise
+                self.layout.table(missing)
+        return self.conn.execute(sql, args)
+
+    def table(self, type: str) -> str:
+        """The table of a type (made if new)."""
+        return self.layout.table(type)
 
     def next_value(self, company_id: int, name: str, start: int = 1) -> int:
         """The next value of a per-company sequence (ids, customer numbers, invoice numbers)."""
@@ -196,85 +224,124 @@ class Tx:
         else:
             self.bump(company_id, f"id:{type}", id)
         self.conn.execute(
-            "INSERT INTO objects (company_id, type, id, version, changed_at, data) VALUES (?, ?, ?, 0, ?, ?)",
-            (company_id, type, id, now, json.dumps(clean, ensure_ascii=False)),
+            f"INSERT INTO {self.table(type)} (company_id, id, version, changed_at, data) VALUES (?, ?, 0, ?, ?)",
+            (company_id, id, now, json.dumps(clean, ensure_ascii=False)),
         )
         self.writes.append(Write(company_id, type, id, "create"))
+        self.layout.counts.changed()
         return Row(id, 0, now, clean)
 
     def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
         """Store many objects with their own ids at once (reference data of a new company)."""
         rows = [
-            (company_id, type, int(o["id"]), now, json.dumps({k: v for k, v in o.items() if k != "id"}))
+            (company_id, int(o["id"]), now, json.dumps({k: v for k, v in o.items() if k != "id"}))
             for o in objects
         ]
         self.conn.executemany(
-            "INSERT INTO objects (company_id, type, id, version, changed_at, data) VALUES (?, ?, ?, 0, ?, ?)", rows
+            f"INSERT INTO {self.table(type)} (company_id, id, version, changed_at, data) VALUES (?, ?, 0, ?, ?)", rows
         )
         if rows:
-            self.bump(company_id, f"id:{type}", max(r[2] for r in rows))
+            self.bump(company_id, f"id:{type}", max(r[1] for r in rows))
+        self.layout.counts.changed()
+
+    def copy_company(self, source: int, target: int, types: Iterable[str], now: str) -> None:
+        """Copy every object of these types, and the id sequences, of one company into another (as new)."""
+        self.layout.counts.changed()
+        for type in types:
+            table = self.table(type)
+            self.conn.execute(
+                f"INSERT INTO {table} (company_id, id, version, changed_at, data) "
+                f"SELECT ?, id, 0, ?, data FROM {table} WHERE company_id = ?", (target, now, source)
+            )
+        self.conn.execute(
+            "INSERT INTO sequences (company_id, name, value) SELECT ?, name, value FROM sequences "
+            "WHERE company_id = ? AND name LIKE 'id:%' "
+            "ON CONFLICT (company_id, name) DO UPDATE SET value = max(value, excluded.value)", (target, source)
+        )
 
     def get(self, company_id: int, type: str, id: int) -> Row | None:
         """One object, or None."""
         row = self.conn.execute(
-            "SELECT id, version, changed_at, data FROM objects WHERE company_id = ? AND type = ? AND id = ?",
-            (company_id, type, id),
+            f"SELECT id, version, changed_at, data FROM {self.table(type)} WHERE company_id = ? AND id = ?",
+            (company_id, id),
         ).fetchone()
-        return Row(row[0], row[1], row[2], json.loads(row[3])) if row else None
+        return _row(row) if row else None
 
     def replace(self, company_id: int, type: str, row: Row, data: dict[str, Any], now: str) -> Row:
         """Write a new state of an object with version + 1 (the caller checked the version)."""
         clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
         self.conn.execute(
-            "UPDATE objects SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND type = ? AND id = ?",
-            (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, type, row.id),
+            f"UPDATE {self.table(type)} SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND id = ?",
+            (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, row.id),
         )
         self.writes.append(Write(company_id, type, row.id, "update"))
+        self.layout.counts.changed()
         return Row(row.id, row.version + 1, now, clean)
 
     def delete(self, company_id: int, type: str, id: int) -> bool:
         """Delete an object; False when there was none."""
-        cursor = self.conn.execute(
-            "DELETE FROM objects WHERE company_id = ? AND type = ? AND id = ?", (company_id, type, id)
-        )
+        cursor = self.conn.execute(f"DELETE FROM {self.table(type)} WHERE company_id = ? AND id = ?", (company_id, id))
         if cursor.rowcount > 0:
             self.writes.append(Write(company_id, type, id, "delete"))
+            self.layout.counts.changed()
         return cursor.rowcount > 0
 
     def search(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
-        offset: int, limit: int,
-    ) -> tuple[int, str | None, list[Row]]:
-        """(full result size, version digest, the page of rows) for filters already turned into SQL."""
-        clause = " AND ".join(["company_id = ?", "type = ?", *where])
-        base = (company_id, type, *args)
-        total, digest_src = self.conn.execute(
-            f"SELECT COUNT(*), COUNT(*) || ':' || IFNULL(SUM(id), 0) || ':' || IFNULL(SUM(version), 0) || ':' "
-            f"|| IFNULL(MAX(changed_at), '') FROM objects WHERE {clause}",
-            base,
-        ).fetchone()
-        digest = hashlib.sha256(digest_src.encode()).hexdigest()[:32] if total else None
-        # With filters, `+id` stops SQLite from walking the primary key for the order instead of using
-        # the filter's index (fast for a selective filter; a sort of the few hits costs nothing).
-        order_by = ", ".join([*order, "+id" if where else "id"])
-        rows = self.conn.execute(
-            f"SELECT id, version, changed_at, data FROM objects WHERE {clause} ORDER BY {order_by} LIMIT ? OFFSET ?",
-            (*base, limit, offset),
-        ).fetchall()
-        return total, digest, [Row(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        offset: int, limit: int, flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
+    ) -> tuple[int, list[Row]]:
+        """(full result size, the page of rows) for filters already turned into SQL, ordered by `order`, then id.
+
+        The conditions see the type's table as `objects`. `flags` are (expression, value) equality filters on a
+        two-valued field (`isInactive`): they narrow a search but make a poor index, so they only lead when
+        nothing else does (no other filter and no sorting). `within` is a subquery of the only rowids that can
+        match (a full-text index's candidates): it leads the search.
+        """
+        select, base = self._select(company_id, type, where, args, order, flags, within)
+        rows = [_row(r) for r in self.run(f"{select} LIMIT ? OFFSET ?", (*base, limit, offset))]
+        if (limit < 0 or len(rows) < limit) and (rows or offset == 0):
+            return offset + len(rows), rows  # the last page: where it ends is the size, no count needed
+        where, args = _within(where, args, within)
+        conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags)]
+        company = "+company_id = ?" if within else "company_id = ?"
+        sql = f"SELECT COUNT(*) FROM {self.table(type)} AS objects WHERE {' AND '.join([company, *conditions])}"
+        return self.layout.counts.get(self.conn, sql, base, lambda: int(self.run(sql, base).fetchone()[0])), rows
+
+    def plan(
+        self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
+        flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
+    ) -> str:
+        """SQLite's plan for the page of a search (EXPLAIN QUERY PLAN, the steps joined by " | ")."""
+        select, base = self._select(company_id, type, where, args, order, flags, within)
+        return " | ".join(str(r[3]) for r in self.run(f"EXPLAIN QUERY PLAN {select} LIMIT 1", base))
+
+    def _select(
+        self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
+        flags: Sequence[tuple[str, Any]], within: Within | None,
+    ) -> tuple[str, tuple[Any, ...]]:
+        where, args = _within(where, args, within)
+        lead = not where and not order
+        company = "+company_id = ?" if within else "company_id = ?"
+        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags)]
+        # A filter leads: `+` keeps SQLite from walking an index in the order asked and testing every row
+        # against the filter (it cannot tell a filter that matches three rows from one that matches all).
+        ordering = [f"+{term}" if where else term for term in [*order, "id"]]
+        sql = (f"SELECT id, version, changed_at, data FROM {self.table(type)} AS objects "
+               f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join(ordering)}")
+        return sql, (company_id, *args, *(value for _, value in flags))
 
     def has_type(self, company_id: int, type: str) -> bool:
         """Whether the company has any object of this type (reference data loaded for it)."""
-        row = self.conn.execute(
-            "SELECT 1 FROM objects WHERE company_id = ? AND type = ? LIMIT 1", (company_id, type)
-        ).fetchone()
-        return row is not None
+        row = self.conn.execute(f"SELECT 1 FROM {self.table(type)} WHERE company_id = ? LIMIT 1", (company_id,))
+        return row.fetchone() is not None
 
     def find(self, company_id: int, type: str, field: str, value: Any) -> list[Row]:
-        """Objects whose field equals a value (uniqueness checks, usage checks)."""
+        """Objects whose field equals a value (uniqueness checks, usage checks); the field gets an index."""
+        table = self.table(type)
+        self.layout.declare([(type, field)])
         rows = self.conn.execute(
-            "SELECT id, version, changed_at, data FROM objects WHERE company_id = ? AND type = ? "
+            f"SELECT id, version, changed_at, data FROM {table} WHERE company_id = ? "
             f"AND json_extract(data, '{json_path(field)}') = ?",
-            (company_id, type, value),
+            (company_id, value),
         ).fetchall()
-        return [Row(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+        return [_row(r) for r in rows]

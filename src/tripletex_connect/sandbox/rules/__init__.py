@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..context import Ctx
@@ -52,12 +53,16 @@ class Rules:
 
 def rules_for(model: str) -> Rules:
     """The rules of a model (the plain base rules when it has none of its own)."""
+    return _registry().get(model, _PLAIN)
+
+
+@cache
+def _registry() -> dict[str, Rules]:
     from .. import webhooks
     from . import customers, ledger, periods, projects, sales, timesheet, vouchers
 
-    registry: dict[str, Rules] = {**customers.RULES, **sales.RULES, **ledger.RULES, **vouchers.RULES,
-                               **projects.RULES, **timesheet.RULES, **periods.RULES, **webhooks.RULES}
-    return registry.get(model, _PLAIN)
+    return {**customers.RULES, **sales.RULES, **ledger.RULES, **vouchers.RULES, **projects.RULES,
+            **timesheet.RULES, **periods.RULES, **webhooks.RULES}
 
 
 _PLAIN = Rules()

@@ -64,7 +64,7 @@ def ledger_search(
 
 
 def _postings(tx: Tx, ctx: Ctx, where: list[str], args: list[Any]) -> list[Row]:
-    _, _, rows = tx.search(ctx.company_id, "Posting", where, args, [], 0, -1)
+    _, rows = tx.search(ctx.company_id, "Posting", where, args, [], 0, -1)
     return [row for row in rows if not row.data.get("_draft")]  # a draft voucher is not in the ledger
 
 

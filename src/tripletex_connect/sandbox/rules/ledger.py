@@ -12,7 +12,7 @@ from ..context import Ctx
 from ..errors import invalid, not_found
 from ..reference import is_valid_norwegian_account
 from ..reference.vat import TYPE_OF_VAT
-from ..store import Row, Tx
+from ..store import Row, Tx, table_name
 from . import Rules
 from .integrity import refuse_delete_if_used
 
@@ -23,8 +23,8 @@ MAX_VAT_NAME = 8
 # Private: the first day a VAT type is valid (a relative type is valid from the day it was made).
 VALID_FROM = "_validFrom"
 # A relative VAT type has no number of its own: it is of its parent's kind.
-_VAT_NUMBER = ("COALESCE(json_extract(data, '$.number'), (SELECT json_extract(p.data, '$.number') FROM objects AS p "
-               "WHERE p.company_id = objects.company_id AND p.type = 'VatType' "
+_VAT_NUMBER = ("COALESCE(json_extract(data, '$.number'), (SELECT json_extract(p.data, '$.number') "
+               f"FROM {table_name('VatType')} AS p WHERE p.company_id = objects.company_id "
                "AND p.id = json_extract(objects.data, '$.parentType.id')))")
 
 

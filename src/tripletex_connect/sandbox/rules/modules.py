@@ -22,7 +22,7 @@ LOGISTICS_GROUPS = frozenset({
 
 def has_module(tx: Tx, ctx: Ctx, name: str) -> bool:
     """Whether the company has a module on: a new company has every module (no record until one is switched)."""
-    _, _, rows = tx.search(ctx.company_id, "Modules", [], [], [], 0, 1)
+    _, rows = tx.search(ctx.company_id, "Modules", [], [], [], 0, 1)
     return bool(rows[0].data.get(name, True)) if rows else True
 
 
@@ -35,7 +35,7 @@ def check_modules(tx: Tx, ctx: Ctx, op: Operation) -> None:
 
 def set_module(tx: Tx, company_id: int, name: str, on: bool, now: str) -> None:
     """Turn a module of a company on or off (e.g. `moduleLogistics`)."""
-    _, _, rows = tx.search(company_id, "Modules", [], [], [], 0, 1)
+    _, rows = tx.search(company_id, "Modules", [], [], [], 0, 1)
     if rows:
         tx.replace(company_id, "Modules", rows[0], {**rows[0].data, name: on}, now)
     else:

@@ -8,7 +8,7 @@ from typing import Any
 from ..context import Ctx
 from ..errors import invalid
 from ..query import id_list
-from ..store import Row, Tx
+from ..store import Row, Tx, table_name
 from . import Rules
 from .integrity import refuse_delete_if_used
 
@@ -83,15 +83,15 @@ class ProjectRules(Rules):
         managers = _ids_param(params, "customerAccountManagerId")
         if managers:
             out.append((
-                "json_extract(data, '$.customer.id') IN (SELECT c.id FROM objects AS c WHERE c.company_id = "
-                f"objects.company_id AND c.type = 'Customer' AND json_extract(c.data, '$.accountManager.id') "
+                f"json_extract(data, '$.customer.id') IN (SELECT c.id FROM {table_name('Customer')} AS c "
+                "WHERE c.company_id = objects.company_id AND json_extract(c.data, '$.accountManager.id') "
                 f"IN ({_in(managers)}))", managers))
         people = _ids_param(params, "employeeInProjectId")
         if people:
             out.append((
                 f"(json_extract(data, '$.projectManager.id') IN ({_in(people)}) OR EXISTS (SELECT 1 FROM "
-                "json_each(objects.data, '$.participants') AS p JOIN objects AS pp ON pp.company_id = "
-                "objects.company_id AND pp.type = 'ProjectParticipant' AND pp.id = json_extract(p.value, '$.id') "
+                f"json_each(objects.data, '$.participants') AS p JOIN {table_name('ProjectParticipant')} AS pp "
+                "ON pp.company_id = objects.company_id AND pp.id = json_extract(p.value, '$.id') "
                 f"WHERE json_extract(pp.data, '$.employee.id') IN ({_in(people)})))", people + people))
         return out
 
@@ -191,8 +191,8 @@ class EmployeeRules(Rules):
         elif not _flag(params, "includeContacts"):
             out.append((f"{contact} = 0", []))
         if _flag(params, "onlyProjectManagers"):
-            out.append(("id IN (SELECT json_extract(p.data, '$.projectManager.id') FROM objects AS p WHERE "
-                        "p.company_id = objects.company_id AND p.type = 'Project')", []))
+            out.append((f"id IN (SELECT json_extract(p.data, '$.projectManager.id') FROM {table_name('Project')} "
+                        "AS p WHERE p.company_id = objects.company_id)", []))
         if _flag(params, "onlyEmployeeTokens"):
             out.append(("0 = 1", []))
         return out

@@ -179,7 +179,7 @@ def check_balanced(amounts: list[float], field: str) -> None:
 def check_open_period(tx: Tx, ctx: Ctx, date: str) -> None:
     """422 on `date` when the date falls in a closed accounting period."""
     where = ["json_extract(data, '$.start') <= ?", "json_extract(data, '$.end') > ?"]
-    _, _, rows = tx.search(ctx.company_id, "AccountingPeriod", where, [date, date], [], 0, 1)
+    _, rows = tx.search(ctx.company_id, "AccountingPeriod", where, [date, date], [], 0, 1)
     if rows and rows[0].data.get("isClosed"):
         raise invalid([("date", f"Regnskapsperioden {rows[0].data.get('name', '')} er lukket: bilag kan ikke "
                                 f"føres på {date}.")])

@@ -12,7 +12,7 @@ from ..store import Row, Tx
 
 def rows(tx: Tx, company_id: int, type: str) -> list[Row]:
     """Every stored object of a type, by id."""
-    _, _, found = tx.search(company_id, type, [], [], [], 0, -1)
+    _, found = tx.search(company_id, type, [], [], [], 0, -1)
     return found
 
 

@@ -1,0 +1,191 @@
+"""Where the sandbox keeps its objects: one table per type (`o_Customer`), each with the indexes its searches use.
+
+A table per type keeps an insert cheap: it maintains its own type's few indexes, not every index any type
+needs (an index on a shared table costs every insert of every type, ~1 µs each, partial or not). Tables
+are made on first use, with the indexes declared for their type: exact and range filters on a field
+(company, value, id), the Norwegian name order (company, sort key, id), and trigram full-text indexes
+for `contains` searches (see fulltext.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .fulltext import FullText
+
+_TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_MISSING = re.compile(r"no such table: (?:main\.)?o_([A-Za-z][A-Za-z0-9_]*)$")
+# The single table of earlier versions (every type in one, with an expression index per field).
+LEGACY = "objects"
+
+
+def table_name(type: str) -> str:
+    """The table of a stored type (`Customer` -> `o_Customer`); ValueError for anything but a type name."""
+    if not _TYPE.match(type):
+        raise ValueError(f"not a type name: {type!r}")
+    return f"o_{type}"
+
+
+def missing_type(error: sqlite3.OperationalError) -> str | None:
+    """The type whose table a statement needed but was not made yet, or None for any other error."""
+    found = _MISSING.search(str(error))
+    return found.group(1) if found else None
+
+
+def json_path(field: str) -> str:
+    """The SQLite JSON path of a dotted field (`customer.id` -> `$.customer.id`)."""
+    return "$." + ".".join(f'"{part}"' if not part.isidentifier() else part for part in field.split("."))
+
+
+def _index_name(table: str, field: str) -> str:
+    return f"{table}_{hashlib.sha1(field.encode()).hexdigest()[:10]}"
+
+
+class Counts:
+    """Result sizes of searches, kept until anything is written (here, or by another connection to the file).
+
+    Paging through a search asks for the same size on every page; over many objects, counting is most of
+    the work of a page.
+    """
+
+    MAX = 512
+
+    def __init__(self) -> None:
+        self._writes = 0
+        self._known: dict[tuple[str, tuple[Any, ...]], tuple[tuple[int, int], int]] = {}
+
+    def changed(self) -> None:
+        """Something was written: every size known may be wrong now."""
+        self._writes += 1
+
+    def get(self, conn: sqlite3.Connection, sql: str, args: tuple[Any, ...], count: Callable[[], int]) -> int:
+        """The size a COUNT statement gives: remembered, or counted now."""
+        # data_version moves when another connection commits to the same file.
+        stamp = (self._writes, conn.execute("PRAGMA data_version").fetchone()[0])
+        key = (sql, args)
+        known = self._known.get(key)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        total = count()
+        if len(self._known) >= self.MAX:
+            self._known.clear()
+        self._known[key] = (stamp, total)
+        return total
+
+
+class Layout:
+    """The per-type tables of one connection: those made so far and the indexes declared for each type."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.fulltext = FullText(conn)
+        self.counts = Counts()
+        self._fields: dict[str, set[str]] = {}
+        self._texts: dict[str, list[str]] = {}
+        self._named: set[str] = set()
+        self._made: set[str] = set()
+        self._pending: set[str] = set()
+        self._migrate()
+
+    def table(self, type: str) -> str:
+        """The table of a type, made (with its declared indexes) if it does not exist yet."""
+        name = table_name(type)
+        if type in self._made or type in self._pending:
+            return name
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} (company_id INTEGER NOT NULL, id INTEGER NOT NULL, "
+            "version INTEGER NOT NULL, changed_at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (company_id, id))"
+        )
+        self.conn.execute(f"CREATE INDEX IF NOT EXISTS {name}_changed ON {name} (company_id, changed_at)")
+        # Made inside a transaction, a table only exists once that commits.
+        (self._pending if self.conn.in_transaction else self._made).add(type)
+        for field in self._fields.get(type, ()):
+            self._field_index(name, field)
+        if type in self._named:
+            self._name_index(name)
+        if type in self._texts:
+            self.fulltext.create(type, name, self._texts[type])
+        return name
+
+    def declare(self, fields: Iterable[tuple[str, str]]) -> None:
+        """Index these (type, field) pairs: now for a table that exists, when it is made for the others."""
+        for type, field in fields:
+            if field in self._fields.setdefault(type, set()):
+                continue
+            self._fields[type].add(field)
+            if self._exists(type):
+                self._field_index(table_name(type), field)
+
+    def declare_name_order(self, types: Iterable[str]) -> None:
+        """Keep these types' objects in Norwegian name order in an index (the first page sorted by name)."""
+        for type in types:
+            if type not in self._named:
+                self._named.add(type)
+                if self._exists(type):
+                    self._name_index(table_name(type))
+
+    def declare_text(self, type: str, fields: list[str]) -> None:
+        """A trigram full-text index of these fields of a type (call inside a transaction)."""
+        self._texts[type] = fields
+        if self._exists(type):
+            self.fulltext.create(type, table_name(type), fields)
+
+    def committed(self) -> None:
+        """The tables made in the transaction now exist."""
+        self._made |= self._pending
+        self._pending.clear()
+
+    def rolled_back(self) -> None:
+        """The tables made in the transaction are gone with it, and sizes counted inside it are wrong now."""
+        self._pending.clear()
+        self.counts.changed()
+
+    def _exists(self, type: str) -> bool:
+        if type in self._made or type in self._pending:
+            return True
+        row = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table_name(type),)
+        ).fetchone()
+        if row is not None:
+            self.table(type)
+        return row is not None
+
+    def _field_index(self, table: str, field: str) -> None:
+        self.conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {_index_name(table, field)} ON {table} "
+            f"(company_id, json_extract(data, '{json_path(field)}'), id)"
+        )
+
+    def _name_index(self, table: str) -> None:
+        self.conn.execute(
+            f"CREATE INDEX IF NOT EXISTS {table}_name ON {table} "
+            "(company_id, tx_sortkey(json_extract(data, '$.name')), id)"
+        )
+
+    def _migrate(self) -> None:
+        """Move the objects of an earlier version's single table into the per-type tables."""
+        exists = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY,)
+        ).fetchone()
+        if exists is None:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            types = [r[0] for r in self.conn.execute(f"SELECT DISTINCT type FROM {LEGACY}").fetchall()]
+            for type in types:
+                name = self.table(type)
+                self.conn.execute(
+                    f"INSERT OR IGNORE INTO {name} (company_id, id, version, changed_at, data) "
+                    f"SELECT company_id, id, version, changed_at, data FROM {LEGACY} WHERE type = ?", (type,)
+                )
+            self.conn.execute(f"DROP TABLE {LEGACY}")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            self.rolled_back()
+            raise
+        self.conn.execute("COMMIT")
+        self.committed()

@@ -1,0 +1,210 @@
+"""The store's speed-ups answer exactly what a plain scan answers: full-text candidates, remembered counts,
+per-type tables (with the single table of earlier versions migrated) and reference data copied from a template."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tripletex_connect import catalog
+from tripletex_connect.sandbox import Backend, Store
+from tripletex_connect.sandbox.engine import Engine
+from tripletex_connect.sandbox.query import TextIndex, build_query, no_text_index
+from tripletex_connect.sandbox.store import Row
+
+from .conftest import BASE, Api
+
+SEARCH = catalog.get("customer.search")
+# Norwegian letters in both cases, letters whose case folding changes their length or leaves ASCII (ß, the
+# Kelvin sign, dotted İ), LIKE's wildcards and escape, and the quote of an FTS5 phrase.
+ALPHABET = "aAbBkKsSeEæÆøØåÅéÉßẞ\u212a\u0130\u0131 _%\\\"'-1"
+_companies = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def store() -> Store:
+    """One store with the engine's indexes; each example uses a company of its own."""
+    store = Store()
+    Engine(store, BASE)
+    return store
+
+
+def customers(store: Store, company_id: int, names: list[str]) -> None:
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": name, "isInactive": False} for i, name in enumerate(names, start=1)], "2026-01-01")
+
+
+def search(store: Store, company_id: int, params: dict[str, str], text_index: TextIndex) -> tuple[int, list[int]]:
+    q = build_query(SEARCH, "Customer", params, {k: [v] for k, v in params.items()}, text_index)
+    with store.read() as tx:
+        total, rows = tx.search(company_id, "Customer", q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within)
+    return total, [row.id for row in rows]
+
+
+@st.composite
+def corpus_and_query(draw: st.DrawFn) -> tuple[list[str], str]:
+    names = draw(st.lists(st.text(ALPHABET, max_size=12), min_size=1, max_size=8))
+    if draw(st.booleans()):  # a piece of a name, its letters' case flipped at random: it should be found
+        name = draw(st.sampled_from(names))
+        start = draw(st.integers(0, len(name)))
+        piece = name[start:start + draw(st.integers(1, 6))] or "x"
+        flips = draw(st.lists(st.booleans(), min_size=len(piece), max_size=len(piece)))
+        query = "".join(c.swapcase() if flip else c for c, flip in zip(piece, flips, strict=True))
+    else:
+        query = draw(st.text(ALPHABET, min_size=1, max_size=5))
+    return names, query
+
+
+@settings(max_examples=150, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(corpus_and_query())
+def test_a_contains_search_from_the_full_text_index_finds_exactly_what_a_scan_finds(
+    store: Store, example: tuple[list[str], str]
+) -> None:
+    names, query = example
+    company_id = next(_companies)
+    customers(store, company_id, names)
+    params = {"customerName": query}
+    assert search(store, company_id, params, store.fulltext.column) == search(store, company_id, params, no_text_index)
+
+
+def test_contains_folds_norwegian_letters_through_the_index_and_below_three_letters(store: Store) -> None:
+    company_id = next(_companies)
+    customers(store, company_id, ["ØSTLANDET ÆRE AS", "Blåbær", "Ærlig Øst", "Nordmann"])
+    index = store.fulltext.column
+    assert search(store, company_id, {"customerName": "østland"}, index) == (1, [1])
+    assert search(store, company_id, {"customerName": "BLÅBÆR"}, index) == (1, [2])
+    assert search(store, company_id, {"customerName": "øs"}, index) == (2, [1, 3])  # too short for trigrams
+    assert search(store, company_id, {"customerName": "æ"}, index) == (3, [1, 2, 3])
+
+
+def test_full_text_candidates_lead_a_contains_search(store: Store) -> None:
+    q = build_query(SEARCH, "Customer", {"customerName": "kunde 42"}, {}, store.fulltext.column)
+    with store.read() as tx:
+        plan = tx.plan(1, "Customer", q.where, q.args, q.order, q.flags, q.within)
+    assert "INTEGER PRIMARY KEY (rowid=?)" in plan and "fts_Customer" in plan, plan
+
+
+def test_the_index_follows_updates_and_deletes(store: Store) -> None:
+    company_id = next(_companies)
+    customers(store, company_id, ["Fjordkraft AS", "Havbruk AS"])
+    with store.transaction() as tx:
+        first = tx.get(company_id, "Customer", 1)
+        assert first is not None
+        tx.replace(company_id, "Customer", first, {**first.data, "name": "Skogbruk AS"}, "2026-01-02")
+        tx.delete(company_id, "Customer", 2)
+    index = store.fulltext.column
+    assert search(store, company_id, {"customerName": "fjord"}, index) == (0, [])
+    assert search(store, company_id, {"customerName": "bruk"}, index) == (1, [1])
+
+
+def test_a_remembered_size_is_recounted_after_a_write_on_this_or_another_connection(tmp_path: Path) -> None:
+    path = str(tmp_path / "sizes.sqlite3")
+    first, second = Store(path), Store(path)
+    customers(first, 7, ["A", "B", "C"])
+    page = {"count": "1"}  # a full page: the size is counted, not read off the page
+    assert search(first, 7, page, no_text_index)[0] == 3
+    with first.transaction() as tx:
+        tx.insert(7, "Customer", {"name": "D", "isInactive": False}, "2026-01-02")
+    assert search(first, 7, page, no_text_index)[0] == 4
+    with second.transaction() as tx:
+        tx.delete(7, "Customer", 1)
+    assert search(first, 7, page, no_text_index)[0] == 3
+    first.close()
+    second.close()
+
+
+def test_objects_of_the_single_table_of_earlier_versions_are_moved_into_the_tables_per_type(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE objects (company_id INTEGER NOT NULL, type TEXT NOT NULL, id INTEGER NOT NULL, "
+                 "version INTEGER NOT NULL, changed_at TEXT NOT NULL, data TEXT NOT NULL, "
+                 "PRIMARY KEY (company_id, type, id))")
+    conn.execute("INSERT INTO objects VALUES (100001, 'Customer', 5, 2, '2026-01-01', ?)",
+                 (json.dumps({"name": "Gamle Kunde AS", "isInactive": False}),))
+    conn.commit()
+    conn.close()
+    store = Store(str(path))
+    Engine(store, BASE)
+    with store.read() as tx:
+        assert tx.get(100001, "Customer", 5) == Row(5, 2, "2026-01-01", {"name": "Gamle Kunde AS", "isInactive": False})
+        assert tx.conn.execute("SELECT name FROM sqlite_master WHERE name = 'objects'").fetchone() is None
+    assert search(store, 100001, {"customerName": "gamle"}, store.fulltext.column) == (1, [5])
+    store.close()
+
+
+def reference(backend: Backend, company_id: int) -> dict[str, list[dict[str, Any]]]:
+    with backend.store.read() as tx:
+        return {t: [r.data for r in tx.search(company_id, t, [], [], [], 0, -1)[1]] for t in ("Account", "VatType")}
+
+
+def test_companies_get_the_same_reference_data_each_their_own_copy(api: Api) -> None:
+    second = api.backend.new_company()
+    assert reference(api.backend, api.company.company_id) == reference(api.backend, second.company_id)
+    bank = api.http.get("/v2/ledger/account", params={"number": "1920"}, headers=api.auth).json()["values"][0]
+    changed = api.http.put(f"/v2/ledger/account/{bank['id']}", json={"name": "Driftskonto"}, headers=api.auth)
+    assert changed.status_code == 200, changed.text
+    with api.backend.store.read() as tx:
+        other = tx.get(second.company_id, "Account", bank["id"])
+    assert other is not None and other.data["name"] == bank["name"] != "Driftskonto"
+
+
+def test_ids_of_a_copied_company_continue_after_its_reference_data(api: Api) -> None:
+    made = api.http.post("/v2/ledger/account", json={"number": 1999, "name": "Ny konto"}, headers=api.auth)
+    assert made.status_code == 201, made.text
+    accounts = reference(api.backend, api.company.company_id)["Account"]
+    with api.backend.store.read() as tx:
+        ids = [r.id for r in tx.search(api.company.company_id, "Account", [], [], [], 0, -1)[1]]
+    assert made.json()["value"]["id"] == max(ids) and len(ids) == len(accounts)
+
+
+def test_the_api_reads_percent_encoded_utf8_and_plus_signs_in_the_query_as_starlette_did(api: Api) -> None:
+    made = api.http.post("/v2/customer", json={"name": "Øst Handel AS"}, headers=api.auth).json()["value"]
+    found = api.http.get("/v2/customer?customerName=%C3%B8st+handel&fields=id,name", headers=api.auth).json()
+    assert found["values"] == [{"id": made["id"], "name": "Øst Handel AS"}]
+
+
+def test_the_embedded_server_speaks_http_through_httptools() -> None:
+    from tripletex_connect.sandbox import Sandbox
+
+    with Sandbox(memory=True) as sandbox:
+        assert sandbox._server is not None
+        assert sandbox._server.config.http_protocol_class.__name__ == "HttpToolsProtocol"
+
+
+def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tripletex_connect.sandbox import fulltext
+
+    monkeypatch.setattr(fulltext, "trigram_supported", lambda conn: False)
+    store = Store()
+    Engine(store, BASE)
+    assert store.fulltext.column("Customer", "name") is None
+    customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
+    assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])
+
+
+def test_a_size_counted_inside_a_transaction_that_rolls_back_is_forgotten(store: Store) -> None:
+    company_id = next(_companies)
+    customers(store, company_id, ["A", "B"])
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.insert(company_id, "Customer", {"name": "C", "isInactive": False}, "2026-01-02")
+        assert tx.search(company_id, "Customer", [], [], [], 0, 1)[0] == 3
+        raise RuntimeError("rolled back")
+    with store.read() as tx:
+        assert tx.search(company_id, "Customer", [], [], [], 0, 1)[0] == 2
+
+
+def test_a_search_sorted_by_a_field_of_a_type_never_stored_answers() -> None:
+    store = Store()
+    customers(store, 1, ["Nord AS", "Sør AS"])
+    with store.read() as tx:
+        assert tx.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'o_Address'").fetchone() is None
+    assert search(store, 1, {"sorting": "postalAddress.city"}, no_text_index) == (2, [1, 2])
