@@ -24,28 +24,32 @@ class ClientPool:
 
     def __init__(self, factory: Factory) -> None:
         self.factory = factory
-        self._clients: dict[str | None, Tripletex] = {}
+        self._clients: dict[tuple[str | None, int | None], Tripletex] = {}
         self._by_key: dict[str, Tripletex] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
-    def get(self, connection: str | None) -> Tripletex:
-        """The shared client of a connection."""
+    def get(self, connection: str | None, company: int | None = None) -> Tripletex:
+        """The shared client of a connection, acting for a client company when `company` is given."""
         from ..scenario.runner import connection_key
 
         with self._lock:
-            client = self._clients.get(connection)
+            client = self._clients.get((connection, company))
             if client is None:
-                made = self.factory(connection)
-                client = self._by_key.setdefault(connection_key(made), made)
-                if client is not made:
-                    made.close()
-                self._clients[connection] = client
+                if company is None:
+                    made = self.factory(connection)
+                    # two connection names for one base URL, credential and company share one client and session
+                    client = self._by_key.setdefault(connection_key(made), made)
+                    if client is not made:
+                        made.close()
+                else:
+                    client = self.get(connection).with_company(company)
+                self._clients[(connection, company)] = client
             return client
 
     def close(self) -> None:
         """Close every client."""
         with self._lock:
-            for client in self._by_key.values():
+            for client in {id(c): c for c in [*self._by_key.values(), *self._clients.values()]}.values():
                 client.close()
             self._clients.clear()
             self._by_key.clear()

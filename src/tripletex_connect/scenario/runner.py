@@ -24,10 +24,12 @@ from ..core.errors import OutcomeUnknownError, ParameterError, TripletexError
 from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
 from . import cursor
+from .batching import UNKNOWN, prefetch
 from .blocks import aggregate_values, datastore_call
 from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed, StepInterrupted
 from .expressions import Context, StandIn, Unsent, render
 from .failures import OUTCOME_UNKNOWN, failure_record, item_ref
+from .fields import search_fields
 from .limits import Limits
 from .model import API_MODULE, DATASTORE_MODULES, Scenario, Step
 from .results import RunResult, ScenarioResult, StepResult
@@ -165,6 +167,9 @@ class Runner:
         self.scope: list[str] = []
         self.current = ""
         self.failures: list[dict[str, Any]] = []
+        self.fields = search_fields(scenario)
+        self.prefailed: dict[str, TripletexError] = {}
+        """Errors a batch met for an item (batching.py), raised when the loop reaches that item."""
 
     # --- one run ---------------------------------------------------------------------------------------------
 
@@ -176,6 +181,7 @@ class Runner:
                         resumed_from=resumed_from)
         run.steps = {s.id: StepResult(s.id, s.label) for s in self.scenario.all_steps()}
         self.journal, self.frames, self.scope, self.current = dict(self.replay), [], [], ""
+        self.prefailed = {}
         self.failures = run.failures
         moment = self.clock()
         values: dict[str, Any] = {}
@@ -212,7 +218,7 @@ class Runner:
         """Hand the run's history record to the state, every secret masked first."""
         if not self.opts.record:
             return
-        record = run.record(self.scenario.source, connection_name(self.client))
+        record = run.record(self.scenario.source, connection_name(self.client), self.client.settings.company_id)
         self.state.append_run(json.loads(self.clean(json.dumps(record, ensure_ascii=False, default=str))))
 
     def checkpoint(self, run: RunResult, broken: StepBroken, values: dict[str, Any], moment: dt.datetime) -> dict[
@@ -317,6 +323,7 @@ class Runner:
     def foreach(self, step: Step, ctx: Context, run: RunResult, result: StepResult) -> Any:
         """Make's iterator: the step (or its nested steps) once per item; outputs collected as `values`."""
         items = self.guarded(step, result, lambda: self.items_of(step, ctx), ctx, count=False)
+        prefetch(self, step, ctx, items or [], run)  # a foreach of creates goes through `/list` (batching.py)
         outputs = []
         for index, item in enumerate(items or []):
             if index:
@@ -516,9 +523,13 @@ class Runner:
             limit = self.render(step, step.limit, ctx, "limit")
         except Unsent as exc:  # only in a dry run: it needs what a write not sent would answer
             return self.unsent(step, run, exc)
-        if key == self.unknown_at:
-            self.unknown_at = None
+        if key in self.prefailed:
+            raise self.prefailed.pop(key)
+        if key == self.unknown_at or UNKNOWN + key in self.journal:
+            if key == self.unknown_at:
+                self.unknown_at = None
             settled, found = self.settle_unknown(step, ctx)
+            self.journal.pop(UNKNOWN + key, None)
             if settled:
                 self.journal[key] = found
                 return found
@@ -537,6 +548,8 @@ class Runner:
         """A catalog module's call."""
         assert step.module is not None
         op = catalog.get(step.module)
+        if step.id in self.fields and isinstance(params, dict) and "fields" not in params:
+            params = {**params, "fields": self.fields[step.id]}  # only what later steps read (fields.py)
         if self.opts.dry_run:
             write = op.kind not in READ_KINDS
             planned = self.plan(step, run, op, params, body, sent=not write)
