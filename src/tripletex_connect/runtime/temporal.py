@@ -172,18 +172,22 @@ def _outcome(result: Mapping[str, Any]) -> TemporalOutcome:
                            error=result.get("error"), output=result.get("output"), run_id=result.get("run_id"))
 
 
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """Temporal's workflow sandbox with this package passed through (as a worker and a Replayer need it)."""
+    # the package is deterministic where workflows use it; passing it through also keeps its import-time work
+    # (the runtime package's service, the catalog) out of every workflow's sandbox
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules("tripletex_connect"))
+
+
 def build_worker(temporal: Client, task_queue: str = DEFAULT_TASK_QUEUE, *, connect: Connect = profile_client,
                  store: RunStore | None = None, max_calls: int = 8) -> tuple[Worker, Clients]:
     """A worker for the engine's workflows and activities (credentials resolved by `connect`); and its clients."""
     clients = Clients(connect)
     activities = Activities(clients, store)
-    # the package is deterministic where workflows use it; passing it through also keeps its import-time work
-    # (the runtime package's service, the sandbox's catalog) out of every workflow's sandbox
-    runner = SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules("tripletex_connect"))
     worker = Worker(temporal, task_queue=task_queue, workflows=WORKFLOWS, activities=activities.all(),
                     activity_executor=ThreadPoolExecutor(max_calls), max_concurrent_activities=max_calls,
-                    workflow_runner=runner)
+                    workflow_runner=workflow_runner())
     return worker, clients
 
 
@@ -200,4 +204,5 @@ async def run_worker(target: str, task_queue: str = DEFAULT_TASK_QUEUE, *, names
         clients.close()
 
 
-__all__ = ["TemporalExecutor", "TemporalOutcome", "TemporalSummary", "Timeouts", "build_worker", "run_worker"]
+__all__ = ["WORKFLOWS", "TemporalExecutor", "TemporalOutcome", "TemporalSummary", "Timeouts", "build_worker",
+           "run_worker", "workflow_runner"]
