@@ -47,10 +47,24 @@ def run(
     max_runs: Annotated[
         int | None, typer.Option("--max-runs", min=1, metavar="N", help="With --loop: stop after N runs.")
     ] = None,
+    companies: Annotated[
+        str | None, typer.Option("--companies", metavar="WHICH", help="Run once per client company of the login: "
+                                 "`all`, ids `1001,1002`, or `name=Acme*` (overrides the file's `companies:`).")
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=64, metavar="N", help="With companies: N at a time.")
+    ] = 4,
     output: OutputOption = None,
 ) -> None:
-    """Run a scenario: validate it, run its steps, and write its output (exit 0 ok, 1 a step failed, 2 invalid)."""
+    """Run a scenario: validate it, run its steps, and write its output (exit 0 ok, 1 a step failed, 2 invalid).
+
+    With `companies:` in the file or `--companies`, it runs once per client company and writes a summary
+    (exit 1 when any company failed).
+    """
+    from .fanout_cmd import run_companies, selector_for
+
     scenario, values = _load(file, var)
+    selector = selector_for(scenario, companies)
     every = scenario.trigger.every
     if loop and every is None:
         raise CliUsageError(f"--loop needs an interval: add `every: 15m` to the trigger of {file}")
@@ -61,6 +75,11 @@ def run(
 
     def once() -> None:
         nonlocal failures
+        if selector is not None:
+            ok = run_companies(scenario, tx, selector, _store(), values=values, dry_run=dry_run,
+                               concurrency=concurrency, writer=writer)
+            failures += 0 if ok else 1
+            return
         failures += _run_once(scenario, tx, values, dry_run, writer)
 
     if not loop:
@@ -84,8 +103,9 @@ def validate_command(file: FileArg, var: VarOption = None) -> None:
     """Check a scenario file without sending anything: every problem with its line (exit 2 if any)."""
     scenario, _ = _load(file, var)
     count = len(scenario.all_steps())
+    companies = f", for {scenario.companies.describe()}" if scenario.companies is not None else ""
     typer.echo(f"{file}: ok ({scenario.name!r}, {count} step{'s' if count != 1 else ''}, "
-               f"trigger {scenario.trigger.type})")
+               f"trigger {scenario.trigger.type}{companies})")
 
 
 @app.command("history")
@@ -113,7 +133,7 @@ def history_command(
     records = store.history(name, failed=failed, since=_since(since), limit=limit)
     if writer.fmt == "table":
         writer.table([_history_row(r) for r in records],
-                     ["id", "started", "scenario", "status", "trigger", "steps", "error"])
+                     ["id", "started", "scenario", "company", "status", "trigger", "steps", "error"])
     else:
         writer.many([records])
 
@@ -126,6 +146,7 @@ def _show_run(store: RunStore, run_id: int, writer: Writer) -> None:
         writer.one(run)
         return
     typer.echo(f"run {run['id']}: {run['scenario']} {run['status']}, started {run['started']}"
+               + (f", company {run['company']}" if run.get("company") else "")
                + (f", {run['seconds']:.1f} s" if run["seconds"] is not None else "")
                + (f"\nerror: {run['error']}" if run["error"] else ""))
     writer.table(run["steps"], ["step", "module", "status", "runs", "skipped", "errors", "error"])
@@ -184,7 +205,7 @@ def incomplete_list(
     rows = [asdict(i) for i in _store(db).incomplete(None if every else "open", name)]
     writer = state_of(ctx).writer(output)
     if writer.fmt == "table":
-        writer.table(rows, ["id", "scenario", "run_id", "state", "step", "error", "attempts", "next_retry"])
+        writer.table(rows, ["id", "scenario", "company", "run_id", "state", "step", "error", "attempts", "next_retry"])
     else:
         writer.many([rows])
 
@@ -215,7 +236,10 @@ def incomplete_resume(ctx: typer.Context, incomplete_id: IdArg, db: DbOption = N
         scenario = load_scenario(item.file)
     except ScenarioError as exc:
         _report_problems(exc)
-    outcome = incomplete.resume(store, item, scenario, _client(ctx, scenario), lambda: dt.datetime.now().astimezone())
+    client = _client(ctx, scenario)
+    if item.company:  # it broke acting for a client company: it resumes there
+        client = client.with_company(item.company)
+    outcome = incomplete.resume(store, item, scenario, client, lambda: dt.datetime.now().astimezone())
     if not outcome.ok:
         typer.echo(f"Error: {outcome.error}", err=True)
         raise typer.Exit(EXIT_FAILURE)

@@ -18,15 +18,16 @@ class ClientPool:
 
     def __init__(self, factory: Factory) -> None:
         self.factory = factory
-        self._clients: dict[str | None, Tripletex] = {}
-        self._lock = threading.Lock()
+        self._clients: dict[tuple[str | None, int | None], Tripletex] = {}
+        self._lock = threading.RLock()
 
-    def get(self, connection: str | None) -> Tripletex:
-        """The shared client of a connection."""
+    def get(self, connection: str | None, company: int | None = None) -> Tripletex:
+        """The shared client of a connection, acting for a client company when `company` is given."""
         with self._lock:
-            client = self._clients.get(connection)
+            client = self._clients.get((connection, company))
             if client is None:
-                client = self._clients[connection] = self.factory(connection)
+                client = self.factory(connection) if company is None else self.get(connection).with_company(company)
+                self._clients[(connection, company)] = client
             return client
 
     def close(self) -> None:

@@ -50,12 +50,13 @@ def run_once(scenario: Scenario, client: Tripletex, now: Clock, item: Any = None
     except Exception as exc:  # the runner's own failure still leaves a record
         started = now()
         message = runner.clean(f"{type(exc).__name__}: {exc}")
-        record = {"scenario": scenario.name, "file": scenario.source, "connection": connection_name(client),
-                  "started": started.isoformat(timespec="seconds"), "ended": started.isoformat(timespec="seconds"),
-                  "status": "failed", "error": message, "steps": {},
+        record: dict[str, Any] = {
+                  "scenario": scenario.name, "file": scenario.source, "connection": connection_name(client),
+                  "company": company_of(client), "started": started.isoformat(timespec="seconds"),
+                  "ended": started.isoformat(timespec="seconds"), "status": "failed", "error": message, "steps": {},
                   "trace": scrub("".join(traceback.format_exception_only(exc)))}
         return Outcome(record, "failed", error=message)
-    record = run.record(scenario.source, connection_name(client))
+    record = run.record(scenario.source, connection_name(client), company_of(client))
     failing = _failing_step(run)
     checkpoint = getattr(run, "checkpoint", None)
     status = "incomplete" if checkpoint is not None and run.status == "failed" else run.status
@@ -94,6 +95,11 @@ def new_objects(scenario: Scenario, client: Tripletex, now: Clock, position: int
     return list(reversed(out))
 
 
+def company_of(client: Tripletex) -> int | None:
+    """The client company a client acts for (an accountant's client), None for the login's own company."""
+    return client.settings.company_id or None
+
+
 def connection_of(client: Tripletex) -> str:
     """The connection's name as runs record it (never a token)."""
     return connection_name(client)
@@ -107,11 +113,13 @@ def resume_with(resume_run: Callable[..., Any], scenario: Scenario, client: Trip
     except Exception as exc:
         started = now().isoformat(timespec="seconds")
         message = scrub(f"{type(exc).__name__}: {exc}")
-        record = {"scenario": scenario.name, "file": scenario.source, "connection": connection_name(client),
-                  "started": started, "ended": started, "status": "failed", "error": message, "steps": {}}
+        record: dict[str, Any] = {
+                  "scenario": scenario.name, "file": scenario.source, "connection": connection_name(client),
+                  "company": company_of(client), "started": started, "ended": started, "status": "failed",
+                  "error": message, "steps": {}}
         return Outcome(record, "failed", error=message, checkpoint=checkpoint)
     run = result.runs[-1] if hasattr(result, "runs") else result
-    record = run.record(scenario.source, connection_name(client))
+    record = run.record(scenario.source, connection_name(client), company_of(client))
     next_checkpoint = getattr(run, "checkpoint", None)
     status = "incomplete" if next_checkpoint is not None and run.status == "failed" else run.status
     record["status"] = status

@@ -44,7 +44,8 @@ def resume(store: RunStore, incomplete: Incomplete, scenario: Scenario, client: 
     item = store.trigger_item(incomplete.run_id) if incomplete.run_id else None
     started = now()
     run_id = store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
-                             trigger="resume", started=started, trigger_item=item)
+                             trigger="resume", started=started, trigger_item=item,
+                             company=execute.company_of(client))
     outcome = _continue(store, scenario, client, now, incomplete.checkpoint, item)
     outcome.record["resumed_from"] = incomplete.id
     store.finish_run(run_id, outcome.record)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..scenario.schedule import Schedule, parse_schedule, to_fire
-from . import execute, incomplete
+from . import execute, fanout_jobs, incomplete
 from .clients import ClientPool
 from .folder import Entry, scan_folder
 from .store import RunStore, iso, utcnow
@@ -110,7 +110,8 @@ class Service:
             active = self.by_name(run["scenario"])
             if active is not None:
                 due = dt.datetime.fromisoformat(run["tick"]) if run["tick"] else self.clock()
-                self._enqueue(active.name, "tick", _bind(self._run_tick, active, run["id"], due))
+                self._enqueue(fanout_jobs.queue_key(active.name, run["company"]), "tick",
+                              _bind(self._run_tick, active, run["id"], due, run["company"]))
 
     def tick(self, now: dt.datetime | None = None) -> None:
         """One round: reload changed files, then queue whatever fell due by `now` and start runs."""
@@ -223,9 +224,9 @@ class Service:
         """The active scenario of that name."""
         return next((a for a in self.active.values() if a.name == name), None)
 
-    def client_for(self, scenario: Scenario) -> Tripletex:
-        """The shared client of the scenario's connection."""
-        return self.clients.get(scenario.connection)
+    def client_for(self, scenario: Scenario, company: int | None = None) -> Tripletex:
+        """The shared client of the scenario's connection (acting for a client company when given)."""
+        return self.clients.get(scenario.connection, company)
 
     # -- what is due
 
@@ -256,7 +257,9 @@ class Service:
             self._due_ticks(active, now)
         elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
-            self._enqueue(active.name, "poll", _bind(self._poll, active), once=True)
+            poll = (_bind(fanout_jobs.poll_companies, self, active) if active.scenario.companies is not None
+                    else _bind(self._poll, active))
+            self._enqueue(active.name, "poll", poll, once=True)
         elif trigger.type == "webhook" and (trigger.event or "").endswith(".create"):
             if active.next_poll is None:
                 active.next_poll = Schedule(cron=NIGHTLY).next_after(now)
@@ -295,13 +298,14 @@ class Service:
         for item in self.store.due_incomplete(now):
             active = self.by_name(item.scenario)
             if active is not None:
-                self._enqueue(active.name, f"retry{item.id}", _bind(self._retry, active, item.id), once=True)
+                self._enqueue(fanout_jobs.queue_key(active.name, item.company), f"retry{item.id}",
+                              _bind(self._retry, active, item.id), once=True)
 
     # -- queues
 
-    def submit(self, scenario: str, kind: str, action: Callable[[], None]) -> None:
+    def submit(self, scenario: str, kind: str, action: Callable[[], None], *, once: bool = False) -> None:
         """Queue work for a scenario and start what may start (one at a time per scenario)."""
-        self._enqueue(scenario, kind, action)
+        self._enqueue(scenario, kind, action, once=once)
         self._dispatch()
 
     def _enqueue(self, scenario: str, kind: str, action: Callable[[], None], *, once: bool = False) -> None:
@@ -351,9 +355,12 @@ class Service:
 
     # -- the work itself
 
-    def _run_tick(self, active: Active, run_id: int, due: dt.datetime) -> None:
+    def _run_tick(self, active: Active, run_id: int, due: dt.datetime, company: int | None = None) -> None:
         scenario = active.scenario
-        client = self.client_for(scenario)
+        if company is None and scenario.companies is not None:
+            fanout_jobs.split_tick(self, active, run_id, due)
+            return
+        client = self.client_for(scenario, company)
         self.store.start_run(run_id, self.clock())
         local = due.astimezone(active.schedule.zone if active.schedule else dt.UTC)
         outcome = execute.run_once(scenario, client, self.clock, {"due": local.isoformat(timespec="seconds")},
@@ -366,10 +373,10 @@ class Service:
         if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
             incomplete.keep(self.store, run_id, outcome, self.clock())
 
-    def _poll(self, active: Active, module: str | None = None) -> None:
+    def _poll(self, active: Active, module: str | None = None, company: int | None = None) -> None:
         """A watch: one cheap request when nothing is new; else one run per new object, oldest first."""
         scenario = active.scenario
-        client = self.client_for(scenario)
+        client = self.client_for(scenario, company)
         key = self.position_key(scenario, client)
         position = self.store.last_id(key)
         if position is None:
@@ -404,7 +411,8 @@ class Service:
         """Claim the item (the position moves with the run's start, in one transaction), run it, record it."""
         scenario = active.scenario
         run_id = self.store.begin_run(scenario.name, file=scenario.source, connection=execute.connection_of(client),
-                                      trigger=trigger, started=self.clock(), trigger_item=item, position=position)
+                                      trigger=trigger, started=self.clock(), trigger_item=item, position=position,
+                                      company=execute.company_of(client))
         outcome = execute.run_once(scenario, client, self.clock, item, self.store)
         outcome.record.setdefault("ended", iso(self.clock()))
         self.store.finish_run(run_id, outcome.record)
@@ -443,8 +451,8 @@ class Service:
         item = self.store.get_incomplete(incomplete_id)
         if item is None or item.state != "open":
             return
-        incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario), self.clock,
-                          automatic=automatic)
+        incomplete.resume(self.store, item, active.scenario, self.client_for(active.scenario, item.company),
+                          self.clock, automatic=automatic)
 
     def request_resume(self, incomplete_id: int) -> None:
         """Resume an incomplete execution by hand, in its scenario's queue (so it never overlaps a run)."""
@@ -454,8 +462,8 @@ class Service:
         active = self.by_name(item.scenario)
         if active is None:
             raise LookupError(f"the scenario {item.scenario!r} of incomplete execution {incomplete_id} is not loaded")
-        self._enqueue(active.name, f"retry{incomplete_id}", _bind(self._retry, active, incomplete_id, False),
-                      once=True)
+        self._enqueue(fanout_jobs.queue_key(active.name, item.company), f"retry{incomplete_id}",
+                      _bind(self._retry, active, incomplete_id, False), once=True)
         self._dispatch()
 
     def _scenario_of_subscription(self, subscription: int) -> Active | None:
@@ -468,7 +476,11 @@ class Service:
         """The store key of a watch position: scenario, connection and company (never a token)."""
         from ..scenario.triggers import watch_key
 
-        return watch_key(scenario.source, execute.connection_of(client))
+        connection = execute.connection_of(client)
+        company = execute.company_of(client)
+        if company and f"company={company}" not in connection:  # a profile's name alone does not say the company
+            connection = f"{connection}#company={company}"
+        return watch_key(scenario.source, connection)
 
     # -- listing
 

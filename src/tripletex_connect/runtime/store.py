@@ -7,6 +7,7 @@ datastore), so `ttx run` and `ttx serve` keep history and positions in the same 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -52,6 +53,8 @@ CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY AUTOINCREMENT, subscription INTEGER, event TEXT NOT NULL, object_id INTEGER,
     received TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0);
 """
+ADDED_COLUMNS = (("runs", "company", "INTEGER"), ("incomplete", "company", "INTEGER"))
+"""Columns added after the first release: (table, column, type), added to older stores when opened."""
 OPEN, RESOLVED, DISCARDED = "open", "resolved", "discarded"
 ITEM_FIELDS = ("status", "code", "request_id")
 
@@ -90,6 +93,8 @@ class Incomplete:
     step: str | None
     error: str | None
     checkpoint: Any
+    company: int | None = None
+    """The client company the run acted for (an accountant's client); None for the login's own."""
 
 
 class DataStore:
@@ -139,6 +144,7 @@ class RunStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA busy_timeout=30000")
         self._conn.executescript(SCHEMA)
+        _add_columns(self._conn)
         from .legacy import import_legacy
 
         import_legacy(self, legacy_dir if legacy_dir is not None else self.path.parent)
@@ -224,10 +230,10 @@ class RunStore:
 
     def begin_run(self, scenario: str, *, file: str | None, connection: str | None, trigger: str,
                   started: dt.datetime, tick: str | None = None, trigger_item: Any = None,
-                  position: tuple[str, int] | None = None) -> int:
+                  position: tuple[str, int] | None = None, company: int | None = None) -> int:
         """Record a run as `running` before its first step (with a tick or watch position claimed atomically)."""
         record = {"scenario": scenario, "file": file, "connection": connection, "started": iso(started),
-                  "trigger_item": trigger_item}
+                  "trigger_item": trigger_item, "company": company}
         with self.transaction() as conn:
             run_id = _insert_run(conn, record, status="running", trigger=trigger, tick=tick, pid=os.getpid())
             if position is not None:
@@ -290,7 +296,7 @@ class RunStore:
             row = self.one("SELECT record FROM runs WHERE id = ?", (run["id"],))
             record = json.loads(row[0]) if row and row[0] else {}
             record.update(id=run["id"], scenario=run["scenario"], status=run["status"], trigger=run["trigger"],
-                          error=run["error"], started=record.get("started") or run["started"])
+                          error=run["error"], started=record.get("started") or run["started"], company=run["company"])
             out.append(record)
         return out
 
@@ -371,6 +377,18 @@ class RunStore:
         """Start a scenario's schedule at `first` (ticks after it fire) unless it has one already."""
         self.execute("INSERT OR IGNORE INTO ticks (scenario, last_due) VALUES (?, ?)", (scenario, iso(first)))
 
+    def split_run(self, run_id: int, companies: list[int]) -> list[int]:
+        """Replace a queued run by one queued run per company (same scenario, tick and trigger), atomically."""
+        with self.transaction() as conn:
+            row = conn.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", (run_id,)).fetchone()
+            if row is None:
+                return []
+            run = _run_dict(tuple(row))
+            ids = [_insert_run(conn, {**run, "company": company}, status="queued", trigger=run["trigger"],
+                               tick=run["tick"]) for company in companies]
+            conn.execute("DELETE FROM runs WHERE id = ?", (run_id,))
+        return ids
+
     def queued_runs(self) -> list[dict[str, Any]]:
         """Runs claimed but never started (their process stopped first): safe to run now."""
         return [_run_dict(row) for row in self.all(f"SELECT {_RUN_COLUMNS} FROM runs WHERE status = 'queued' "
@@ -419,9 +437,10 @@ class RunStore:
         with self.transaction() as conn:
             cur = conn.execute(
                 "INSERT INTO incomplete (run_id, scenario, file, connection, created, updated, step, error, "
-                "checkpoint, next_retry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "checkpoint, next_retry, company) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run_id, record.get("scenario"), record.get("file"), record.get("connection"), now, now, step,
-                 scrub(error) if error else None, text, iso(next_retry) if next_retry else None))
+                 scrub(error) if error else None, text, iso(next_retry) if next_retry else None,
+                 _company(record.get("company"))))
             return int(cur.lastrowid or 0)
 
     def incomplete(self, state: str | None = OPEN, scenario: str | None = None) -> list[Incomplete]:
@@ -478,9 +497,23 @@ class RunStore:
         self.execute("DELETE FROM subscriptions WHERE id = ? AND connection = ?", (sub_id, connection))
 
 
-_RUN_COLUMNS = "id, scenario, file, connection, trigger, tick, started, ended, status, dry_run, trigger_item, error"
+_RUN_COLUMNS = ("id, scenario, file, connection, trigger, tick, started, ended, status, dry_run, trigger_item, error, "
+                "company")
 _INCOMPLETE_COLUMNS = ("id, run_id, scenario, file, connection, created, updated, state, attempts, next_retry, step, "
-                       "error, checkpoint")
+                       "error, checkpoint, company")
+
+
+def _add_columns(conn: sqlite3.Connection) -> None:
+    """Bring a store made by an older version up to date (new columns are nullable)."""
+    for table, column, kind in ADDED_COLUMNS:
+        present = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            with contextlib.suppress(sqlite3.OperationalError):  # another process added it meanwhile
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+def _company(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value else None
 
 
 def _save_position(conn: sqlite3.Connection, key: str, position: Mapping[str, Any]) -> None:
@@ -506,7 +539,7 @@ def _seconds(started: str | None, ended: str | None) -> float | None:
 
 def _incomplete(row: tuple[Any, ...]) -> Incomplete:
     values = list(row)
-    values[-1] = json.loads(values[-1]) if values[-1] else None
+    values[12] = json.loads(values[12]) if values[12] else None
     return Incomplete(*values)
 
 
@@ -517,10 +550,10 @@ def _insert_run(conn: sqlite3.Connection, record: Mapping[str, Any], *, status: 
     item = clean.get("trigger_item")
     cur = conn.execute(
         "INSERT INTO runs (scenario, file, connection, trigger, tick, started, ended, status, dry_run, trigger_item, "
-        "error, record, pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "error, record, pid, company) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (clean.get("scenario") or "?", clean.get("file"), clean.get("connection"), trigger, tick,
          _utc_text(clean.get("started")), _utc_text(clean.get("ended")), status, int(bool(clean.get("dry_run"))),
-         json.dumps(item) if item is not None else None, clean.get("error"), text, pid))
+         json.dumps(item) if item is not None else None, clean.get("error"), text, pid, _company(clean.get("company"))))
     return int(cur.lastrowid or 0)
 
 

@@ -23,7 +23,7 @@ from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, 
 from .render import Tree, check_fields, parse_fields
 from .rules.batch import is_list_operation, run_list
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
-from .setup import new_company
+from .setup import new_client_company, new_company
 from .spec_paths import SPEC_VERSION
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
@@ -125,6 +125,15 @@ class Backend:
                 for key in off:
                     set_module(tx, company_id, key, False, now)
             return info
+
+    def new_client_company(self, owner_id: int, name: str) -> int:
+        """Another client company of the accountant company `owner_id` (with this sandbox's modules); its id."""
+        with self.store.transaction() as tx:
+            client_id = new_client_company(tx, self.tenancy, owner_id, name)
+            now, _ = self.tenancy.context_time()
+            for key in self.modules_off:
+                set_module(tx, client_id, key, False, now)
+            return client_id
 
     def match_modules(self, company_id: int) -> None:
         """Switch a stored company's modules to this sandbox's: off when in `modules_off`, on otherwise."""

@@ -147,6 +147,10 @@ class Sandbox:
         info = self.backend.new_company(modules_off=modules_off)
         return self._company(info.company_id, info.employee_token, info.client_company_id)
 
+    def new_client_company(self, owner_id: int, name: str) -> int:
+        """Another client company that the company `owner_id`'s login can act for (an accountant's client)."""
+        return self.backend.new_client_company(owner_id, name)
+
     def start(self) -> Sandbox:
         """Serve in a background thread; returns when the server accepts connections."""
         config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="off")

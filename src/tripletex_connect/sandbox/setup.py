@@ -65,10 +65,17 @@ def new_company(
     token = employee_token or "sandbox-employee-" + secrets.token_hex(8)
     company_id, employee_id = _company(tx, tenancy, name, "999888777", year)
     tenancy.register(tx, company_id, employee_id, token, None)
-    client_id, client_employee = _company(tx, tenancy, "Fjellbakeriet AS (klient)", "912345678", year)
-    tenancy.register(tx, client_id, client_employee, None, company_id)
+    client_id = new_client_company(tx, tenancy, company_id, "Fjellbakeriet AS (klient)", "912345678")
     if seed == "demo":
         _seed(tx, Ctx(company_id, employee_id, company_id, "", now, today))
     elif seed:
         raise ValueError(f"unknown seed {seed!r}; the only seed is 'demo'")
     return CompanyInfo(company_id, employee_id, token, client_id)
+
+
+def new_client_company(tx: Tx, tenancy: Tenancy, owner_id: int, name: str, org: str = "912345678") -> int:
+    """Create a client company the accountant company `owner_id` can act for (no token of its own); its id."""
+    _, today = tenancy.context_time()
+    client_id, client_employee = _company(tx, tenancy, name, org, int(today[:4]))
+    tenancy.register(tx, client_id, client_employee, None, owner_id)
+    return client_id

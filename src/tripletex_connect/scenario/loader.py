@@ -12,12 +12,13 @@ from typing import Any
 
 from .. import catalog
 from ..core.invoke import suggest
+from .companies import CompanySelectionError, CompanySelector
 from .errors import Problem, ScenarioError
 from .model import API_MODULE, Aggregate, Branch, Check, OnError, Path_, Scenario, Step, Trigger
 from .triggers import parse_duration
 from .yamlfile import MAX_FILE, read_yaml
 
-TOP_KEYS = ("name", "description", "connection", "timezone", "vars", "trigger", "steps", "output")
+TOP_KEYS = ("name", "description", "connection", "timezone", "companies", "vars", "trigger", "steps", "output")
 STEP_KEYS = ("id", "description", "module", "params", "body", "limit", "when", "foreach", "as", "steps",
              "on_error", "method", "path", "check", "router", "aggregate")
 ERROR_ACTIONS = ("stop", "ignore", "continue", "resume", "retry", "break")
@@ -97,15 +98,29 @@ class _Builder:
         if connection is not None and not isinstance(connection, str):
             self.fail(("connection",), "`connection` must be a profile name (text)")
         timezone = self.timezone(data.get("timezone", DEFAULT_TIMEZONE))
+        trigger = self.trigger(data.get("trigger"))
+        companies = self.companies(data["companies"], trigger) if "companies" in data else None
         steps = self.steps(data.get("steps"), ("steps",))
         if "steps" in data and not steps and isinstance(data.get("steps"), list):
             self.fail(("steps",), "`steps` is empty")
         return Scenario(
             name=str(name or ""), steps=steps, vars=self.mapping(data.get("vars"), ("vars",), "`vars`"),
-            trigger=self.trigger(data.get("trigger")), connection=connection if isinstance(connection, str) else None,
+            trigger=trigger, connection=connection if isinstance(connection, str) else None,
             output=data.get("output"), has_output="output" in data, source=source, lines=self.lines,
-            timezone=timezone,
+            timezone=timezone, companies=companies,
         )
+
+    def companies(self, value: Any, trigger: Trigger) -> CompanySelector | None:
+        """The client companies to run for: `all`, a list of ids, or {name: "pattern"}."""
+        try:
+            selector = CompanySelector.parse(value)
+        except CompanySelectionError as exc:
+            self.fail(("companies",), str(exc))
+            return None
+        if trigger.type == "webhook":
+            self.fail(("companies",), "`companies` works with manual, schedule and watch triggers; a webhook "
+                                      "scenario runs for the company its subscription belongs to")
+        return selector
 
     def timezone(self, value: Any) -> str:
         """The scenario's time zone (an IANA name such as Europe/Oslo) for today(), now() and dates."""

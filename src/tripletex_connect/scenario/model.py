@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .companies import CompanySelector
 from .errors import Problem
 
 Path_ = tuple[str | int, ...]
@@ -129,6 +130,8 @@ class Scenario:
     has_output: bool = False
     source: str = "<scenario>"
     timezone: str = "Europe/Oslo"
+    companies: CompanySelector | None = None
+    """The client companies to run for, once each (`companies:`); None runs for the connection's company."""
     lines: dict[Path_, int] = field(default_factory=dict, repr=False)
     problems: tuple[Problem, ...] = field(default=(), repr=False)
     """Structural problems found while loading; validation reports them with the rest."""

@@ -69,12 +69,16 @@ class RunResult:
         """The result of a step by id."""
         return self.steps[step_id]
 
-    def record(self, source: str, connection: str) -> dict[str, Any]:
-        """The run as a history record (no tokens: the connection is a profile name or a base URL)."""
+    def record(self, source: str, connection: str, company: int | None = None) -> dict[str, Any]:
+        """The run as a history record (no tokens: the connection is a profile name or a base URL).
+
+        `company` is the client company the run acted for (an accountant's client; absent for the login's own).
+        """
         return {
             "scenario": self.scenario,
             "file": source,
             "connection": connection,
+            **({"company": company} if company else {}),
             "started": self.started.isoformat(timespec="seconds"),
             "ended": (self.ended or self.started).isoformat(timespec="seconds"),
             "status": self.status,

@@ -27,6 +27,7 @@ from .blocks import aggregate_values, datastore_call
 from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed
 from .expressions import Context, StandIn, Unsent, render
 from .failures import OUTCOME_UNKNOWN, failure_record, item_ref
+from .fields import search_fields
 from .limits import Limits
 from .model import API_MODULE, DATASTORE_MODULES, Scenario, Step
 from .results import RunResult, ScenarioResult, StepResult
@@ -162,6 +163,7 @@ class Runner:
         self.scope: list[str] = []
         self.current = ""
         self.failures: list[dict[str, Any]] = []
+        self.fields = search_fields(scenario)
 
     # --- one run ---------------------------------------------------------------------------------------------
 
@@ -205,7 +207,7 @@ class Runner:
         """Hand the run's history record to the state, every secret masked first."""
         if not self.opts.record:
             return
-        record = run.record(self.scenario.source, connection_name(self.client))
+        record = run.record(self.scenario.source, connection_name(self.client), self.client.settings.company_id)
         self.state.append_run(json.loads(self.clean(json.dumps(record, ensure_ascii=False, default=str))))
 
     def checkpoint(self, run: RunResult, broken: StepBroken, values: dict[str, Any], moment: dt.datetime) -> dict[
@@ -513,6 +515,8 @@ class Runner:
         """A catalog module's call."""
         assert step.module is not None
         op = catalog.get(step.module)
+        if step.id in self.fields and isinstance(params, dict) and "fields" not in params:
+            params = {**params, "fields": self.fields[step.id]}  # only what later steps read (fields.py)
         if self.opts.dry_run:
             write = op.kind not in READ_KINDS
             planned = self.plan(step, run, op, params, body, sent=not write)
