@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +20,9 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from ..core.errors import ConfigurationError
+from ..scenario.companies import CompanyRef
+from .executor import DEFAULT_CONCURRENCY
+from .fanout import CompanyOutcome, FanoutSummary
 from .temporal_activities import Activities
 from .temporal_calls import Clients, Connect, profile_client
 from .temporal_jobs import (
@@ -41,38 +43,6 @@ if TYPE_CHECKING:
     from .store import RunStore
 
 
-@dataclass
-class TemporalOutcome:
-    """One company's outcome in a Temporal fan-out."""
-
-    company_id: int
-    status: str
-    connection: str | None = None
-    workflow_id: str = ""
-    error: str | None = None
-    output: Any = None
-    run_id: int | None = None
-
-    @property
-    def ok(self) -> bool:
-        """True when the company's run finished (ok or with handled errors), or ran before for this key."""
-        return self.status in ("ok", "warning", "skipped")
-
-
-@dataclass
-class TemporalSummary:
-    """Every company's outcome of one fan-out, in the order given."""
-
-    scenario: str
-    run_key: str
-    outcomes: list[TemporalOutcome] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when no company failed or broke."""
-        return all(o.ok for o in self.outcomes)
-
-
 def scenario_ref(scenario: Scenario, vars: Mapping[str, Any] | None = None, text: str | None = None) -> ScenarioRef:
     """A scenario as a workflow receives it: name, file name and text (read from its file unless given)."""
     if text is None:
@@ -83,18 +53,14 @@ def scenario_ref(scenario: Scenario, vars: Mapping[str, Any] | None = None, text
     return ScenarioRef(scenario.name, scenario.source, text, dict(vars or {}))
 
 
-def targets_of(companies: Iterable[Any], connection: str | None) -> list[Target]:
-    """Targets from company ids, (connection, id) pairs or objects with `company_id` (and maybe `connection`)."""
+def targets_of(companies: Iterable[CompanyRef | Target | int], connection: str | None) -> list[Target]:
+    """Targets of a connection from CompanyRefs or company ids (Targets as they are)."""
     out: list[Target] = []
     for company in companies:
         if isinstance(company, Target):
             out.append(company)
-        elif isinstance(company, tuple):
-            out.append(Target(company[0], int(company[1])))
-        elif isinstance(company, int):
-            out.append(Target(connection, company))
         else:
-            out.append(Target(getattr(company, "connection", None) or connection, int(company.company_id)))
+            out.append(Target(connection, company if isinstance(company, int) else company.id))
     return out
 
 
@@ -128,8 +94,9 @@ class TemporalExecutor:
         self.connection = connection
         self.timeouts = timeouts or Timeouts()
 
-    async def submit_fanout(self, scenario: Scenario, companies: Iterable[Any], *, client: Tripletex | None = None,
-                            concurrency: int = 4, vars: Mapping[str, Any] | None = None, run_key: str | None = None,
+    async def submit_fanout(self, scenario: Scenario, companies: Iterable[CompanyRef | Target | int], *,
+                            client: Tripletex | None = None, concurrency: int = DEFAULT_CONCURRENCY,
+                            vars: Mapping[str, Any] | None = None, run_key: str | None = None,
                             text: str | None = None) -> WorkflowHandle[Any, list[dict[str, Any]]]:
         """Start (or join, when it runs already) the fan-out of this run key; its handle."""
         key = run_key or dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
@@ -141,16 +108,16 @@ class TemporalExecutor:
             id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
 
-    async def fanout(self, scenario: Scenario, companies: Iterable[Any], **options: Any) -> TemporalSummary:
-        """Submit a fan-out and wait for every company's outcome."""
+    async def fanout(self, scenario: Scenario, companies: Sequence[CompanyRef], **options: Any) -> FanoutSummary:
+        """Submit a fan-out and wait for every company's outcome (in the order given)."""
         handle = await self.submit_fanout(scenario, companies, **options)
         results = await handle.result()
-        key = handle.id.rsplit("/", 1)[-1]
-        return TemporalSummary(scenario.name, key, [_outcome(r) for r in results])
+        return FanoutSummary(scenario.name, [_outcome(company, r) for company, r in zip(companies, results,
+                                                                                       strict=True)])
 
-    def run_fanout(self, scenario: Scenario, client: Tripletex | None, companies: Iterable[Any], *,
-                   concurrency: int = 4, **run_options: Any) -> TemporalSummary:
-        """The Executor protocol's call: submit and wait (vars=, run_key=, text= as for `fanout`)."""
+    def run_fanout(self, scenario: Scenario, client: Tripletex | None, companies: Sequence[CompanyRef], *,
+                   concurrency: int = DEFAULT_CONCURRENCY, **run_options: Any) -> FanoutSummary:
+        """The Executor protocol's call: submit and wait. Of the run options, `vars` and `run_key` are used."""
         options = {k: v for k, v in run_options.items() if k in ("vars", "run_key", "text")}
         return asyncio.run(self.fanout(scenario, companies, client=client, concurrency=concurrency, **options))
 
@@ -166,10 +133,17 @@ class TemporalExecutor:
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
 
 
-def _outcome(result: Mapping[str, Any]) -> TemporalOutcome:
-    return TemporalOutcome(int(result.get("company_id") or 0), str(result.get("status")),
-                           connection=result.get("connection"), workflow_id=str(result.get("workflow_id") or ""),
-                           error=result.get("error"), output=result.get("output"), run_id=result.get("run_id"))
+def _outcome(company: CompanyRef, result: Mapping[str, Any]) -> CompanyOutcome:
+    """A company's outcome from its workflow's summary; a company already run for the run key counts as ok."""
+    status = str(result.get("status"))
+    workflow_id = str(result.get("workflow_id") or "")
+    if status == "skipped":
+        return CompanyOutcome(company, "ok", summary=f"already run for this run key ({workflow_id})")
+    run_id = result.get("run_id")
+    summary = f"{result.get('calls', 0)} call(s) in workflow {workflow_id}"
+    return CompanyOutcome(company, status if status in ("failed", "incomplete") else "ok",  # type: ignore[arg-type]
+                          run_id=str(run_id) if run_id is not None else None, summary=summary,
+                          error=result.get("error"), counts={"calls": int(result.get("calls") or 0)})
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:
@@ -204,5 +178,4 @@ async def run_worker(target: str, task_queue: str = DEFAULT_TASK_QUEUE, *, names
         clients.close()
 
 
-__all__ = ["WORKFLOWS", "TemporalExecutor", "TemporalOutcome", "TemporalSummary", "Timeouts", "build_worker",
-           "run_worker", "workflow_runner"]
+__all__ = ["WORKFLOWS", "TemporalExecutor", "Timeouts", "build_worker", "run_worker", "workflow_runner"]

@@ -18,7 +18,8 @@ import pytest
 
 from tripletex_connect.client import Tripletex
 from tripletex_connect.runtime.store import RunStore
-from tripletex_connect.sandbox import SandboxCompany
+from tripletex_connect.sandbox import Sandbox
+from tripletex_connect.scenario.companies import CompanyRef
 
 STARTUP_SECONDS = 60
 _queues = itertools.count()
@@ -99,19 +100,36 @@ class WorkerThread:
         self.thread.join(30)
 
 
-class Companies:
-    """Sandbox companies by connection name (`c0`, `c1`, ...): what a worker's profiles would be."""
+class Accountant:
+    """A sandbox accountant company and client companies it acts for: one connection name (as a worker's
+    profile would be), one credential, many company ids."""
 
-    def __init__(self, companies: list[SandboxCompany]) -> None:
-        self.by_name = {f"c{i}": company for i, company in enumerate(companies)}
+    def __init__(self, sandbox: Sandbox, clients: int, name: str = "acct") -> None:
+        self.name = name
+        self.company = sandbox.new_company()
+        self.refs = [CompanyRef(sandbox.new_client_company(self.company.company_id, f"Klient {i} AS"),
+                                f"Klient {i} AS") for i in range(clients)]
 
     def connect(self, connection: str | None, company_id: int) -> Tripletex:
-        company = self.by_name[str(connection)]
-        return Tripletex(company.consumer_token, company.employee_token, base_url=company.base_url,
+        """What a worker's profile resolver does: the connection's tokens, acting for `company_id`."""
+        assert connection == self.name, f"unknown connection {connection!r}"
+        return Tripletex(self.company.consumer_token, self.company.employee_token, base_url=self.company.base_url,
                          company_id=company_id)
 
-    def targets(self) -> list[tuple[str, int]]:
-        return [(name, company.company_id) for name, company in self.by_name.items()]
+    def client(self) -> Tripletex:
+        """The accountant's own client (the in-process engine acts for each company with `with_company`)."""
+        return self.connect(self.name, 0)
+
+    def close(self) -> None:
+        self.company.close()
+
+
+@pytest.fixture
+def accountant(tripletex_sandbox_server: Sandbox) -> Iterator[Accountant]:
+    """An accountant with three client companies."""
+    made = Accountant(tripletex_sandbox_server, 3)
+    yield made
+    made.close()
 
 
 @pytest.fixture

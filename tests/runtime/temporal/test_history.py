@@ -18,7 +18,7 @@ from tripletex_connect.runtime.temporal import WORKFLOWS, TemporalExecutor, work
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import load_scenario
 
-from .conftest import Companies, WorkerThread
+from .conftest import Accountant, WorkerThread
 
 HISTORIES = Path(__file__).parent / "histories"
 RECORD = os.environ.get("TTX_RECORD_HISTORIES") == "1"
@@ -52,17 +52,15 @@ def test_histories_carry_no_token_and_replay_with_the_current_workflows(
     temporal_server: str, task_queue: str, start_worker: Callable[..., WorkerThread],
     tripletex_sandbox_server: Sandbox, tmp_path: Path,
 ) -> None:
-    made = [tripletex_sandbox_server.new_company() for _ in range(2)]
-    companies = Companies(made)
-    start_worker(companies.connect)
+    accountant = Accountant(tripletex_sandbox_server, 2)
+    start_worker(accountant.connect)
     path = tmp_path / "history.yaml"
     path.write_text(SCENARIO, encoding="utf-8")
-    summary = TemporalExecutor(temporal_server, task_queue).run_fanout(
-        load_scenario(path), None, companies.targets(), run_key="history")
-    assert [o.status for o in summary.outcomes] == ["warning", "warning"]
-    ids = ["ttx/history/history", *(o.workflow_id for o in summary.outcomes)]
+    TemporalExecutor(temporal_server, task_queue, connection="acct").run_fanout(
+        load_scenario(path), None, accountant.refs, run_key="history")
+    ids = ["ttx/history/history", *(f"ttx/history/history/acct-{c.id}" for c in accountant.refs)]
     recorded = asyncio.run(histories(temporal_server, ids))
-    tokens = {made[0].consumer_token, *(c.employee_token for c in made)}
+    tokens = {accountant.company.consumer_token, accountant.company.employee_token}
     for text in recorded.values():
         assert not [t for t in tokens if t in text]
     for workflow_id, text in recorded.items():
