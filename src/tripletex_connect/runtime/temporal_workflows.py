@@ -104,7 +104,13 @@ class FanoutWorkflow:
 
     @workflow.run
     async def run(self, job: FanoutJob) -> list[dict[str, Any]]:
-        """Each company's outcome, in the order given; one company's failure does not stop the others."""
+        """Each company's outcome, in the order given; one company's failure does not stop the others.
+
+        Without a run key (a schedule's tick) the key is the last part of the workflow's id, which a Temporal
+        Schedule ends with the tick's time.
+        """
+        if not job.run_key:
+            job.run_key = workflow.info().workflow_id.rsplit("/", 1)[-1]
         gate = asyncio.Semaphore(max(1, job.concurrency))
 
         async def one(target: Target) -> dict[str, Any]:
