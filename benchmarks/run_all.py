@@ -7,12 +7,13 @@ Timings depend on the machine and its load; they are reported, never asserted by
 from __future__ import annotations
 
 import client_overhead
+import fanout_engines
 import new_company
 import paging_speed
 import sandbox_search
 from _measure import Row
 
-BENCHMARKS = (client_overhead.rows, paging_speed.rows, new_company.rows, sandbox_search.rows)
+BENCHMARKS = (client_overhead.rows, paging_speed.rows, new_company.rows, sandbox_search.rows, fanout_engines.rows)
 
 
 def table(rows: list[Row]) -> str:
