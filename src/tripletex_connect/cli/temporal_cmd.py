@@ -98,3 +98,12 @@ def run_on_temporal(scenario: Scenario, tx: Tripletex, selector: CompanySelector
                                           run_key=run_key, text=file.read_text(encoding="utf-8")))
     write_summary(summary, writer)
     return bool(summary.ok)
+
+
+def remote_for(temporal: str | None, task_queue: str) -> Any:
+    """What `ttx serve --engine temporal` hands its schedules and webhook events to."""
+    assert temporal is not None
+    _temporal_module()
+    from ..runtime.temporal_service import TemporalRemote
+
+    return TemporalRemote(temporal, task_queue)
