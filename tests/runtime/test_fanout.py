@@ -203,7 +203,8 @@ def test_a_summary_is_json_data() -> None:
     assert summary.to_dict() == {
         "scenario": "S", "ok": False, "totals": {"companies": 1, "ok": 0, "failed": 0, "incomplete": 1},
         "companies": [{"company": {"id": 7, "name": "Acme"}, "status": "incomplete", "run_id": "12",
-                       "summary": "", "error": "broke", "counts": {"runs": 1}}]}
+                       "summary": "", "error": "broke", "counts": {"runs": 1},
+                       "output": None}]}
 
 
 class _FakeClient:

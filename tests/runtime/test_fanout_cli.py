@@ -56,6 +56,7 @@ def test_run_with_companies_all_runs_once_per_client_and_writes_a_json_summary(
     summary = json.loads(result.stdout)
     assert summary["totals"] == {"companies": 3, "ok": 3, "failed": 0, "incomplete": 0}
     assert [c["company"]["id"] for c in summary["companies"]] == sorted(clients)
+    assert [c["output"]["name"] for c in summary["companies"]] == ["Fanout Kunde AS"] * 3
     assert [customers(tripletex_sandbox, i) for i in clients] == [1, 1, 1]
 
 
@@ -172,3 +173,24 @@ def test_the_summary_is_a_table_for_people(tripletex_sandbox: FixtureCompany, cl
     assert result.exit_code == 0, result.output
     assert "Acme Bakeri AS" in result.stdout and "ok" in result.stdout
     assert "3 companies: 3 ok, 0 failed, 0 incomplete" in result.stderr
+
+
+def test_a_watch_keeps_its_position_per_company(tripletex_sandbox: FixtureCompany, clients: list[int],
+                                                tmp_path: Path) -> None:
+    path = tmp_path / "watch.yaml"
+    path.write_text("""\
+name: Tag new
+companies: all
+trigger: {type: watch, module: customer.search}
+steps:
+  - id: tag
+    module: customer.update
+    params: {id: "{{ trigger.id }}"}
+    body: {description: tagged}
+""", encoding="utf-8")
+    first = json.loads(ttx(tripletex_sandbox, "run", str(path), "-o", "json").stdout)
+    assert all(c["summary"].startswith("first run: watching from now on") for c in first["companies"])
+    with tripletex_sandbox.client.with_company(clients[1]) as tx:
+        tx.customers.create({"name": "Ny Kunde AS"})
+    second = json.loads(ttx(tripletex_sandbox, "run", str(path), "-o", "json").stdout)
+    assert [c["counts"]["runs"] for c in second["companies"]] == [0, 1, 0]

@@ -125,3 +125,38 @@ def test_the_dashboard_shows_each_runs_company(
     assert all(f'<td class="company">{c}</td>' in listing for c in clients)
     run = store.runs("ticker")[0]
     assert f'company <span id="run-company">{run["company"]}</span>' in http.get(f"/runs/{run['id']}").text
+
+
+def test_a_company_run_cut_off_by_a_crash_is_kept_for_its_company(store: RunStore) -> None:
+    cut = store.begin_run("ticker", file="ticker.yaml", connection="x", trigger="schedule",
+                          started=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC), company=100042)
+    store.mark_interrupted(cut, "the service stopped during this run")
+    [kept] = store.incomplete(scenario="ticker")
+    assert kept.run_id == cut and kept.company == 100042
+
+
+def test_a_store_made_before_companies_gains_the_columns_when_opened(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, scenario TEXT NOT NULL, file TEXT, "
+                     "connection TEXT, trigger TEXT, tick TEXT, started TEXT NOT NULL, ended TEXT, status TEXT "
+                     "NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0, trigger_item TEXT, error TEXT, record TEXT, "
+                     "pid INTEGER)")
+        conn.execute("INSERT INTO runs (scenario, started, status) VALUES ('old', '2026-11-01T00:00:00+00:00', 'ok')")
+    store = RunStore(path)
+    try:
+        assert [(r["scenario"], r["company"]) for r in store.runs()] == [("old", None)]
+    finally:
+        store.close()
+
+
+def test_the_listing_says_which_companies_a_scenario_runs_for(
+    make_service: Callable[..., Service], write: Callable[[str, str], Path],
+) -> None:
+    write("ticker.yaml", TICKER)
+    service = make_service()
+    service.reload()
+    [row] = service.listing()
+    assert row["trigger"].endswith(", for all client companies")

@@ -11,8 +11,11 @@ class Flaky:
     """A client whose calls of one module fail a number of times, then go through.
 
     `kind`: "error" raises a 503 before sending; "lost" sends the write, then loses its answer
-    (OutcomeUnknownError); "crash" raises a RuntimeError (a bug, not an API error).
+    (OutcomeUnknownError); "crash" raises a RuntimeError (a bug, not an API error). It sends one item per
+    request (`batch_size` 1), so a foreach of creates calls the module once per item, where it fails.
     """
+
+    batch_size = 1
 
     def __init__(self, client: Any, module: str, *, times: int = 1, kind: str = "error", skip: int = 0) -> None:
         self.client = client

@@ -41,6 +41,8 @@ class CompanyOutcome:
     summary: str = ""
     error: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    output: Any = None
+    """The scenario's output for this company (a list, one per run, for a watch); None when it did not end ok."""
 
     @property
     def ok(self) -> bool:
@@ -50,7 +52,8 @@ class CompanyOutcome:
     def to_dict(self) -> dict[str, Any]:
         """The outcome as JSON data."""
         return {"company": {"id": self.company.id, "name": self.company.name}, "status": self.status,
-                "run_id": self.run_id, "summary": self.summary, "error": self.error, "counts": dict(self.counts)}
+                "run_id": self.run_id, "summary": self.summary, "error": self.error, "counts": dict(self.counts),
+                "output": self.output}
 
 
 @dataclass
@@ -137,7 +140,9 @@ def outcome_of(company: CompanyRef, result: ScenarioResult) -> CompanyOutcome:
     counts = {"runs": len(result.runs), "writes": sum(len(r.writes) for r in result.runs),
               "errors": sum(len(r.failures) for r in result.runs)}
     error = next((r.error for r in reversed(result.runs) if r.error), None)
-    return CompanyOutcome(company, status, summary=_summary(result, counts), error=error, counts=counts)
+    output = result.output if status == "ok" and result.runs else None
+    return CompanyOutcome(company, status, summary=_summary(result, counts), error=error, counts=counts,
+                          output=output)
 
 
 def _summary(result: ScenarioResult, counts: dict[str, int]) -> str:

@@ -239,7 +239,12 @@ class Service:
     # -- what is due
 
     def describe(self, active: Active) -> str:
-        """The trigger in a few words."""
+        """The trigger in a few words (and the client companies it runs for)."""
+        text = self._describe_trigger(active)
+        companies = active.scenario.companies
+        return f"{text}, for {companies.describe()}" if companies is not None else text
+
+    def _describe_trigger(self, active: Active) -> str:
         trigger = active.scenario.trigger
         if active.schedule is not None:
             return f"schedule {active.schedule.describe()}, catch_up {trigger.catch_up}"

@@ -259,7 +259,7 @@ class RunStore:
     def mark_interrupted(self, run_id: int, message: str) -> None:
         """Close an interrupted run and list it as an incomplete execution (unless it already is)."""
         with self.transaction() as conn:
-            row = conn.execute("SELECT scenario, file, connection, status FROM runs WHERE id = ?",
+            row = conn.execute("SELECT scenario, file, connection, status, company FROM runs WHERE id = ?",
                                (run_id,)).fetchone()
             if row is None or row[3] != "running":
                 return
@@ -268,8 +268,8 @@ class RunStore:
                          (now, message, run_id))
             if not conn.execute("SELECT 1 FROM incomplete WHERE run_id = ?", (run_id,)).fetchone():
                 conn.execute("INSERT INTO incomplete (run_id, scenario, file, connection, created, updated, error, "
-                             "next_retry) VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
-                             (run_id, row[0], row[1], row[2], now, now, message))
+                             "next_retry, company) VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?)",
+                             (run_id, row[0], row[1], row[2], now, now, message, row[4]))
 
     def runs(self, scenario: str | None = None, *, failed: bool = False, since: dt.datetime | None = None,
              limit: int | None = None) -> list[dict[str, Any]]:

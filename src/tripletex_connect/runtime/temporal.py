@@ -143,7 +143,8 @@ def _outcome(company: CompanyRef, result: Mapping[str, Any]) -> CompanyOutcome:
     summary = f"{result.get('calls', 0)} call(s) in workflow {workflow_id}"
     return CompanyOutcome(company, status if status in ("failed", "incomplete") else "ok",  # type: ignore[arg-type]
                           run_id=str(run_id) if run_id is not None else None, summary=summary,
-                          error=result.get("error"), counts={"calls": int(result.get("calls") or 0)})
+                          error=result.get("error"), counts={"calls": int(result.get("calls") or 0)},
+                          output=result.get("output"))
 
 
 def workflow_runner() -> SandboxedWorkflowRunner:

@@ -23,6 +23,7 @@ from .. import catalog
 from ..core.errors import OutcomeUnknownError, ParameterError, TripletexError
 from ..core.invoke import prepare
 from ..core.redact import MASK, scrub
+from .batching import UNKNOWN, prefetch
 from .blocks import aggregate_values, datastore_call
 from .errors import ExpressionError, Problem, ScenarioError, StepBroken, StepFailed
 from .expressions import Context, StandIn, Unsent, render
@@ -164,6 +165,8 @@ class Runner:
         self.current = ""
         self.failures: list[dict[str, Any]] = []
         self.fields = search_fields(scenario)
+        self.prefailed: dict[str, TripletexError] = {}
+        """Errors a batch met for an item (batching.py), raised when the loop reaches that item."""
 
     # --- one run ---------------------------------------------------------------------------------------------
 
@@ -175,6 +178,7 @@ class Runner:
                         resumed_from=resumed_from)
         run.steps = {s.id: StepResult(s.id, s.label) for s in self.scenario.all_steps()}
         self.journal, self.frames, self.scope, self.current = dict(self.replay), [], [], ""
+        self.prefailed = {}
         self.failures = run.failures
         moment = self.clock()
         values: dict[str, Any] = {}
@@ -298,6 +302,7 @@ class Runner:
     def foreach(self, step: Step, ctx: Context, run: RunResult, result: StepResult) -> Any:
         """Make's iterator: the step (or its nested steps) once per item; outputs collected as `values`."""
         items = self.guarded(step, result, lambda: self.items_of(step, ctx), ctx, count=False)
+        prefetch(self, step, ctx, items or [], run)  # a foreach of creates goes through `/list` (batching.py)
         outputs = []
         for index, item in enumerate(items or []):
             inner = ctx.child(**{step.item_name: item, "index": index})
@@ -494,9 +499,13 @@ class Runner:
             limit = self.render(step, step.limit, ctx, "limit")
         except Unsent as exc:  # only in a dry run: it needs what a write not sent would answer
             return self.unsent(step, run, exc)
-        if key == self.unknown_at:
-            self.unknown_at = None
+        if key in self.prefailed:
+            raise self.prefailed.pop(key)
+        if key == self.unknown_at or UNKNOWN + key in self.journal:
+            if key == self.unknown_at:
+                self.unknown_at = None
             settled, found = self.settle_unknown(step, ctx)
+            self.journal.pop(UNKNOWN + key, None)
             if settled:
                 self.journal[key] = found
                 return found

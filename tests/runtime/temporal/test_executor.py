@@ -76,6 +76,7 @@ def test_each_company_runs_the_scenario_once_with_its_own_outcome(
     summary = engine(scenario, accountant.refs, concurrency=2)
     assert [o.company for o in summary.outcomes] == accountant.refs
     assert [o.status for o in summary.outcomes] == ["ok"] * 3
+    assert [o.output for o in summary.outcomes] == [1, 1, 1]
     for company in accountant.refs:
         assert customers(accountant, company) == ["Welcome AS"]  # the handled error wrote nothing
 
