@@ -145,6 +145,9 @@ class AnswerBook:
 class BookClient:
     """Stands in for the Tripletex client inside the workflow: calls become sites in the book."""
 
+    batch_size = 100
+    """A foreach of creates goes through the batch `/list` endpoint in chunks of this size, as in this process."""
+
     def __init__(self, book: AnswerBook, settings: Reference) -> None:
         self.book = book
         self.settings = settings
