@@ -53,6 +53,8 @@ class CompanyJob:
     target: Target
     trigger_item: Any = None
     timeouts: Timeouts = field(default_factory=Timeouts)
+    pending: list[dict[str, Any]] = field(default_factory=list)
+    """A watch workflow's events not yet run, carried over when it continues as new."""
 
 
 @dataclass

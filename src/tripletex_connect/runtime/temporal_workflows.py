@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 from datetime import timedelta
 from typing import Any
 
@@ -150,7 +151,10 @@ class WatchWorkflow:
 
     @workflow.run
     async def run(self, job: CompanyJob) -> int:
-        """Run the scenario once per event, in order of arrival; continues as new now and then."""
+        """Run the scenario once per event, in order of arrival; continues as new now and then (events not yet
+        run are carried over in the job's `pending`)."""
+        self.events[:0] = job.pending
+        job = dataclasses.replace(job, pending=[])
         handled = 0
         while handled < EVENTS_BEFORE_NEW_RUN:
             await workflow.wait_condition(lambda: bool(self.events))
@@ -164,7 +168,7 @@ class WatchWorkflow:
                     id=child, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
             handled += 1
         await workflow.wait_condition(workflow.all_handlers_finished)
-        workflow.continue_as_new(args=[job])  # pending events are signalled again by the service (at least once)
+        workflow.continue_as_new(args=[dataclasses.replace(job, pending=self.events)])
 
 
 WORKFLOWS = [CompanyWorkflow, FanoutWorkflow, WatchWorkflow]
