@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .fanout import DEFAULT_CONCURRENCY, FanoutSummary
+
 if TYPE_CHECKING:
     from ..client import Tripletex
     from ..scenario.companies import CompanyRef
     from ..scenario.model import Scenario
-    from .fanout import FanoutSummary
 
-DEFAULT_CONCURRENCY = 4
+__all__ = ["DEFAULT_CONCURRENCY", "Executor", "FanoutSummary"]
 
 
 class Executor(Protocol):

@@ -13,18 +13,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..core.redact import scrub
+from ..core.redact import MASK, scrub
 from ..scenario.companies import CompanyRef
 from ..scenario.runner import client_secrets, run_scenario
 from ..scenario.state import DataStore, FileState, ScenarioState
 from ..scenario.storage import data_dir
-from .executor import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
     from ..client import Tripletex
     from ..scenario.model import Scenario
     from ..scenario.results import ScenarioResult
 
+DEFAULT_CONCURRENCY = 4
+"""Companies run at the same time unless told otherwise."""
 OutcomeStatus = Literal["ok", "failed", "incomplete"]
 STATUSES: tuple[OutcomeStatus, ...] = ("ok", "failed", "incomplete")
 CompanyRun = Callable[["Scenario", "Tripletex", CompanyRef, dict[str, Any]], "CompanyOutcome"]
@@ -155,7 +156,7 @@ def _summary(result: ScenarioResult, counts: dict[str, int]) -> str:
 def _message(exc: BaseException, client: Tripletex) -> str:
     text = f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)
     for secret in client_secrets(client):
-        text = text.replace(secret, "***")
+        text = text.replace(secret, MASK)
     return scrub(text)
 
 

@@ -8,15 +8,16 @@ queued run per company in one transaction: a restart runs the companies' runs, n
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..scenario.companies import resolve_companies
-from .store import iso
+from .store import RunStore, iso
 
 if TYPE_CHECKING:
-    from .service import Active, Service
+    from ..client import Tripletex
+    from ..scenario.model import Scenario
 
 log = logging.getLogger("tripletex_connect.runtime")
 
@@ -26,34 +27,32 @@ def queue_key(scenario: str, company: int | None) -> str:
     return scenario if not company else f"{scenario}@{company}"
 
 
-def company_ids(service: Service, active: Active) -> list[int] | None:
+def company_ids(client: Tripletex, scenario: Scenario) -> list[int] | None:
     """The ids of the companies the scenario selects (one request), or None when resolving failed (logged)."""
-    selector = active.scenario.companies
-    assert selector is not None
+    assert scenario.companies is not None
     try:
-        return [c.id for c in resolve_companies(service.client_for(active.scenario), selector)]
+        return [c.id for c in resolve_companies(client, scenario.companies)]
     except Exception as exc:
-        log.warning("%s: cannot list its companies: %s", active.name, exc)
+        log.warning("%s: cannot list its companies: %s", scenario.name, exc)
         return None
 
 
-def split_tick(service: Service, active: Active, run_id: int, due: dt.datetime) -> None:
-    """Turn a claimed tick into one queued run per company, each queued for its company."""
-    ids = company_ids(service, active)
+def split_tick(store: RunStore, client: Tripletex, scenario: Scenario, run_id: int, now: dt.datetime,
+               submit: Callable[[int, int], None]) -> None:
+    """Turn a claimed tick into one queued run per company; `submit(company, run_id)` queues each."""
+    ids = company_ids(client, scenario)
     if ids is None:
-        selector = active.scenario.companies
+        selector = scenario.companies
         error = f"cannot list the companies to run for ({selector.describe() if selector else 'none'})"
-        service.store.start_run(run_id, service.clock())
-        service.store.finish_run(run_id, {"scenario": active.name, "status": "failed", "error": error,
-                                          "ended": iso(service.clock()), "steps": {}})
+        store.start_run(run_id, now)
+        store.finish_run(run_id, {"scenario": scenario.name, "status": "failed", "error": error,
+                                  "ended": iso(now), "steps": {}})
         return
-    for company, child in zip(ids, service.store.split_run(run_id, ids), strict=True):
-        service.submit(queue_key(active.name, company), "tick",
-                       functools.partial(service._run_tick, active, child, due, company))
+    for company, child in zip(ids, store.split_run(run_id, ids), strict=True):
+        submit(company, child)
 
 
-def poll_companies(service: Service, active: Active, module: str | None = None) -> None:
-    """A watch's poll for every company, each in its company's queue (skipped while its last poll runs)."""
-    for company in company_ids(service, active) or []:
-        service.submit(queue_key(active.name, company), "poll",
-                       functools.partial(service._poll, active, module, company), once=True)
+def poll_companies(client: Tripletex, scenario: Scenario, submit: Callable[[int], None]) -> None:
+    """A watch's poll for every company: `submit(company)` queues each in its company's queue."""
+    for company in company_ids(client, scenario) or []:
+        submit(company)

@@ -271,7 +271,7 @@ class Service:
                 self._due_ticks(active, now)
         elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
-            poll = (_bind(fanout_jobs.poll_companies, self, active) if active.scenario.companies is not None
+            poll = (_bind(self._poll_companies, active) if active.scenario.companies is not None
                     else _bind(self._poll, active))
             self._enqueue(active.name, "poll", poll, once=True)
         elif trigger.type == "webhook" and (trigger.event or "").endswith(".create"):
@@ -372,7 +372,10 @@ class Service:
     def _run_tick(self, active: Active, run_id: int, due: dt.datetime, company: int | None = None) -> None:
         scenario = active.scenario
         if company is None and scenario.companies is not None:
-            fanout_jobs.split_tick(self, active, run_id, due)
+            fanout_jobs.split_tick(self.store, self.client_for(scenario), scenario, run_id, self.clock(),
+                                   lambda company, child: self.submit(
+                                       fanout_jobs.queue_key(active.name, company), "tick",
+                                       _bind(self._run_tick, active, child, due, company)))
             return
         client = self.client_for(scenario, company)
         self.store.start_run(run_id, self.clock())
@@ -386,6 +389,11 @@ class Service:
         self.store.finish_run(run_id, outcome.record)
         if not outcome.ok and (outcome.checkpoint is not None or outcome.status == "incomplete"):
             incomplete.keep(self.store, run_id, outcome, self.clock())
+
+    def _poll_companies(self, active: Active) -> None:
+        """A watch with `companies:`: a poll per company, each in its company's queue."""
+        fanout_jobs.poll_companies(self.client_for(active.scenario), active.scenario, lambda company: self.submit(
+            fanout_jobs.queue_key(active.name, company), "poll", _bind(self._poll, active, None, company), once=True))
 
     def _poll(self, active: Active, module: str | None = None, company: int | None = None) -> None:
         """A watch: one cheap request when nothing is new; else one run per new object, oldest first."""

@@ -12,7 +12,7 @@ marked in the journal, so a resumed run checks each (the step's `check:`) before
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .. import catalog
 from ..core.errors import APIError, InvalidResponseError, OutcomeUnknownError, ParameterError, TripletexError
@@ -25,10 +25,26 @@ from .model import API_MODULE, DATASTORE_MODULES, Step
 if TYPE_CHECKING:
     from .expressions import Context
     from .results import RunResult
-    from .runner import Runner
 
 UNKNOWN = "?unknown:"
 """Journal key prefix of an item whose batch's outcome is unknown: check before sending it again."""
+
+
+class Runner(Protocol):
+    """What batching needs of the scenario runner (runner.Runner): its client, options, journal and scope."""
+
+    client: Any
+    opts: Any
+    journal: dict[str, Any]
+    prefailed: dict[str, TripletexError]
+    scope: list[str]
+    unknown_at: str | None
+
+    def wanted(self, step: Step, ctx: Context) -> bool:
+        """False when the step's `when` says to skip the item."""
+
+    def render(self, step: Step, value: Any, ctx: Context, where: str) -> Any:
+        """A step's template evaluated."""
 
 
 @dataclass(frozen=True)
