@@ -12,6 +12,7 @@ import sys
 
 import client_overhead
 import create_many
+import fanout_engines
 import import_time
 import new_company
 import paging_memory
@@ -21,7 +22,7 @@ from _measure import Row
 
 BENCHMARKS = (
     client_overhead.rows, paging_speed.rows, paging_memory.rows, import_time.rows,
-    create_many.rows, new_company.rows, sandbox_search.rows,
+    create_many.rows, new_company.rows, sandbox_search.rows, fanout_engines.rows,
 )
 
 

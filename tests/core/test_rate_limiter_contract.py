@@ -235,3 +235,25 @@ def test_a_rate_limit_header_that_is_no_number_is_ignored_not_raised(make_backen
     limiter.after_answer(key, 200, {"X-Rate-Limit-Remaining": "many", "X-Rate-Limit-Reset": "soon"})
     limiter.after_answer(key, 429, {"X-Rate-Limit-Reset": "soon"})  # backs off with jitter instead
     assert 0 < limiter.wait_before_send(key) <= limiter.backoff_base
+
+
+def test_a_session_create_spends_a_request_of_the_shared_bucket(make_backend: Callable[[], Backend]) -> None:
+    clock = Clock()
+    server = Server(clock, limit=5, window=10.0)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        status, headers = server.answer()  # the :create counts at Tripletex like any request
+        if request.url.path.endswith("/token/session/:create") and status == 200:
+            return httpx.Response(200, headers=headers,
+                                  json={"value": {"token": "session-x", "expirationDate": "2026-12-31"}})
+        return httpx.Response(status, headers=headers, json={"value": {}})
+
+    limiter = RateLimiter(make_backend(), reserve=0, clock=clock)  # no reserve to absorb an uncounted :create
+    for _ in range(8):  # a new client each time: each creates its own session first
+        transport = Transport(
+            settings(), http_client=httpx.Client(transport=httpx.MockTransport(handler)), sleep=clock.sleep,
+            rate_limiter=limiter,
+        )
+        transport.send("GET", "/employee/1")
+    assert server.rejected == 0
+    assert sum(server.per_window) == 16

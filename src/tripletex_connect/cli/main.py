@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import catalog
-from . import api_cmd, connect_cmd, examples, mcp_cmd, modules_cmd, scenario_cmd, serve_cmd
+from . import api_cmd, connect_cmd, examples, mcp_cmd, modules_cmd, scenario_cmd, serve_cmd, temporal_cmd
 from .derived import ResourceGroup, group_name
 from .errors import CliFailure, exit_for, is_click_signal
 from .output import OutputFormat, compile_query
@@ -154,6 +154,7 @@ app.add_typer(connect_cmd.app, name="connect")
 app.command("run", no_args_is_help=True)(scenario_cmd.run)
 app.add_typer(scenario_cmd.app, name="scenario")
 app.command("serve")(serve_cmd.serve)
+app.command("worker")(temporal_cmd.worker)
 app.command("mcp", context_settings=mcp_cmd.CONTEXT)(mcp_cmd.mcp)
 
 

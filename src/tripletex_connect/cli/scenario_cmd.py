@@ -18,6 +18,7 @@ from .derived import OutputOption
 from .errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliUsageError
 from .output import Writer, isatty
 from .state import state_of
+from .temporal_cmd import QueueOption, TemporalOption
 
 if TYPE_CHECKING:
     from ..client import Tripletex
@@ -55,6 +56,12 @@ def run(
         int, typer.Option("--concurrency", min=1, max=64, metavar="N", help="With companies: N at a time.")
     ] = 4,
     output: OutputOption = None,
+    engine: Annotated[str, typer.Option("--engine", metavar="in-process|temporal", help="Where it runs: here, "
+                                        "or submitted to Temporal workers (and waited for).")] = "in-process",
+    temporal: TemporalOption = None,
+    task_queue: QueueOption = "ttx",
+    run_key: Annotated[str | None, typer.Option("--run-key", metavar="KEY", help="With --engine temporal: runs of "
+                                                "one key start each company once (default: now).")] = None,
 ) -> None:
     """Run a scenario: validate it, run its steps, and write its output (exit 0 ok, 1 a step failed, 2 invalid).
 
@@ -62,9 +69,11 @@ def run(
     (exit 1 when any company failed).
     """
     from .fanout_cmd import run_companies, selector_for
+    from .temporal_cmd import check_engine, run_on_temporal
 
     scenario, values = _load(file, var)
     selector = selector_for(scenario, companies)
+    check_engine(engine, temporal, dry_run)
     every = scenario.trigger.every
     if loop and every is None:
         raise CliUsageError(f"--loop needs an interval: add `every: 15m` to the trigger of {file}")
@@ -75,6 +84,12 @@ def run(
 
     def once() -> None:
         nonlocal failures
+        if engine == "temporal":
+            assert temporal is not None
+            failures += 0 if run_on_temporal(scenario, tx, selector, temporal=temporal, task_queue=task_queue,
+                                             run_key=run_key, values=values, concurrency=concurrency, writer=writer,
+                                             file=file) else 1
+            return
         if selector is not None:
             ok = run_companies(scenario, tx, selector, _store(), values=values, dry_run=dry_run,
                                concurrency=concurrency, writer=writer)

@@ -46,6 +46,13 @@ def serve(
         float | None, typer.Option("--for", min=0.1, metavar="SECONDS", help="Stop after this long (demos, tests).")
     ] = None,
     output: OutputOption = None,
+    engine: Annotated[str, typer.Option("--engine", metavar="in-process|temporal", help="Where runs execute: "
+                                        "here, or schedules and webhook events handed to Temporal workers.")
+                      ] = "in-process",
+    temporal: Annotated[str | None, typer.Option("--temporal", metavar="HOST:PORT", help="The Temporal frontend."
+                                                 )] = None,
+    task_queue: Annotated[str, typer.Option("--task-queue", metavar="QUEUE", help="The Temporal task queue.")
+                          ] = "ttx",
 ) -> None:
     """Run every scenario file in FOLDER on its schedule, watch or webhook until Ctrl-C or SIGTERM.
 
@@ -69,7 +76,11 @@ def serve(
         port = free_port(host)
     address = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     hooks = None if list_only else Hooks(store, receiver_url=address, public_url=public_url)
-    service = Service(folder.resolve(), store, clients, workers=workers, hooks=hooks)
+    from .temporal_cmd import check_engine, remote_for
+
+    check_engine(engine, temporal, False)
+    service = Service(folder.resolve(), store, clients, workers=workers, hooks=hooks,
+                      remote=remote_for(temporal, task_queue) if engine == "temporal" else None)
     if list_only:
         service.reload()
         _list(ctx, service, output)

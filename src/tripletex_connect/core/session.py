@@ -203,9 +203,15 @@ class SessionAuth(httpx.Auth):
     one in tests); the async driver awaits what it returns.
     """
 
-    def __init__(self, manager: SessionManager, sleep: Callable[[float], Any] | None = None) -> None:
+    def __init__(
+        self, manager: SessionManager, sleep: Callable[[float], Any] | None = None, *,
+        admit: Callable[[], float] | None = None, learn: Callable[[httpx.Response], None] | None = None,
+    ) -> None:
         self.manager = manager
         self.sleep = sleep
+        # The shared rate limiter's hooks: a :create spends a request of the bucket like any other.
+        self.admit = admit or _no_wait
+        self.learn = learn or _ignore
 
     def _renew(self, stale: str | None) -> Renewal:
         """Get a session if still needed; False when :create was answered 429/5xx (that answer ends the flow)."""
@@ -238,12 +244,15 @@ class SessionAuth(httpx.Auth):
                 yield _Wait(claim.wait)
                 continue
             try:
+                while (wait := self.admit()) > 0:
+                    yield _Wait(wait)
                 response = yield manager.create_request()
                 # A 429 or 502/503/504 is handed to the transport as the answer, which waits and retries it
                 # whatever the request's method: the request itself was never sent.
                 if response.status_code in HANDED_BACK:
                     manager.release()
                     return False
+                self.learn(response)
                 manager.accept(response)
             except BaseException:
                 manager.release()
@@ -319,3 +328,11 @@ def _asyncio_sleep() -> Callable[[float], Any]:
     import asyncio
 
     return asyncio.sleep
+
+
+def _no_wait() -> float:
+    return 0.0
+
+
+def _ignore(response: httpx.Response) -> None:
+    return None

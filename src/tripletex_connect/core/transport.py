@@ -74,13 +74,18 @@ class _Core:
         guard(self.redactor)
         self.clock = clock or oslo_now
         self.session = SessionManager(settings, self.redactor, clock=self.clock, store=session_store)
-        self.auth = SessionAuth(self.session, sleep)
+        self.auth = SessionAuth(self.session, sleep, admit=self.admission, learn=self.learn)
         policy = RetryPolicy(settings.max_retries, settings.max_retry_time)
         if random is not None:
             policy.random = random
         self.policy = policy
         self.log = logger or LOG
         self.rate_limit: RateLimit | None = None
+
+    def learn(self, response: httpx.Response) -> None:
+        """Tell the shared rate limiter what an answer's headers say of the bucket."""
+        if self.limiter is not None:
+            self.limiter.after_answer(self.bucket, response.status_code, response.headers)
 
     def admission(self) -> float:
         """Seconds the shared rate limiter asks to wait before the next attempt (0.0: go)."""
@@ -168,8 +173,7 @@ class _Exchange:
         core = self.core
         took = self._attempt_took() * 1000
         core.rate_limit = _rate_limit(response.headers, core.clock) or core.rate_limit
-        if core.limiter is not None:
-            core.limiter.after_answer(core.bucket, response.status_code, response.headers)
+        core.learn(response)
         ours = self._ours(response.request)
         if core.log.isEnabledFor(logging.DEBUG):  # nothing is computed for a line that is not written
             core.log.debug(

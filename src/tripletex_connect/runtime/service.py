@@ -77,7 +77,7 @@ class Service:
 
     def __init__(self, folder: Path, store: RunStore, clients: ClientPool, *,
                  clock: Callable[[], dt.datetime] = utcnow, workers: int = 4, inline: bool = False,
-                 watch_every: float = DEFAULT_WATCH_EVERY, hooks: Any = None) -> None:
+                 watch_every: float = DEFAULT_WATCH_EVERY, hooks: Any = None, remote: Any = None) -> None:
         self.folder = folder
         self.store = store
         self.clients = clients
@@ -85,6 +85,8 @@ class Service:
         self.inline = inline
         self.watch_every = watch_every
         self.hooks = hooks
+        self.remote = remote
+        """A TemporalRemote: schedules and webhook events go to Temporal instead of this process."""
         self.active: dict[Path, Active] = {}
         self.broken: dict[Path, list[str]] = {}
         self._seen: dict[Path, tuple[int, int]] = {}
@@ -174,7 +176,8 @@ class Service:
 
     def reload(self) -> None:
         """Pick up new, changed and removed files; a broken file is reported and skipped, the others run on."""
-        for path, entry in scan_folder(self.folder, self._seen).items():
+        changed = scan_folder(self.folder, self._seen)
+        for path, entry in changed.items():
             if entry is None:
                 self._forget(path)
                 continue
@@ -189,6 +192,11 @@ class Service:
                                      f"{entry.scenario.name!r}; names must be unique"]
                 continue
             self._add(path, entry)
+        if self.remote is not None and changed:
+            try:
+                self.remote.sync((a.scenario, self.client_for(a.scenario)) for a in self.active.values())
+            except Exception as exc:  # Temporal unreachable: the next change tries again, the service runs on
+                log.warning("could not sync the schedules with Temporal: %s", exc)
 
     def _add(self, path: Path, entry: Entry) -> None:
         scenario = entry.scenario
@@ -262,7 +270,8 @@ class Service:
     def _due_work(self, active: Active, now: dt.datetime) -> None:
         trigger = active.scenario.trigger
         if active.schedule is not None:
-            self._due_ticks(active, now)
+            if self.remote is None:  # else a Temporal Schedule fires it
+                self._due_ticks(active, now)
         elif trigger.type == "watch" and (active.next_poll is None or now >= active.next_poll):
             active.next_poll = now + dt.timedelta(seconds=trigger.every or self.watch_every)
             poll = (_bind(self._poll_companies, active) if active.scenario.companies is not None
@@ -487,7 +496,9 @@ class Service:
         """A webhook delivery: a create wakes the watch of new objects, others run with the object as it is now."""
         try:
             name = str(event["event"])
-            if nightly.verb_of(name) == "create" and nightly.checkable(name):
+            if self.remote is not None:
+                self._signal(active, event)
+            elif nightly.verb_of(name) == "create" and nightly.checkable(name):
                 self._poll(active, self._event_module(active))
             else:
                 self._changed(active, name, event["object_id"])
@@ -508,6 +519,14 @@ class Service:
         self._run_item(active, client, item, position=None, trigger="webhook")
         if checked:
             self._handled(key, client, event, object_id)
+
+    def _signal(self, active: Active, event: dict[str, Any]) -> None:
+        """Hand a delivery to Temporal: the object as it is now, to the watch workflow of its company."""
+        client = self.client_for(active.scenario)
+        company = next((s["company_id"] for s in self.store.subscriptions() if s["id"] == event["subscription"]
+                        and event.get("connection") in (None, s["connection"])), client.settings.company_id)
+        item = self._current(client, str(event["event"]), event["object_id"])
+        self.remote.event(active.scenario, client, company, f"event-{event['id']}", item)
 
     def _event_module(self, active: Active) -> str:
         module = nightly.module_of(active.scenario.trigger.event, "search")

@@ -1,0 +1,97 @@
+"""One catalog operation for a workflow, on the worker: credentials resolved here, the answer trimmed to data.
+
+This is what a step's activity does, without Temporal: `perform` sends one call with a client the worker made
+for the connection's name, and says how an error must be treated (retried by Temporal, or handed to the
+step's error handler). A write tried a second time (its first attempt's worker died, or its answer was lost)
+is never sent blindly: it is reported as outcome unknown, and the workflow checks before sending it again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import catalog
+from ..core.errors import APIError, OutcomeUnknownError, TripletexError
+from ..scenario.runner import to_output
+
+if TYPE_CHECKING:
+    from ..client import Tripletex
+
+Connect = Callable[[str | None, int], "Tripletex"]
+"""Makes a client for a connection name (a profile) and a company id, on the worker."""
+
+
+@dataclass
+class CallFailed(Exception):
+    """A call's error as data, and whether Temporal may try it again."""
+
+    data: dict[str, Any]
+    retryable: bool
+
+    def __str__(self) -> str:
+        return str(self.data.get("message") or self.data.get("kind"))
+
+
+def profile_client(connection: str | None, company_id: int) -> Tripletex:
+    """The default resolver: the named profile (or the environment's tokens), acting for `company_id`."""
+    from ..client import Tripletex
+
+    return Tripletex(profile=connection, company_id=company_id)
+
+
+class Clients:
+    """The worker's clients, one per connection and company, made on first use and reused."""
+
+    def __init__(self, connect: Connect = profile_client) -> None:
+        self.connect = connect
+        self.made: dict[tuple[str | None, int], Tripletex] = {}
+        self.lock = threading.Lock()
+
+    def get(self, connection: str | None, company_id: int) -> Tripletex:
+        """The client of a connection and company."""
+        with self.lock:
+            key = (connection, company_id)
+            if key not in self.made:
+                self.made[key] = self.connect(connection, company_id)
+            return self.made[key]
+
+    def close(self) -> None:
+        """Close every client made."""
+        with self.lock:
+            for client in self.made.values():
+                client.close()
+            self.made.clear()
+
+
+def perform(client: Tripletex, call: Mapping[str, Any], attempt: int = 1) -> Any:
+    """Send one call (`CallSpec.payload()`); its answer as scenario data, or CallFailed saying how to treat it."""
+    from .temporal_driver import error_data
+
+    write = bool(call.get("write"))
+    if write and attempt > 1:
+        unknown = OutcomeUnknownError(method=str(call.get("method") or "write"), path=str(call["operation"]),
+                                      cause=f"attempt {attempt}: an earlier attempt may have reached Tripletex")
+        raise CallFailed(error_data(unknown), retryable=False)
+    try:
+        return _send(client, call)
+    except OutcomeUnknownError as exc:
+        raise CallFailed(error_data(exc), retryable=False) from None
+    except APIError as exc:  # the transport already retried what was safe: Tripletex's answer is final
+        raise CallFailed(error_data(exc), retryable=False) from None
+    except TripletexError as exc:  # no answer: a read may be tried again, a write's outcome is unknown
+        if write:
+            lost = OutcomeUnknownError(method=str(call.get("method") or "write"), path=str(call["operation"]),
+                                       cause=str(exc))
+            raise CallFailed(error_data(lost), retryable=False) from None
+        raise CallFailed(error_data(exc), retryable=True) from None
+
+
+def _send(client: Tripletex, call: Mapping[str, Any]) -> Any:
+    if call["operation"] == "api":
+        return to_output(client.request(str(call["method"]), str(call["path"]), params=call.get("params") or {},
+                                        json=call.get("body")))
+    op = catalog.get(str(call["operation"]))
+    return to_output(client.invoke(op.key, call.get("params") or {}, body=call.get("body"), limit=call.get("limit")))

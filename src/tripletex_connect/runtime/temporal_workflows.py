@@ -1,0 +1,174 @@
+"""The Temporal workflows: a fan-out over companies, one company's run, and a company's watch for webhook events.
+
+A company's run evaluates the scenario's control flow in the workflow (the runner, answered from a book: see
+temporal_driver) and sends each call as an activity; the run is recorded by an activity at the end. Workflow
+code stays deterministic: the clock is `workflow.now()`, and the project's modules are passed through the
+sandbox as imports (they are pure where the workflow uses them).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, WorkflowAlreadyStartedError
+
+with workflow.unsafe.imports_passed_through():
+    from ..scenario.errors import ScenarioError
+    from ..scenario.loader import load_scenario
+    from ..scenario.runner import resolve_vars
+    from .temporal_driver import Answers, NeedCall, NeedSleep, Outcome, drive
+    from .temporal_jobs import (
+        CALL_ACTIVITY,
+        COMPANY_WORKFLOW,
+        EVENT_SIGNAL,
+        FANOUT_WORKFLOW,
+        RECORD_ACTIVITY,
+        WATCH_WORKFLOW,
+        CallJob,
+        CompanyJob,
+        FanoutJob,
+        RecordJob,
+        Target,
+        company_id_of,
+    )
+
+EVENTS_BEFORE_NEW_RUN = 200
+"""A watch workflow continues as new after this many events, so its history stays small."""
+
+
+def _summary(target: Target, workflow_id: str, status: str, **extra: Any) -> dict[str, Any]:
+    return {"connection": target.connection, "company_id": target.company_id, "workflow_id": workflow_id,
+            "status": status, **extra}
+
+
+async def _call(job: CompanyJob, spec: dict[str, Any]) -> dict[str, Any]:
+    """One call as an activity; its answer, or its error as data for the step's error handler."""
+    retry = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=job.timeouts.attempts)
+    try:
+        value = await workflow.execute_activity(
+            CALL_ACTIVITY, CallJob(job.target, spec), retry_policy=retry,
+            start_to_close_timeout=timedelta(seconds=job.timeouts.call_seconds))
+    except ActivityError as exc:
+        cause = exc.cause
+        if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+            return {"error": cause.details[0]}
+        return {"error": {"kind": "other", "message": str(cause or exc)}}
+    return {"value": value}
+
+
+@workflow.defn(name=COMPANY_WORKFLOW)
+class CompanyWorkflow:
+    """One run of a scenario for one company: the steps' calls as activities, the run recorded at the end."""
+
+    @workflow.run
+    async def run(self, job: CompanyJob) -> dict[str, Any]:
+        """Run the scenario to its end; a summary of the outcome (status, error, output, run id)."""
+        info = workflow.info()
+        try:
+            scenario = load_scenario(job.scenario.source, text=job.scenario.text, vars=job.scenario.vars)
+            values = resolve_vars(scenario, job.scenario.vars)
+        except ScenarioError as exc:
+            return _summary(job.target, info.workflow_id, "failed", error=str(exc))
+        started = workflow.now()
+        answers: Answers = {}
+        while True:
+            try:
+                outcome = drive(scenario, connection=job.target.connection, company_id=job.target.company_id,
+                                values=values, answers=answers, started=started, now=workflow.now,
+                                trigger_item=job.trigger_item)
+                break
+            except NeedCall as need:
+                answers[need.spec.site] = await _call(job, need.spec.payload())
+            except NeedSleep as sleep:
+                await asyncio.sleep(sleep.seconds)
+                answers[sleep.site] = {"value": sleep.seconds}
+        run_id = await self.record(outcome)
+        return _summary(job.target, info.workflow_id, outcome.status, error=outcome.error, step=outcome.step,
+                        output=outcome.output, run_id=run_id, calls=len(answers))
+
+    async def record(self, outcome: Outcome) -> Any:
+        """Hand the run to the worker's run store (once, whichever worker takes it)."""
+        return await workflow.execute_activity(
+            RECORD_ACTIVITY, RecordJob(workflow.info().workflow_id, outcome.payload()),
+            start_to_close_timeout=timedelta(seconds=30), retry_policy=RetryPolicy(maximum_attempts=10))
+
+
+@workflow.defn(name=FANOUT_WORKFLOW)
+class FanoutWorkflow:
+    """A scenario for many companies: one child workflow per company, a bounded number at a time."""
+
+    @workflow.run
+    async def run(self, job: FanoutJob) -> list[dict[str, Any]]:
+        """Each company's outcome, in the order given; one company's failure does not stop the others.
+
+        Without a run key (a schedule's tick) the key is the last part of the workflow's id, which a Temporal
+        Schedule ends with the tick's time.
+        """
+        if not job.run_key:
+            job.run_key = workflow.info().workflow_id.rsplit("/", 1)[-1]
+        gate = asyncio.Semaphore(max(1, job.concurrency))
+
+        async def one(target: Target) -> dict[str, Any]:
+            async with gate:
+                return await self.company(job, target)
+
+        return list(await asyncio.gather(*(one(t) for t in job.targets)))
+
+    async def company(self, job: FanoutJob, target: Target) -> dict[str, Any]:
+        """One company's child workflow; a company this run key already ran is not started again."""
+        child = company_id_of(job.scenario.name, job.run_key, target)
+        try:
+            result: dict[str, Any] = await workflow.execute_child_workflow(
+                CompanyWorkflow.run, CompanyJob(job.scenario, target, timeouts=job.timeouts), id=child,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            return _summary(target, child, "skipped", error="already run for this run key")
+        except ChildWorkflowError as exc:
+            return _summary(target, child, "failed", error=str(exc.cause or exc))
+        return result
+
+
+@workflow.defn(name=WATCH_WORKFLOW)
+class WatchWorkflow:
+    """A company's watch of one scenario: webhook events arrive as signals and run the scenario one at a time.
+
+    An event's idempotency key names its run (`<watch id>/<key>`), so an event delivered twice runs once.
+    """
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    @workflow.signal(name=EVENT_SIGNAL)
+    def event(self, event: dict[str, Any]) -> None:
+        """Queue an event: {"key": idempotency key, "item": the object it concerns}."""
+        self.events.append(event)
+
+    @workflow.run
+    async def run(self, job: CompanyJob) -> int:
+        """Run the scenario once per event, in order of arrival; continues as new now and then (events not yet
+        run are carried over in the job's `pending`)."""
+        self.events[:0] = job.pending
+        job = dataclasses.replace(job, pending=[])
+        handled = 0
+        while handled < EVENTS_BEFORE_NEW_RUN:
+            await workflow.wait_condition(lambda: bool(self.events))
+            event = self.events.pop(0)
+            child = f"{workflow.info().workflow_id}/{event.get('key')}"
+            # a duplicate delivery is rejected by its id; a failed run's own record says what went wrong
+            with contextlib.suppress(WorkflowAlreadyStartedError, ChildWorkflowError):
+                await workflow.execute_child_workflow(
+                    CompanyWorkflow.run, CompanyJob(job.scenario, job.target, trigger_item=event.get("item"),
+                                                    timeouts=job.timeouts),
+                    id=child, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+            handled += 1
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        workflow.continue_as_new(args=[dataclasses.replace(job, pending=self.events)])
+
+
+WORKFLOWS = [CompanyWorkflow, FanoutWorkflow, WatchWorkflow]
