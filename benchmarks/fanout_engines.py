@@ -16,8 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +30,7 @@ from _measure import Row, verdict
 from tripletex_connect.client import Tripletex
 from tripletex_connect.core.profiles import Profile, ProfileStore
 from tripletex_connect.runtime.fanout import InProcessExecutor
+from tripletex_connect.runtime.temporal_dev import start_dev_server, temporal_binary
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import load_scenario
 from tripletex_connect.scenario.companies import CompanyRef
@@ -56,12 +55,6 @@ class Counting:
             await send(message)
 
         await self.app(scope, receive, counted)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def set_up(sandbox: Sandbox, companies: int, limiter: str) -> list[CompanyRef]:
@@ -99,22 +92,10 @@ def measure(name: str, counting: Counting, run: Callable[[], Any], companies: in
 
 
 def start_temporal(folder: Path) -> tuple[subprocess.Popen[bytes], str] | None:
-    binary = shutil.which("temporal", path=str(Path(sys.executable).parent)) or shutil.which("temporal")
-    if binary is None:
+    """A dev server for the Temporal rows, or None without the `temporal` CLI."""
+    if temporal_binary() is None:
         return None
-    port = free_port()
-    process = subprocess.Popen([binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--db-filename",
-                                str(folder / "temporal.db"), "--port", str(port), "--http-port", str(free_port()),
-                                "--metrics-port", str(free_port())],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(600):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, f"127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    return None
+    return start_dev_server(folder / "temporal.db", folder / "temporal.log")
 
 
 def temporal_rows(sandbox: Sandbox, counting: Counting, refs: list[CompanyRef], folder: Path, limiter: str,

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 from tripletex_connect.client import Tripletex
+from tripletex_connect.runtime.execute import Outcome
 from tripletex_connect.runtime.temporal_calls import CallFailed, perform
-from tripletex_connect.runtime.temporal_driver import Answers, NeedCall, NeedSleep, Outcome, drive
+from tripletex_connect.runtime.temporal_driver import Answers, NeedCall, NeedSleep, drive
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.scenario import load_scenario
 

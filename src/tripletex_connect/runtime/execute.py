@@ -27,18 +27,28 @@ Stop = threading.Event
 
 @dataclass
 class Outcome:
-    """What one run left: its history record and, for a broken run, where it stopped and its checkpoint."""
+    """What one run left: its history record and, for a broken run, where it stopped and its checkpoint.
+
+    Runs in this process and on Temporal workers both end in one (`temporal_driver.drive`); `output` is the
+    run's result, which a fan-out reports per company.
+    """
 
     record: dict[str, Any]
     status: str
     step: str | None = None
     error: str | None = None
     checkpoint: Any = None
+    output: Any = None
 
     @property
     def ok(self) -> bool:
         """True unless the run failed or broke."""
         return self.status not in ("failed", "incomplete", "interrupted")
+
+    def payload(self) -> dict[str, Any]:
+        """The outcome as JSON data."""
+        return {"record": self.record, "status": self.status, "step": self.step, "error": self.error,
+                "checkpoint": self.checkpoint, "output": self.output}
 
 
 def runner_for(scenario: Scenario, client: Tripletex, now: Clock, state: Any = None,

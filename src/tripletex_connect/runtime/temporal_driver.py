@@ -24,6 +24,7 @@ from ..scenario.model import Scenario, Step
 from ..scenario.results import RunResult
 from ..scenario.runner import READ_KINDS, Runner, RunOptions
 from ..scenario.state import DataStore
+from .execute import Outcome
 
 Answers = dict[str, dict[str, Any]]
 
@@ -62,23 +63,6 @@ class NeedSleep(BaseException):
         super().__init__(site)
         self.site = site
         self.seconds = seconds
-
-
-@dataclass
-class Outcome:
-    """A finished run as data: its history record, status, the failing step and error, and a checkpoint."""
-
-    record: dict[str, Any]
-    status: str
-    step: str | None = None
-    error: str | None = None
-    checkpoint: dict[str, Any] | None = None
-    output: Any = None
-
-    def payload(self) -> dict[str, Any]:
-        """The outcome as JSON data."""
-        return {"record": self.record, "status": self.status, "step": self.step, "error": self.error,
-                "checkpoint": self.checkpoint, "output": self.output}
 
 
 def error_data(exc: BaseException) -> dict[str, Any]:

@@ -22,7 +22,8 @@ with workflow.unsafe.imports_passed_through():
     from ..scenario.errors import ScenarioError
     from ..scenario.loader import load_scenario
     from ..scenario.runner import resolve_vars
-    from .temporal_driver import Answers, NeedCall, NeedSleep, Outcome, drive
+    from .execute import Outcome
+    from .temporal_driver import Answers, NeedCall, NeedSleep, drive
     from .temporal_jobs import (
         CALL_ACTIVITY,
         COMPANY_WORKFLOW,

