@@ -10,6 +10,7 @@ import pytest
 
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.scenario import Scenario, ScenarioError, load_scenario, run_scenario
+from tripletex_connect.scenario.state import MemoryDataStore
 
 ROUTED = """
     name: routed
@@ -204,24 +205,7 @@ class MemoryState:
         self.runs.append(record)
 
     def datastore(self, namespace: str) -> Any:
-        return MemoryStore(self.stores.setdefault(namespace, {}))
-
-
-class MemoryStore:
-    def __init__(self, table: dict[str, Any]) -> None:
-        self.table = table
-
-    def get(self, key: str) -> Any:
-        return self.table.get(key)
-
-    def set(self, key: str, value: Any) -> None:
-        self.table[key] = value
-
-    def delete(self, key: str) -> bool:
-        return self.table.pop(key, None) is not None
-
-    def search(self, prefix: str = "") -> list[tuple[str, Any]]:
-        return sorted((k, v) for k, v in self.table.items() if k.startswith(prefix))
+        return MemoryDataStore(self.stores.setdefault(namespace, {}))
 
 
 def test_a_caller_passes_its_own_state_and_no_file_is_written(

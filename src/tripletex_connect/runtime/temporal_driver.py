@@ -23,7 +23,7 @@ from ..core.redact import scrub
 from ..scenario.model import Scenario, Step
 from ..scenario.results import RunResult
 from ..scenario.runner import READ_KINDS, Runner, RunOptions
-from ..scenario.state import DataStore
+from ..scenario.state import DataStore, MemoryDataStore
 from .execute import Outcome
 
 Answers = dict[str, dict[str, Any]]
@@ -150,29 +150,6 @@ class BookClient:
         site = self.book.site(f"{self.book.where}:api")
         return self.book.answer(CallSpec(site, "api", dict(params or {}), json, method=verb, path=path,
                                          write=verb != "GET"))
-
-
-class MemoryDataStore:
-    """A data store that lives for one run (Temporal runs keep no data store between runs)."""
-
-    def __init__(self) -> None:
-        self.table: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any:
-        """The value of `key`, or None."""
-        return self.table.get(key)
-
-    def set(self, key: str, value: Any) -> None:
-        """Store `value` under `key`."""
-        self.table[key] = value
-
-    def delete(self, key: str) -> bool:
-        """Remove `key`; True when it was there."""
-        return self.table.pop(key, None) is not None
-
-    def search(self, prefix: str = "") -> list[tuple[str, Any]]:
-        """(key, value) pairs whose key starts with `prefix`, sorted by key."""
-        return sorted((k, v) for k, v in self.table.items() if k.startswith(prefix))
 
 
 class RunState:

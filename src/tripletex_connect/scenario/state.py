@@ -71,6 +71,29 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
+class MemoryDataStore:
+    """A data store in memory, for a run that keeps none between runs (a Temporal run, a test)."""
+
+    def __init__(self, table: dict[str, Any] | None = None) -> None:
+        self.table: dict[str, Any] = {} if table is None else table
+
+    def get(self, key: str) -> Any:
+        """The value of `key`, or None."""
+        return self.table.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        """Store `value` under `key`."""
+        self.table[key] = value
+
+    def delete(self, key: str) -> bool:
+        """Remove `key`; True when it was there."""
+        return self.table.pop(key, None) is not None
+
+    def search(self, prefix: str = "") -> list[tuple[str, Any]]:
+        """(key, value) pairs whose key starts with `prefix`, sorted by key."""
+        return sorted((k, v) for k, v in self.table.items() if k.startswith(prefix))
+
+
 class FileDataStore:
     """One namespace of the data-store JSON file (the file maps namespace -> {key: value})."""
 
