@@ -68,6 +68,9 @@ def retry_locked(action: Callable[[], T], patience: float = 30.0) -> T:
 
 def _prepare(db: sqlite3.Connection, schema: str) -> None:
     db.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL stays consistent after a crash and may lose only the last steps (a limiter's counts,
+    # a session a process makes again); FULL syncs the disk on every step, milliseconds on a busy disk.
+    db.execute("PRAGMA synchronous=NORMAL")
     db.execute(schema)
 
 
@@ -139,10 +142,12 @@ class SQLiteRecords:
                     self._db.execute(f"INSERT OR REPLACE INTO {self._table} VALUES (?, ?)", (key, json.dumps(record)))
                 else:
                     self._db.execute(f"DELETE FROM {self._table} WHERE key = ?", (key,))
+                self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # A failed COMMIT (a busy disk) leaves the transaction open too: every later step would fail.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 raise
-            self._db.execute("COMMIT")
             return result
 
     def close(self) -> None:
