@@ -25,10 +25,9 @@ with workflow.unsafe.imports_passed_through():
     from ..models import check  # noqa: F401
     from ..scenario import schedule, validate  # noqa: F401
     from ..scenario.errors import ScenarioError
-    from ..scenario.loader import load_scenario
     from ..scenario.runner import resolve_vars
     from .execute import Outcome
-    from .temporal_driver import Answers, NeedCall, NeedSleep, drive
+    from .temporal_driver import Answers, NeedCall, NeedSleep, drive, scenario_of
     from .temporal_jobs import (
         CALL_ACTIVITY,
         COMPANY_WORKFLOW,
@@ -88,7 +87,7 @@ class CompanyWorkflow:
         """Run the scenario to its end; a summary of the outcome (status, error, output, run id)."""
         info = workflow.info()
         try:
-            scenario = load_scenario(job.scenario.source, text=job.scenario.text, vars=job.scenario.vars)
+            scenario = scenario_of(job.scenario.source, job.scenario.text, job.scenario.vars)
             values = resolve_vars(scenario, job.scenario.vars)
         except ScenarioError as exc:
             return _summary(job.target, info.workflow_id, "failed", error=str(exc))
