@@ -1,4 +1,5 @@
-"""Fixtures for the runtime: a store in tmp_path, a folder of scenario files, and a service on a fake clock."""
+"""Fixtures for the runtime: a store in tmp_path, a folder of scenario files, a service on a fake clock, and client
+companies of the test's accountant company for fan-outs."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ import pytest
 
 from tripletex_connect.runtime import RunStore, Service
 from tripletex_connect.runtime.clients import ClientPool
-from tripletex_connect.sandbox import SandboxCompany
+from tripletex_connect.sandbox import Sandbox, SandboxCompany
+from tripletex_connect.testing import FixtureCompany
 
 
 class FakeClock:
@@ -90,3 +92,12 @@ def make_service(
     yield make
     for service in made:
         service.stop()
+
+
+@pytest.fixture
+def client_companies(tripletex_sandbox: FixtureCompany, tripletex_sandbox_server: Sandbox) -> list[int]:
+    """Three client companies of the test's accountant company (its fixture client and two more), ids ascending."""
+    first = tripletex_sandbox.client_company_id
+    assert first is not None
+    return [first, *(tripletex_sandbox_server.new_client_company(tripletex_sandbox.company_id, name)
+                     for name in ("Acme Bakeri AS", "Acme Bygg AS"))]

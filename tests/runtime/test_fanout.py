@@ -13,7 +13,6 @@ import pytest
 from tripletex_connect.client import Tripletex
 from tripletex_connect.runtime.executor import Executor
 from tripletex_connect.runtime.fanout import CompanyOutcome, FanoutSummary, InProcessExecutor
-from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.scenario import FileState, Scenario, load_scenario
 from tripletex_connect.scenario.companies import (
     CompanyRef,
@@ -36,13 +35,9 @@ steps:
 
 
 @pytest.fixture
-def accountant(tripletex_sandbox: FixtureCompany, tripletex_sandbox_server: Sandbox) -> tuple[Tripletex, list[int]]:
+def accountant(tripletex_sandbox: FixtureCompany, client_companies: list[int]) -> tuple[Tripletex, list[int]]:
     """The login of an accountant company with three client companies, and the clients' ids."""
-    first = tripletex_sandbox.client_company_id
-    assert first is not None
-    more = [tripletex_sandbox_server.new_client_company(tripletex_sandbox.company_id, name)
-            for name in ("Acme Bakeri AS", "Acme Bygg AS")]
-    return tripletex_sandbox.client, [first, *more]
+    return tripletex_sandbox.client, client_companies
 
 
 def scenario_of(tmp_path: Path, text: str) -> Scenario:

@@ -6,10 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-
 from tripletex_connect.runtime import RunStore, Service
-from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.testing import FixtureCompany
 
 from .conftest import FakeClock
@@ -36,14 +33,6 @@ WELCOME = """
 """
 
 
-@pytest.fixture
-def clients(tripletex_sandbox: FixtureCompany, tripletex_sandbox_server: Sandbox) -> list[int]:
-    """Two client companies of the test's accountant company."""
-    first = tripletex_sandbox.client_company_id
-    assert first is not None
-    return [first, tripletex_sandbox_server.new_client_company(tripletex_sandbox.company_id, "Acme Bakeri AS")]
-
-
 def names(company: FixtureCompany, company_id: int, prefix: str) -> list[str]:
     with company.client.with_company(company_id) as tx:
         return sorted(c.name for c in tx.customers.search(customer_name=prefix, fields="name"))
@@ -51,7 +40,7 @@ def names(company: FixtureCompany, company_id: int, prefix: str) -> list[str]:
 
 def test_a_schedule_tick_runs_once_for_every_company_with_a_run_each(
     make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
-    tripletex_sandbox: FixtureCompany, clients: list[int],
+    tripletex_sandbox: FixtureCompany, client_companies: list[int],
 ) -> None:
     write("ticker.yaml", TICKER)
     service = make_service()
@@ -59,57 +48,57 @@ def test_a_schedule_tick_runs_once_for_every_company_with_a_run_each(
     clock.advance(hours=1)
     service.tick()
     service.tick()
-    assert [len(names(tripletex_sandbox, c, "tick")) for c in clients] == [1, 1]
+    assert [len(names(tripletex_sandbox, c, "tick")) for c in client_companies] == [1] * len(client_companies)
     assert names(tripletex_sandbox, 0, "tick") == []
     runs = store.runs("ticker")
-    assert sorted(r["company"] for r in runs) == clients
+    assert sorted(r["company"] for r in runs) == client_companies
     assert {r["status"] for r in runs} == {"ok"}
     assert len({r["tick"] for r in runs}) == 1
 
 
 def test_company_runs_queued_before_a_restart_run_once_after_it(
     make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
-    tripletex_sandbox: FixtureCompany, clients: list[int],
+    tripletex_sandbox: FixtureCompany, client_companies: list[int],
 ) -> None:
     write("ticker.yaml", TICKER)
     due = clock.now.replace(minute=0) + dt.timedelta(hours=1)
     store.start_tick("ticker", clock.now)
     queued = store.claim_tick("ticker", due, clock.now, file="ticker.yaml")
     assert queued is not None
-    store.split_run(queued, clients)  # the process stopped right after the tick was split
+    store.split_run(queued, client_companies)  # the process stopped right after the tick was split
     clock.now = due + dt.timedelta(minutes=1)
     service = make_service()
     service.tick()
     service.tick()
-    assert [len(names(tripletex_sandbox, c, "tick")) for c in clients] == [1, 1]
-    assert sorted(r["company"] for r in store.runs("ticker")) == clients
+    assert [len(names(tripletex_sandbox, c, "tick")) for c in client_companies] == [1] * len(client_companies)
+    assert sorted(r["company"] for r in store.runs("ticker")) == client_companies
 
 
 def test_a_watch_keeps_a_position_per_company_and_runs_only_where_something_is_new(
     make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
-    tripletex_sandbox: FixtureCompany, clients: list[int],
+    tripletex_sandbox: FixtureCompany, client_companies: list[int],
 ) -> None:
     write("welcome.yaml", WELCOME)
     service = make_service()
     service.tick()  # the first poll of each company remembers where "now" is
-    with tripletex_sandbox.client.with_company(clients[1]) as tx:
+    with tripletex_sandbox.client.with_company(client_companies[1]) as tx:
         tx.customers.create({"name": "New Kunde AS"})
     clock.advance(minutes=1)
     service.tick()
     runs = store.runs("welcome")
-    assert [(r["company"], r["trigger_item"]["name"]) for r in runs] == [(clients[1], "New Kunde AS")]
-    with tripletex_sandbox.client.with_company(clients[0]) as tx:
+    assert [(r["company"], r["trigger_item"]["name"]) for r in runs] == [(client_companies[1], "New Kunde AS")]
+    with tripletex_sandbox.client.with_company(client_companies[0]) as tx:
         tx.customers.create({"name": "Other Kunde AS"})
     clock.advance(minutes=1)
     service.tick()
     runs = store.runs("welcome")
     assert [(r["company"], r["trigger_item"]["name"]) for r in runs] == [
-        (clients[1], "New Kunde AS"), (clients[0], "Other Kunde AS")]
+        (client_companies[1], "New Kunde AS"), (client_companies[0], "Other Kunde AS")]
 
 
 def test_the_dashboard_shows_each_runs_company(
     make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
-    tripletex_sandbox: FixtureCompany, clients: list[int],
+    tripletex_sandbox: FixtureCompany, client_companies: list[int],
 ) -> None:
     from starlette.testclient import TestClient
 
@@ -122,7 +111,7 @@ def test_the_dashboard_shows_each_runs_company(
     service.tick()
     http = TestClient(create_app(service), base_url="http://127.0.0.1")
     listing = http.get("/runs?scenario=ticker").text
-    assert all(f'<td class="company">{c}</td>' in listing for c in clients)
+    assert all(f'<td class="company">{c}</td>' in listing for c in client_companies)
     run = store.runs("ticker")[0]
     assert f'company <span id="run-company">{run["company"]}</span>' in http.get(f"/runs/{run['id']}").text
 

@@ -7,12 +7,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from tripletex_connect.client import Tripletex
 from tripletex_connect.runtime.execute import Outcome
 from tripletex_connect.runtime.temporal_calls import CallFailed, perform
-from tripletex_connect.runtime.temporal_driver import Answers, NeedCall, NeedSleep, drive
+from tripletex_connect.runtime.temporal_driver import Answers, NeedCall, NeedSleep, drive, scenario_of
 from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.scenario import load_scenario
+from tripletex_connect.scenario.errors import ScenarioError
 
 NOW = dt.datetime(2026, 11, 25, 10, 30, tzinfo=dt.UTC)
 CREATE = """
@@ -150,3 +153,13 @@ def test_a_batch_of_creates_tried_again_after_its_worker_died_is_checked_item_by
     assert outcome.status == "ok", outcome.record
     assert customers(tripletex_sandbox) == ["A AS", "B AS"]
     assert "create[0]/create:customer.create#0" not in sent and "create[0]/create:customer.search#0" in sent
+
+
+def test_a_worker_parses_a_scenario_text_once_and_still_refuses_a_broken_one_every_time() -> None:
+    text = CREATE % ""
+    first = scenario_of("create.yaml", text, {"names": ["A AS"]})
+    assert scenario_of("create.yaml", text, {"names": ["B AS"]}) is first  # same text and var names
+    assert scenario_of("other.yaml", text, {}) is not first
+    for _ in range(2):
+        with pytest.raises(ScenarioError):
+            scenario_of("broken.yaml", "name: broken\nsteps: [{id: a, module: no.such}]\n", {})

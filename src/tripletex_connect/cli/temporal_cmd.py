@@ -45,8 +45,8 @@ def worker(
     task_queue: QueueOption = "ttx",
     namespace: NamespaceOption = "default",
     db: DbOption = None,
-    max_calls: Annotated[int, typer.Option("--max-calls", min=1, max=256, help="Calls this worker sends at once.")
-                         ] = 8,
+    max_calls: Annotated[int, typer.Option("--max-calls", min=1, max=256,
+                                           help="Reads, and writes, this worker sends at once (each).")] = 8,
 ) -> None:
     """Run a Temporal worker for scenario runs until Ctrl-C or SIGTERM (connections resolved as local profiles)."""
     from ..runtime.store import RunStore

@@ -157,12 +157,18 @@ def workflow_runner() -> SandboxedWorkflowRunner:
 
 def build_worker(temporal: Client, task_queue: str = DEFAULT_TASK_QUEUE, *, connect: Connect = profile_client,
                  store: RunStore | None = None, max_calls: int = 8) -> tuple[Worker, Clients]:
-    """A worker for the engine's workflows and activities (credentials resolved by `connect`); and its clients."""
+    """A worker for the engine's workflows and activities (credentials resolved by `connect`); and its clients.
+
+    `max_calls` bounds the reads (local activities, run inside the workflow's task) and the writes (activities)
+    this worker runs at once, each.
+    """
     clients = Clients(connect)
     activities = Activities(clients, store)
+    # a thread for every slot: an activity waiting for a thread would spend its start-to-close time in the queue,
+    # and a write timed out there is tried again as outcome unknown while its first attempt may still be sent
     worker = Worker(temporal, task_queue=task_queue, workflows=WORKFLOWS, activities=activities.all(),
-                    activity_executor=ThreadPoolExecutor(max_calls), max_concurrent_activities=max_calls,
-                    workflow_runner=workflow_runner())
+                    activity_executor=ThreadPoolExecutor(2 * max_calls), max_concurrent_activities=max_calls,
+                    max_concurrent_local_activities=max_calls, workflow_runner=workflow_runner())
     return worker, clients
 
 

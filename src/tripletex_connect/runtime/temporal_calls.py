@@ -13,8 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from .. import catalog
+from ..core.config import ConnectionSettings
 from ..core.errors import APIError, OutcomeUnknownError, TripletexError
+from ..core.limiter import RateLimiter, limiter_for
+from ..core.session_store import SessionStore, session_store_for
+from ..core.transport import client_options
 from ..scenario.runner import to_output
 
 if TYPE_CHECKING:
@@ -42,12 +48,38 @@ def profile_client(connection: str | None, company_id: int) -> Tripletex:
     return Tripletex(profile=connection, company_id=company_id)
 
 
+@dataclass
+class Shared:
+    """What every company's client of one connection shares on a worker: settings, HTTP pool, limiter, sessions."""
+
+    settings: ConnectionSettings
+    http: httpx.Client
+    limiter: RateLimiter | None
+    sessions: SessionStore
+
+    @classmethod
+    def of(cls, client: Tripletex) -> Shared:
+        """The shared parts for the connection `client` was made for (its settings' limiter and session store)."""
+        return cls(client.settings, httpx.Client(**client_options(client.settings)), limiter_for(client.settings),
+                   session_store_for(client.settings))
+
+    def client(self, company_id: int) -> Tripletex:
+        """A client acting for `company_id`: cheap, since it makes no pool (no TLS set-up) of its own."""
+        from ..client import Tripletex
+
+        return Tripletex(settings=self.settings.with_company(company_id), http_client=self.http,
+                         rate_limiter=self.limiter, session_store=self.sessions)
+
+
 class Clients:
-    """The worker's clients, one per connection and company, made on first use and reused."""
+    """The worker's clients, one per connection and company, made on first use and reused. `connect` resolves a
+    connection once; all its companies' clients share one HTTP pool, rate limiter and session store, so a
+    company's first call costs no new pool, TLS context or session."""
 
     def __init__(self, connect: Connect = profile_client) -> None:
         self.connect = connect
         self.made: dict[tuple[str | None, int], Tripletex] = {}
+        self.shared: dict[str | None, Shared] = {}
         self.lock = threading.Lock()
 
     def get(self, connection: str | None, company_id: int) -> Tripletex:
@@ -55,15 +87,22 @@ class Clients:
         with self.lock:
             key = (connection, company_id)
             if key not in self.made:
-                self.made[key] = self.connect(connection, company_id)
+                shared = self.shared.get(connection)
+                if shared is None:
+                    with self.connect(connection, company_id) as resolved:
+                        shared = self.shared[connection] = Shared.of(resolved)
+                self.made[key] = shared.client(company_id)
             return self.made[key]
 
     def close(self) -> None:
-        """Close every client made."""
+        """Close every client made, and the HTTP pools they share."""
         with self.lock:
             for client in self.made.values():
                 client.close()
+            for shared in self.shared.values():
+                shared.http.close()
             self.made.clear()
+            self.shared.clear()
 
 
 def perform(client: Tripletex, call: Mapping[str, Any], attempt: int = 1) -> Any:

@@ -11,6 +11,7 @@ are asked for the same way with `NeedSleep`. Nothing here does I/O or knows Temp
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -20,6 +21,7 @@ from typing import Any
 from .. import catalog
 from ..core.errors import APIError, OutcomeUnknownError, TripletexError, ValidationMessage, error_class
 from ..core.redact import scrub
+from ..scenario.loader import load_scenario
 from ..scenario.model import Scenario, Step
 from ..scenario.results import RunResult
 from ..scenario.runner import READ_KINDS, Runner, RunOptions
@@ -213,6 +215,17 @@ class Reference:
     def base_url(self) -> str:
         """A name for the connection where history expects a base URL."""
         return f"profile:{self.profile or 'default'}"
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(source: str, text: str, names: tuple[str, ...]) -> Scenario:
+    return load_scenario(source, text=text, vars=dict.fromkeys(names))
+
+
+def scenario_of(source: str, text: str, vars: Mapping[str, Any]) -> Scenario:
+    """The scenario a workflow runs: parsed and validated once per worker process for the same text and var names
+    (a Scenario is immutable, and validation looks only at the names), not once per company."""
+    return _parsed(source, text, tuple(sorted(vars)))
 
 
 def drive(scenario: Scenario, *, connection: str | None, company_id: int, values: dict[str, Any], answers: Answers,

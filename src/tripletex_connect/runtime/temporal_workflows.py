@@ -19,11 +19,15 @@ from temporalio.common import RetryPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ActivityError, ApplicationError, ChildWorkflowError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
+    # what a workflow task would otherwise import on first use: a first import there holds the import lock, which
+    # on a loaded machine trips the SDK's deadlock detector (a task that does not yield within 2 s)
+    from .. import models  # noqa: F401
+    from ..models import check  # noqa: F401
+    from ..scenario import schedule, validate  # noqa: F401
     from ..scenario.errors import ScenarioError
-    from ..scenario.loader import load_scenario
     from ..scenario.runner import resolve_vars
     from .execute import Outcome
-    from .temporal_driver import Answers, NeedCall, NeedSleep, drive
+    from .temporal_driver import Answers, NeedCall, NeedSleep, drive, scenario_of
     from .temporal_jobs import (
         CALL_ACTIVITY,
         COMPANY_WORKFLOW,
@@ -39,6 +43,8 @@ with workflow.unsafe.imports_passed_through():
         company_id_of,
     )
 
+LOCAL_CALLS = "local-calls"
+"""The patch id of company runs whose reads and record are local activities (older histories have none)."""
 EVENTS_BEFORE_NEW_RUN = 200
 """A watch workflow continues as new after this many events, so its history stays small."""
 
@@ -48,13 +54,22 @@ def _summary(target: Target, workflow_id: str, status: str, **extra: Any) -> dic
             "status": status, **extra}
 
 
-async def _call(job: CompanyJob, spec: dict[str, Any]) -> dict[str, Any]:
-    """One call as an activity; its answer, or its error as data for the step's error handler."""
+async def _call(job: CompanyJob, spec: dict[str, Any], *, local: bool) -> dict[str, Any]:
+    """One call as an activity; its answer, or its error as data for the step's error handler.
+
+    A `local` call runs on the worker that runs the workflow and is recorded as a marker (no server round trip):
+    reads only, since a local activity whose worker dies before the marker is recorded runs again from attempt 1,
+    which a write must never do blindly. Writes stay activities: a second attempt is reported as outcome unknown.
+    """
     retry = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_attempts=job.timeouts.attempts)
+    timeout = timedelta(seconds=job.timeouts.call_seconds)
     try:
-        value = await workflow.execute_activity(
-            CALL_ACTIVITY, CallJob(job.target, spec), retry_policy=retry,
-            start_to_close_timeout=timedelta(seconds=job.timeouts.call_seconds))
+        if local:
+            value = await workflow.execute_local_activity(
+                CALL_ACTIVITY, CallJob(job.target, spec), retry_policy=retry, start_to_close_timeout=timeout)
+        else:
+            value = await workflow.execute_activity(
+                CALL_ACTIVITY, CallJob(job.target, spec), retry_policy=retry, start_to_close_timeout=timeout)
     except ActivityError as exc:
         cause = exc.cause
         if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
@@ -72,10 +87,12 @@ class CompanyWorkflow:
         """Run the scenario to its end; a summary of the outcome (status, error, output, run id)."""
         info = workflow.info()
         try:
-            scenario = load_scenario(job.scenario.source, text=job.scenario.text, vars=job.scenario.vars)
+            scenario = scenario_of(job.scenario.source, job.scenario.text, job.scenario.vars)
             values = resolve_vars(scenario, job.scenario.vars)
         except ScenarioError as exc:
             return _summary(job.target, info.workflow_id, "failed", error=str(exc))
+        # runs started before local calls existed replay on their own path: every call an activity
+        local = workflow.patched(LOCAL_CALLS)
         started = workflow.now()
         answers: Answers = {}
         while True:
@@ -85,19 +102,24 @@ class CompanyWorkflow:
                                 trigger_item=job.trigger_item)
                 break
             except NeedCall as need:
-                answers[need.spec.site] = await _call(job, need.spec.payload())
+                answers[need.spec.site] = await _call(job, need.spec.payload(), local=local and not need.spec.write)
             except NeedSleep as sleep:
                 await asyncio.sleep(sleep.seconds)
                 answers[sleep.site] = {"value": sleep.seconds}
-        run_id = await self.record(outcome)
+        run_id = await self.record(outcome, local=local)
         return _summary(job.target, info.workflow_id, outcome.status, error=outcome.error, step=outcome.step,
                         output=outcome.output, run_id=run_id, calls=len(answers))
 
-    async def record(self, outcome: Outcome) -> Any:
-        """Hand the run to the worker's run store (once, whichever worker takes it)."""
-        return await workflow.execute_activity(
-            RECORD_ACTIVITY, RecordJob(workflow.info().workflow_id, outcome.payload()),
-            start_to_close_timeout=timedelta(seconds=30), retry_policy=RetryPolicy(maximum_attempts=10))
+    async def record(self, outcome: Outcome, *, local: bool) -> Any:
+        """Hand the run to the worker's run store (once per workflow id, whichever worker takes it: so it may run
+        as a local activity)."""
+        job = RecordJob(workflow.info().workflow_id, outcome.payload())
+        timeout, retry = timedelta(seconds=30), RetryPolicy(maximum_attempts=10)
+        if local:
+            return await workflow.execute_local_activity(RECORD_ACTIVITY, job, start_to_close_timeout=timeout,
+                                                         retry_policy=retry)
+        return await workflow.execute_activity(RECORD_ACTIVITY, job, start_to_close_timeout=timeout,
+                                               retry_policy=retry)
 
 
 @workflow.defn(name=FANOUT_WORKFLOW)

@@ -11,10 +11,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,6 +22,7 @@ from tripletex_connect.core.profiles import Profile, ProfileStore
 from tripletex_connect.runtime.store import RunStore
 from tripletex_connect.runtime.temporal import TemporalExecutor, Timeouts
 from tripletex_connect.sandbox import Sandbox
+from tripletex_connect.sandbox.counting import RequestCounter, count_requests
 from tripletex_connect.scenario import load_scenario
 from tripletex_connect.scenario.companies import CompanyRef
 
@@ -70,32 +70,12 @@ steps:
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="kill -9 of a worker process")
 
 
-class Counting:
-    """The sandbox's ASGI app, counting the 429 answers it gives."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.too_many = 0
-        self.refused: list[str] = []  # method and path of each 429, for the failure message
-
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Callable[[], Awaitable[Any]],
-                      send: Callable[[MutableMapping[str, Any]], Awaitable[None]]) -> None:
-        async def counted(message: MutableMapping[str, Any]) -> None:
-            if message.get("type") == "http.response.start" and message.get("status") == 429:
-                self.too_many += 1
-                self.refused.append(f"{scope.get('method')} {scope.get('path')}")
-            await send(message)
-
-        await self.app(scope, receive, counted)
-
-
 @pytest.fixture
-def sandbox() -> Iterator[tuple[Sandbox, Counting]]:
+def sandbox() -> Iterator[tuple[Sandbox, RequestCounter]]:
     limited = Sandbox(memory=True, rate_limit=RATE_LIMIT)
-    counting = Counting(limited.app)
-    limited.app = counting
+    counter = count_requests(limited)
     with limited:
-        yield limited, counting
+        yield limited, counter
 
 
 def set_up(sandbox: Sandbox, limiter: str) -> list[CompanyRef]:
@@ -133,7 +113,7 @@ def books(sandbox: Sandbox, refs: list[CompanyRef]) -> list[tuple[int, int]]:
 
 
 def test_a_worker_killed_halfway_loses_no_company_and_writes_nothing_twice_within_the_rate_limit(
-    temporal_server: str, task_queue: str, sandbox: tuple[Sandbox, Counting], tmp_path: Path,
+    temporal_server: str, task_queue: str, sandbox: tuple[Sandbox, RequestCounter], tmp_path: Path,
 ) -> None:
     server, counting = sandbox
     limiter = f"sqlite:///{tmp_path / 'limits.sqlite3'}"

@@ -5,6 +5,7 @@ again after a deliberate, versioned change of a workflow)."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 from collections.abc import Callable
@@ -48,6 +49,11 @@ def replay(workflow_id: str, text: str) -> None:
     asyncio.run(replayer.replay_workflow(WorkflowHistory.from_json(workflow_id, text)))
 
 
+def replay_file(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    replay(data["workflow_id"], data["history"])
+
+
 def test_histories_carry_no_token_and_replay_with_the_current_workflows(
     temporal_server: str, task_queue: str, start_worker: Callable[..., WorkerThread],
     tripletex_sandbox_server: Sandbox, tmp_path: Path,
@@ -77,5 +83,22 @@ def test_a_recorded_history_replays_deterministically(name: str) -> None:
     path = HISTORIES / f"{name}.json"
     if not path.exists():
         pytest.fail(f"{path} is missing: record it with TTX_RECORD_HISTORIES=1")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    replay(data["workflow_id"], data["history"])
+    replay_file(path)
+
+
+@pytest.mark.parametrize("name", ["fanout", "company"])
+def test_a_history_from_before_local_calls_still_replays_on_its_own_path(name: str) -> None:
+    """Runs started when every call was an activity (no `local-calls` patch marker) go on after an upgrade."""
+    path = HISTORIES / f"{name}-before-local-calls.json"
+    assert "local-calls" not in path.read_text(encoding="utf-8")
+    replay_file(path)
+
+
+def test_a_recorded_company_run_sends_its_reads_as_local_activities_and_its_writes_as_activities() -> None:
+    events = json.loads((HISTORIES / "company.json").read_text(encoding="utf-8"))["history"]["events"]
+    markers = [e["markerRecordedEventAttributes"]["markerName"] for e in events
+               if e["eventType"] == "EVENT_TYPE_MARKER_RECORDED"]
+    calls = [json.loads(base64.b64decode(e["activityTaskScheduledEventAttributes"]["input"]["payloads"][0]["data"]))
+             ["call"] for e in events if e["eventType"] == "EVENT_TYPE_ACTIVITY_TASK_SCHEDULED"]
+    assert [c["write"] for c in calls] == [True] * 4  # the batch create, A, B and B's retry
+    assert markers.count("core_local_activity") == 2  # the search and the run's record
