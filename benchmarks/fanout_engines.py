@@ -130,7 +130,8 @@ def start_temporal(folder: Path) -> tuple[subprocess.Popen[bytes], str] | None:
     """A dev server for the Temporal rows, or None without the `temporal` CLI."""
     if temporal_binary() is None:
         return None
-    return start_dev_server(folder / "temporal.db", folder / "temporal.log")
+    # In memory: a dev server's SQLite file syncs every history event to disk; a cluster has its own database.
+    return start_dev_server(None, folder / "temporal.log")
 
 
 def temporal_rows(sandbox: Sandbox, counter: RequestCounter, refs: list[CompanyRef], folder: Path, limiter: str,

