@@ -2,11 +2,15 @@
 
 Run: .venv/bin/python benchmarks/client_overhead.py [ROUNDS]
 Both sides call the same fast fake API over real HTTP on loopback; rounds interleave; medians compared.
+The raw side is httpx used as well as it can be: one pooled client, the session's Authorization header set on
+it once (no auth flow per call, as the SDK sends a live session), the status checked and the JSON decoded;
+both sides send the same number of headers.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import sys
 
 import httpx
@@ -16,14 +20,14 @@ from fake_api import fake_api
 from tripletex_connect import AsyncTripletex, Tripletex
 
 CALLS = 200  # requests per round and side
-AUTH = ("0", "bench-token")
+HEADERS = {"Authorization": "Basic " + base64.b64encode(b"0:bench-token").decode()}
 
 
 def _sync(base: str, rounds: int) -> float:
-    with httpx.Client() as raw, Tripletex("c", "e", base_url=base) as tx:
+    with httpx.Client(headers=HEADERS) as raw, Tripletex("c", "e", base_url=base) as tx:
         def raw_side() -> None:
             for _ in range(CALLS):
-                response = raw.get(f"{base}/customer/1", auth=AUTH)
+                response = raw.get(f"{base}/customer/1")
                 response.raise_for_status()
                 response.json()
 
@@ -37,10 +41,10 @@ def _sync(base: str, rounds: int) -> float:
 
 
 async def _async(base: str, rounds: int) -> float:
-    async with httpx.AsyncClient() as raw, AsyncTripletex("c", "e", base_url=base) as tx:
+    async with httpx.AsyncClient(headers=HEADERS) as raw, AsyncTripletex("c", "e", base_url=base) as tx:
         async def raw_side() -> None:
             for _ in range(CALLS):
-                response = await raw.get(f"{base}/customer/1", auth=AUTH)
+                response = await raw.get(f"{base}/customer/1")
                 response.raise_for_status()
                 response.json()
 

@@ -50,15 +50,22 @@ def _operation(key: str) -> catalog.Operation:
 
 def request_id_of(response: httpx.Response) -> str | None:
     """Tripletex's id of the request behind a response (`x-tlx-request-id`), for support and logs."""
-    value: str | None = response.headers.get("x-tlx-request-id")
-    return value
+    return raw_header(response, b"x-tlx-request-id")
+
+
+def raw_header(response: httpx.Response, name: bytes) -> str | None:
+    """The first value of a header by lower-case name, read from the raw bytes (no decoding of the others)."""
+    for key, value in response.headers.raw:  # `headers.get` decodes every header on each call
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return None
 
 
 def body_of(response: httpx.Response) -> Any:
     """The decoded answer: JSON as Python values, other content as bytes, nothing as None."""
     if response.status_code in (204, 304) or not response.content:
         return None
-    content_type = response.headers.get("content-type", "")
+    content_type = raw_header(response, b"content-type") or ""
     if "json" in content_type:
         try:
             return response.json()

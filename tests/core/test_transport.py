@@ -127,6 +127,61 @@ def test_a_second_401_is_an_authentication_error(api: respx.MockRouter, transpor
     assert api.routes[0].call_count == 2
 
 
+def test_a_401_with_a_live_sessions_prepared_header_renews_exactly_once_and_replays(
+    api: respx.MockRouter, transport: Transport
+) -> None:
+    route = api.get("/customer/1").mock(side_effect=[
+        httpx.Response(200, json={"value": {}}), httpx.Response(401), httpx.Response(200, json={"value": {}}),
+        httpx.Response(200, json={"value": {}}),
+    ])
+    transport.send("GET", "/customer/1")  # makes the session: later requests carry it as a prepared header
+    assert transport.send("GET", "/customer/1").status_code == 200
+    transport.send("GET", "/customer/1")
+    assert api.routes[0].call_count == 2
+    tokens = [auth_of(c.request) for c in route.calls]
+    assert tokens == [basic("session-tok-1"), basic("session-tok-1"), basic("session-tok-2"), basic("session-tok-2")]
+
+
+def test_a_second_401_after_the_replay_of_a_prepared_header_is_an_authentication_error(
+    api: respx.MockRouter, transport: Transport
+) -> None:
+    route = api.get("/customer/1").mock(side_effect=[
+        httpx.Response(200, json={"value": {}}), httpx.Response(401, json={"status": 401, "code": 3000}),
+        httpx.Response(401, json={"status": 401, "code": 3000, "requestId": "r2"}),
+    ])
+    transport.send("GET", "/customer/1")
+    with pytest.raises(AuthenticationError) as caught:
+        transport.send("GET", "/customer/1")
+    assert caught.value.request_id == "r2" and route.call_count == 3 and api.routes[0].call_count == 2
+
+
+async def test_async_401s_with_a_prepared_header_renew_once_for_all_requests_in_flight(
+    api: respx.MockRouter,
+) -> None:
+    import asyncio
+
+    stale_seen = asyncio.Event()
+    seen: list[str] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(auth_of(request))
+        if len(seen) == 1 or seen[-1] == basic("session-tok-2"):
+            return httpx.Response(200, json={"value": {}})
+        if seen.count(basic("session-tok-1")) == 5:  # all four in flight carry the old token: answer them now
+            stale_seen.set()
+        await stale_seen.wait()
+        return httpx.Response(401)
+
+    route = api.get("/customer/1").mock(side_effect=answer)
+    t = AsyncTransport(settings(), clock=Clock())
+    await t.send("GET", "/customer/1")
+    results = await asyncio.gather(*(t.send("GET", "/customer/1") for _ in range(4)))
+    assert [r.status_code for r in results] == [200] * 4
+    assert api.routes[0].call_count == 2  # one session, then one renewal shared by the four 401s
+    assert route.call_count == 9 and seen[5:] == [basic("session-tok-2")] * 4
+    await t.aclose()
+
+
 def test_a_refused_consumer_token_names_the_field_and_the_environment_hint(
     api: respx.MockRouter, transport: Transport
 ) -> None:

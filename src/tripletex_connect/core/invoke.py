@@ -125,8 +125,9 @@ def coerce(op: Operation, param: Param, value: Any) -> str:
     return text
 
 
-def _resolve_args(op: Operation, args: Mapping[str, Any]) -> dict[Param, Any]:
-    resolved: dict[Param, Any] = {}
+def _resolve_args(op: Operation, args: Mapping[str, Any]) -> dict[str, Any]:
+    # Keyed by API name: a Param's dataclass hash covers every field and cost more than the rest of `prepare`.
+    resolved: dict[str, Any] = {}
     for name, value in args.items():
         if name in CONTROL_ARGS or value is None:
             continue
@@ -137,7 +138,7 @@ def _resolve_args(op: Operation, args: Mapping[str, Any]) -> dict[Param, Any]:
                 f"{op.key} has no parameter {name!r}{suggest(name, known)}; "
                 f"known parameters: {', '.join(known) or 'none'}"
             )
-        resolved[param] = value
+        resolved[param.name] = value
     return resolved
 
 
@@ -155,18 +156,20 @@ def prepare(
         return _dispatch(op, resolved, body, extra_params)
     path = op.path
     for param in op.path_params:
-        if param not in resolved:
+        if param.name not in resolved:
             raise _fail(op, param, "is required")
-        value = coerce(op, param, resolved[param])
-        path = path.replace("{" + param.name + "}", quote(value, safe=""))
+        value = coerce(op, param, resolved[param.name])
+        quoted = value if value.isascii() and value.isalnum() else quote(value, safe="")
+        path = path.replace("{" + param.name + "}", quoted)
     params: dict[str, str | list[str]] = {}
     for param in op.query_params:
-        if param.type == "strings" and param in resolved:
-            params[param.name] = _as_strings(op, param, resolved[param])
-        elif param in resolved:
-            params[param.name] = coerce(op, param, resolved[param])
-        elif param.required:
-            raise _fail(op, param, "is required")
+        if param.name not in resolved:
+            if param.required:
+                raise _fail(op, param, "is required")
+        elif param.type == "strings":
+            params[param.name] = _as_strings(op, param, resolved[param.name])
+        else:
+            params[param.name] = coerce(op, param, resolved[param.name])
     for name, value in (extra_params or {}).items():
         if value is not None:
             params[name] = str(value)
@@ -189,17 +192,17 @@ def prepare_file(op: Operation, file: Any) -> dict[str, tuple[str, bytes, str]] 
     return file_part(file, op.key).as_files()
 
 
-def _dispatch(op: Operation, resolved: dict[Param, Any], body: Any, extra_params: Mapping[str, Any] | None) -> Call:
+def _dispatch(op: Operation, resolved: dict[str, Any], body: Any, extra_params: Mapping[str, Any] | None) -> Call:
     """The call of the operation a selector's value chooses, with the remaining arguments."""
     from .. import catalog
 
     selector = op.param(op.selector or "")
     assert selector is not None
-    if selector not in resolved:
+    if selector.name not in resolved:
         raise _fail(op, selector, "is required")
-    key = op.target(coerce(op, selector, resolved[selector]))
+    key = op.target(coerce(op, selector, resolved[selector.name]))
     assert key is not None
-    rest = {param.name: value for param, value in resolved.items() if param is not selector}
+    rest = {name: value for name, value in resolved.items() if name != selector.name}
     return prepare(catalog.get(key), rest, body=body, extra_params=extra_params)
 
 

@@ -65,6 +65,7 @@ class SessionManager:
         self._token: str | None = None
         self._authorization: tuple[str | None, str] = (None, "")
         self.expires_at: dt.datetime | None = None
+        self._renew_at: dt.datetime | None = None  # expires_at - margin, worked out once per session
         self.created = 0
         self.sync_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
@@ -84,7 +85,20 @@ class SessionManager:
 
     def needs_session(self) -> bool:
         """True when there is no session or it ends within the renewal margin."""
-        return self._token is None or self.expires_at is None or self._clock() >= self.expires_at - self._margin
+        return self._token is None or self._renew_at is None or self._clock() >= self._renew_at
+
+    def live_authorization(self) -> tuple[str, str] | None:
+        """The token and its `Authorization` value while the session is live, else None (a renewal is due)."""
+        token = self._token
+        if token is None or self._renew_at is None or self._clock() >= self._renew_at:
+            return None
+        return token, self._header(token)
+
+    def _header(self, token: str) -> str:
+        if self._authorization[0] != token:  # encoded once per session, not once per request
+            pair = f"{self.settings.company_id}:{token}".encode()
+            self._authorization = (token, "Basic " + base64.b64encode(pair).decode())
+        return self._authorization[1]
 
     def claim(self, stale: str | None) -> Claim:
         """Ask the store (dropping `stale` if it still holds it): a session is taken at once, else a lease or a wait."""
@@ -140,6 +154,7 @@ class SessionManager:
             self._redactor.add(token, base64.b64encode(f"{company}:{token}".encode()).decode())
         self._token = token
         self.expires_at = ends
+        self._renew_at = ends - self._margin
 
     def _refused(self, error: APIError) -> APIError:
         if error.status not in (401, 403, 422):
@@ -161,12 +176,10 @@ class SessionManager:
 
     def authorize(self, request: httpx.Request) -> tuple[httpx.Request, str]:
         """The request with Basic auth `<companyId>:<sessionToken>`, and the token it carries."""
-        assert self._token is not None
-        if self._authorization[0] != self._token:  # encoded once per session, not once per request
-            pair = f"{self.settings.company_id}:{self._token}".encode()
-            self._authorization = (self._token, "Basic " + base64.b64encode(pair).decode())
-        request.headers["Authorization"] = self._authorization[1]
-        return request, self._token
+        token = self._token
+        assert token is not None
+        request.headers["Authorization"] = self._header(token)
+        return request, token
 
     def replaced(self, stale: str) -> bool:
         """True when this client already holds a live session other than `stale` (another request renewed it)."""
@@ -176,6 +189,7 @@ class SessionManager:
         """Drop the local copy of the session, so the next request asks the store again."""
         self._token = None
         self.expires_at = None
+        self._renew_at = None
 
 
 class _Marker:
@@ -198,7 +212,7 @@ Renewal = Generator[Step, httpx.Response, bool]
 class SessionAuth(httpx.Auth):
     """httpx auth that creates/renews the session around each request.
 
-    The flow is written once (`_flow`) and yields requests plus LOCK/UNLOCK/wait markers; the sync and async
+    The flow is written once (`flow`) and yields requests plus LOCK/UNLOCK/wait markers; the sync and async
     drivers only differ in how they take the lock, wait and read a body. `sleep` is the transport's (a fake
     one in tests); the async driver awaits what it returns.
     """
@@ -259,7 +273,12 @@ class SessionAuth(httpx.Auth):
                 raise
             return True
 
-    def _flow(self, request: httpx.Request) -> Flow:
+    def flow(self, request: httpx.Request, stale: str | None = None) -> Flow:
+        """The steps of sending `request` with the session (renewing once after a 401); `stale`: replay after one."""
+        if stale is not None:  # the transport's request with `stale` was answered 401: renew once and replay
+            if (yield from self._renew(stale)):
+                yield self.manager.authorize(request)[0]
+            return
         # The common case, a live session, takes no lock and no renewal step.
         if self.manager.needs_session() and not (yield from self._renew(None)):
             return
@@ -268,9 +287,21 @@ class SessionAuth(httpx.Auth):
         if response.status_code == 401 and (yield from self._renew(token)):
             yield self.manager.authorize(request)[0]
 
+    def replay(self, stale: str) -> httpx.Auth:
+        """The auth for replaying a request that carried `stale` and was answered 401: renews once, then sends."""
+        return _Replay(self, stale)
+
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Drive the session flow for httpx.Client."""
-        flow, lock, held = self._flow(request), self.manager.sync_lock, False
+        return self.drive(self.flow(request))
+
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Drive the session flow for httpx.AsyncClient."""
+        return self.drive_async(self.flow(request))
+
+    def drive(self, flow: Flow) -> Generator[httpx.Request, httpx.Response, None]:
+        """Run a session flow under httpx.Client: take the lock, wait and read bodies as its markers ask."""
+        lock, held = self.manager.sync_lock, False
         try:
             step = next(flow)
             while True:
@@ -295,9 +326,9 @@ class SessionAuth(httpx.Auth):
             if held:
                 lock.release()
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Drive the session flow for httpx.AsyncClient."""
-        flow, lock, held = self._flow(request), self.manager.async_lock, False
+    async def drive_async(self, flow: Flow) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """Run a session flow under httpx.AsyncClient (the async twin of `drive`)."""
+        lock, held = self.manager.async_lock, False
         try:
             step = next(flow)
             while True:
@@ -321,6 +352,22 @@ class SessionAuth(httpx.Auth):
         finally:
             if held:
                 lock.release()
+
+
+class _Replay(httpx.Auth):
+    """The session flow of one replay after a 401 on a request sent with a prepared header."""
+
+    def __init__(self, auth: SessionAuth, stale: str) -> None:
+        self.auth = auth
+        self.stale = stale
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Renew (unless another request already did) and send the request once more."""
+        return self.auth.drive(self.auth.flow(request, self.stale))
+
+    def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """The async twin of `sync_auth_flow`."""
+        return self.auth.drive_async(self.auth.flow(request, self.stale))
 
 
 def _asyncio_sleep() -> Callable[[float], Any]:

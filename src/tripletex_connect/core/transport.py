@@ -91,6 +91,17 @@ class _Core:
         """Seconds the shared rate limiter asks to wait before the next attempt (0.0: go)."""
         return self.limiter.wait_before_send(self.bucket) if self.limiter is not None else 0.0
 
+    def prepared(self, request: httpx.Request, authenticated: bool) -> tuple[httpx.Auth | None, str | None]:
+        """How to send `request`: the live session's header set on it and no auth flow (returning the token it
+        carries), or through the session flow when a session must be made first (or none is wanted)."""
+        if not authenticated:
+            return None, None
+        live = self.session.live_authorization()
+        if live is None:
+            return self.auth, None
+        request.headers["Authorization"] = live[1]
+        return None, live[0]
+
     def build(
         self, client: httpx.Client | httpx.AsyncClient, method: str, path: str, params: Mapping[str, Any] | None,
         json: Any, files: Any, headers: Mapping[str, str] | None,
@@ -274,14 +285,29 @@ class _Exchange:
         return api_error_from_response(response.status_code, content, response.headers, method=method, path=path)
 
 
-_RATE_HEADERS = frozenset({b"x-rate-limit-limit", b"x-rate-limit-remaining", b"x-rate-limit-reset"})
+_LIMIT, _REMAINING, _RESET = b"x-rate-limit-limit", b"x-rate-limit-remaining", b"x-rate-limit-reset"
+_RATE_HEADERS = frozenset({_LIMIT, _REMAINING, _RESET})
 
 
 def _rate_limit(headers: httpx.Headers, clock: Clock) -> RateLimit | None:
-    # One pass over the raw headers: each `headers.get` scans and decodes them all again.
-    found = {name.decode("latin-1"): value.decode("latin-1")
-             for key, value in headers.raw if (name := key.lower()) in _RATE_HEADERS}
-    return RateLimit.from_headers(found, clock()) if found else None
+    # One pass over the raw bytes: each `headers.get` decodes every header again (~20 us for the three).
+    found: dict[bytes, float | None] = {}
+    for key, value in headers.raw:
+        if (name := key.lower()) in _RATE_HEADERS:
+            found[name] = _number(value)
+    limit, remaining, reset = found.get(_LIMIT), found.get(_REMAINING), found.get(_RESET)
+    if limit is None and remaining is None and reset is None:
+        return None
+    return RateLimit(
+        int(limit) if limit is not None else None, int(remaining) if remaining is not None else None, reset, clock()
+    )
+
+
+def _number(value: bytes) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def _request_of(error: httpx.TransportError) -> httpx.Request | None:
@@ -344,14 +370,12 @@ class Transport:
             return exchange.checked(lost, answer)
 
     def _attempts(self, exchange: _Exchange, authenticated: bool) -> httpx.Response:
-        request = exchange.request
-        auth = self._core.auth if authenticated else None
         while True:
             while (hold := self._core.admission()) > 0:
                 self._sleep(hold)
             exchange.begin()
             try:
-                response = self._client.send(request, auth=auth)
+                response = self._attempt(exchange.request, authenticated)
             except httpx.TransportError as error:
                 self._sleep(exchange.on_error(error))
                 continue
@@ -360,6 +384,15 @@ class Transport:
                 return exchange.finish(response)
             response.close()
             self._sleep(wait)
+
+    def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
+        # A live session goes as a prepared header, outside httpx's auth machinery; a 401 renews once and replays.
+        auth, token = self._core.prepared(request, authenticated)
+        response = self._client.send(request, auth=auth)
+        if token is None or response.status_code != 401:
+            return response
+        response.close()
+        return self._client.send(request, auth=self._core.auth.replay(token))
 
     def close(self) -> None:
         """Close the httpx client if this transport created it."""
@@ -428,14 +461,12 @@ class AsyncTransport:
             return exchange.checked(lost, answer)
 
     async def _attempts(self, exchange: _Exchange, authenticated: bool) -> httpx.Response:
-        request = exchange.request
-        auth = self._core.auth if authenticated else None
         while True:
             while (hold := self._core.admission()) > 0:
                 await self._sleep(hold)
             exchange.begin()
             try:
-                response = await self._client.send(request, auth=auth)
+                response = await self._attempt(exchange.request, authenticated)
             except httpx.TransportError as error:
                 await self._sleep(exchange.on_error(error))
                 continue
@@ -444,6 +475,14 @@ class AsyncTransport:
                 return exchange.finish(response)
             await response.aclose()
             await self._sleep(wait)
+
+    async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
+        auth, token = self._core.prepared(request, authenticated)
+        response = await self._client.send(request, auth=auth)
+        if token is None or response.status_code != 401:
+            return response
+        await response.aclose()
+        return await self._client.send(request, auth=self._core.auth.replay(token))
 
     async def aclose(self) -> None:
         """Close the httpx client if this transport created it."""
