@@ -13,7 +13,7 @@ from . import catalog
 from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
-from .core.invoke import Call, decode, decode_page, prepare
+from .core.invoke import Call, decode, decode_page, decode_page_json, prepare
 from .core.limiter import limiter_for
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
@@ -69,6 +69,16 @@ def body_of(response: httpx.Response) -> Any:
     if content_type.startswith("text/"):
         return response.text
     return response.content
+
+
+def page_of(op: catalog.Operation, response: httpx.Response, start: int) -> Page[Any]:
+    """A search answer as a Page: validated from the bytes when it fits the models, else read tolerantly."""
+    request_id = request_id_of(response)
+    if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
+        page = decode_page_json(op, response.content, request_id, start=start)
+        if page is not None:
+            return page
+    return decode_page(op, body_of(response), request_id, start=start)
 
 
 def _listed(value: Any) -> list[Any]:
@@ -234,7 +244,11 @@ class Tripletex(SyncResources, _ClientBase):
         return body_of(response), request_id_of(response)
 
     def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        return decode_page(call.op, *self._send(call, {**call.params, "from": start, "count": count}), start=start)
+        params = {**call.params, "from": start, "count": count}
+        response = self._transport.send(
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
+        )
+        return page_of(call.op, response, start)
 
     def request(
         self,
@@ -352,8 +366,11 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         return body_of(response), request_id_of(response)
 
     async def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        payload, request_id = await self._send(call, {**call.params, "from": start, "count": count})
-        return decode_page(call.op, payload, request_id, start=start)
+        params = {**call.params, "from": start, "count": count}
+        response = await self._transport.send(
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
+        )
+        return page_of(call.op, response, start)
 
     async def request(
         self,
