@@ -71,8 +71,9 @@ def body_of(response: httpx.Response) -> Any:
     return response.content
 
 
-def page_of(op: catalog.Operation, response: httpx.Response, start: int) -> Page[Any]:
-    """A search answer as a Page: validated from the bytes when it fits the models, else read tolerantly."""
+def page_of(op: catalog.Operation, answer: tuple[httpx.Response, int]) -> Page[Any]:
+    """A search answer and the `from` it asked for as a Page: validated from the bytes, else read tolerantly."""
+    response, start = answer
     request_id = request_id_of(response)
     if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
         page = decode_page_json(op, response.content, request_id, start=start)
@@ -220,7 +221,8 @@ class Tripletex(SyncResources, _ClientBase):
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
-            return Paginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+            fetch, read = functools.partial(self._page, call), functools.partial(page_of, call.op)
+            return Paginator(fetch, limit=limit, page_size=page_size, decode=read)
         return decode(call.op, *self._send(call, call.params))
 
     def _batch(self, call: Call) -> list[Any]:
@@ -243,12 +245,12 @@ class Tripletex(SyncResources, _ClientBase):
         )
         return body_of(response), request_id_of(response)
 
-    def _page(self, call: Call, start: int, count: int) -> Page[Any]:
+    def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
         params = {**call.params, "from": start, "count": count}
         response = self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
-        return page_of(call.op, response, start)
+        return response, start
 
     def request(
         self,
@@ -339,7 +341,8 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
-            return AsyncPaginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+            fetch, read = functools.partial(self._page, call), functools.partial(page_of, call.op)
+            return AsyncPaginator(fetch, limit=limit, page_size=page_size, decode=read)
         return self._decoded(call)
 
     async def _batch(self, call: Call) -> list[Any]:
@@ -365,12 +368,12 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         )
         return body_of(response), request_id_of(response)
 
-    async def _page(self, call: Call, start: int, count: int) -> Page[Any]:
+    async def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
         params = {**call.params, "from": start, "count": count}
         response = await self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
-        return page_of(call.op, response, start)
+        return response, start
 
     async def request(
         self,
