@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
+import weakref
 
 import pytest
 
@@ -259,6 +260,24 @@ async def test_async_pages_are_decoded_in_order_when_reached_and_a_bad_one_fails
     assert seen == list(range(50))
     assert [start for start, _ in server.decoded] == [0, 10, 20, 30, 40, 50]
     assert await AsyncPaginator(server.araw, decode=server.decode).first() == 0
+
+
+class Thing:
+    """A value that can be watched with a weak reference."""
+
+
+def test_the_page_just_read_is_freed_before_the_next_page_is_built() -> None:
+    live: weakref.WeakSet[Thing] = weakref.WeakSet()
+    held: list[int] = []
+
+    def decode(answer: tuple[int, int]) -> Page[Thing]:
+        held.append(len(live))
+        things = [Thing() for _ in range(answer[1])]
+        live.update(things)
+        return Page(things, answer[0], 50)
+
+    count = sum(1 for _ in Paginator(RawServer(50).raw, page_size=10, decode=decode))
+    assert count == 50 and max(held) <= 1  # at most the value the caller's loop still names
 
 
 def _settled(server: FakeServer, count: int) -> bool:

@@ -197,6 +197,7 @@ class Paginator(Generic[T]):
                     pool = pool or ThreadPoolExecutor(self._prefetch, thread_name_prefix="tripletex-page")
                     ahead.pending.append((wanted, pool.submit(self._fetch, *wanted)))
                 yield replace(page, values=values)
+                del page, values  # the page just read is freed before the next one is built
         finally:
             _cancel(ahead.drop())
             if pool is not None:
@@ -204,7 +205,10 @@ class Paginator(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.values
+            values = page.values
+            del page  # hold no page of models while the next one is built
+            yield from values
+            del values
 
     def first(self) -> T | None:
         """The first matching value, fetching a single one-item page; None when nothing matches."""
@@ -260,13 +264,17 @@ class AsyncPaginator(Generic[T]):
                 for wanted in ahead.wanted(plan):
                     ahead.pending.append((wanted, asyncio.ensure_future(self._fetch(*wanted))))
                 yield replace(page, values=values)
+                del page, values  # the page just read is freed before the next one is built
         finally:
             _cancel(ahead.drop())
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for value in page.values:
+            values = page.values
+            del page  # hold no page of models while the next one is built
+            for value in values:
                 yield value
+            del values
 
     async def first(self) -> T | None:
         """The first matching value, or None when nothing matches."""
