@@ -9,7 +9,7 @@ import pytest
 import respx
 
 from tripletex_connect import AsyncTripletex, ParameterError, Tripletex, UnsafePathError
-from tripletex_connect.core.errors import RateLimitError
+from tripletex_connect.core.errors import InvalidResponseError, RateLimitError
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.testing import FixtureCompany
 
@@ -94,6 +94,37 @@ def test_search_pages_through_all_results_lazily(api: respx.MockRouter, tx: Trip
     # prefetched pages are requested concurrently: which arrives first is up to the threads
     assert sorted(int(r.request.url.params["from"]) for r in route.calls) == [0, 2, 4]
     assert all(r.request.url.params["customerName"] == "C" for r in route.calls)
+
+
+def test_each_value_of_a_search_page_carries_the_request_id_of_its_page(api: respx.MockRouter, tx: Tripletex) -> None:
+    def page(request: httpx.Request) -> httpx.Response:
+        start = int(request.url.params["from"])
+        values = [{"id": i, "email": None} for i in range(start, min(start + 2, 3))]
+        body = {"fullResultSize": 3, "from": start, "count": len(values), "values": values}
+        return httpx.Response(200, json=body, headers={"x-tlx-request-id": f"r-{start}"})
+
+    api.get("/customer").mock(side_effect=page)
+    found = list(tx.customers.search(page_size=2))
+    assert [(c.id, c._request_id) for c in found] == [(0, "r-0"), (1, "r-0"), (2, "r-2")]
+    found[0]._request_id = "changed"
+    assert found[1]._request_id == "r-0"  # the page's values share no state
+    assert all(c.model_fields_set == {"id"} for c in found)
+
+
+def test_a_search_page_with_a_value_of_an_unexpected_type_is_read_tolerantly(
+    api: respx.MockRouter, tx: Tripletex
+) -> None:
+    values = [{"id": 1, "customerNumber": {"surprise": 1}}, {"id": 2, "name": None}]
+    api.get("/customer").respond(200, json={"fullResultSize": 2, "from": 0, "count": 2, "values": values})
+    found = list(tx.customers.search())
+    assert [c.id for c in found] == [1, 2] and found[0].customer_number == {"surprise": 1}
+    assert found[0]._request_id is None and found[1].model_fields_set == {"id"}
+
+
+def test_a_search_page_of_invalid_json_raises_invalid_response(api: respx.MockRouter, tx: Tripletex) -> None:
+    api.get("/customer").respond(200, content=b'{"values": [', headers={"content-type": "application/json"})
+    with pytest.raises(InvalidResponseError, match="invalid JSON"):
+        list(tx.customers.search())
 
 
 def test_repr_of_the_client_shows_no_token(tx: Tripletex) -> None:

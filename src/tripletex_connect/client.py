@@ -13,7 +13,7 @@ from . import catalog
 from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
-from .core.invoke import Call, decode, decode_page, prepare
+from .core.invoke import Call, decode, decode_page, decode_page_json, prepare
 from .core.limiter import limiter_for
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
@@ -76,6 +76,17 @@ def body_of(response: httpx.Response) -> Any:
     if content_type.startswith("text/"):
         return response.text
     return response.content
+
+
+def page_of(op: catalog.Operation, answer: tuple[httpx.Response, int]) -> Page[Any]:
+    """A search answer and the `from` it asked for as a Page: validated from the bytes, else read tolerantly."""
+    response, start = answer
+    request_id = request_id_of(response)
+    if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
+        page = decode_page_json(op, response.content, request_id, start=start)
+        if page is not None:
+            return page
+    return decode_page(op, body_of(response), request_id, start=start)
 
 
 def _listed(value: Any) -> list[Any]:
@@ -217,7 +228,8 @@ class Tripletex(SyncResources, _ClientBase):
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
-            return Paginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+            fetch, read = functools.partial(self._page, call), functools.partial(page_of, call.op)
+            return Paginator(fetch, limit=limit, page_size=page_size, decode=read)
         return decode(call.op, *self._send(call, call.params))
 
     def _batch(self, call: Call) -> list[Any]:
@@ -240,8 +252,12 @@ class Tripletex(SyncResources, _ClientBase):
         )
         return body_of(response), request_id_of(response)
 
-    def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        return decode_page(call.op, *self._send(call, {**call.params, "from": start, "count": count}), start=start)
+    def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
+        params = {**call.params, "from": start, "count": count}
+        response = self._transport.send(
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
+        )
+        return response, start
 
     def request(
         self,
@@ -332,7 +348,8 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         if call.op.batch:
             return self._batch(call)
         if call.op.paged:
-            return AsyncPaginator(functools.partial(self._page, call), limit=limit, page_size=page_size)
+            fetch, read = functools.partial(self._page, call), functools.partial(page_of, call.op)
+            return AsyncPaginator(fetch, limit=limit, page_size=page_size, decode=read)
         return self._decoded(call)
 
     async def _batch(self, call: Call) -> list[Any]:
@@ -358,9 +375,12 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         )
         return body_of(response), request_id_of(response)
 
-    async def _page(self, call: Call, start: int, count: int) -> Page[Any]:
-        payload, request_id = await self._send(call, {**call.params, "from": start, "count": count})
-        return decode_page(call.op, payload, request_id, start=start)
+    async def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
+        params = {**call.params, "from": start, "count": count}
+        response = await self._transport.send(
+            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
+        )
+        return response, start
 
     async def request(
         self,

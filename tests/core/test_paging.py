@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import tracemalloc
+import weakref
 
 import pytest
 
@@ -206,6 +207,77 @@ async def test_async_an_error_surfaces_at_the_page_it_belongs_to_not_before() ->
             seen.append(value)
     assert seen == list(range(30))
     assert sorted(server.requests)[:5] == [(0, 10), (10, 10), (20, 10), (30, 10), (40, 10)]
+
+
+class RawServer(FakeServer):
+    """Answers with raw (start, count) answers that `decode` turns into pages, recording where each is decoded."""
+
+    def __init__(self, total: int, bad_at: int | None = None) -> None:
+        super().__init__(total)
+        self.bad_at = bad_at
+        self.decoded: list[tuple[int, str]] = []
+
+    def raw(self, start: int, count: int) -> tuple[int, int]:
+        self.requests.append((start, count))
+        return start, count
+
+    async def araw(self, start: int, count: int) -> tuple[int, int]:
+        return self.raw(start, count)
+
+    def decode(self, answer: tuple[int, int]) -> Page[int]:
+        start, count = answer
+        self.decoded.append((start, threading.current_thread().name))
+        if start == self.bad_at:
+            raise Boom(f"undecodable page at {start}")
+        return Page(list(range(start, min(start + count, self.total))), start, self.total)
+
+
+def test_pages_fetched_ahead_wait_undecoded_and_are_decoded_in_the_reading_thread_when_reached() -> None:
+    server = RawServer(100)
+    pages = Paginator(server.raw, page_size=10, prefetch=4, decode=server.decode).pages()
+    assert next(pages).values == list(range(10))
+    assert _settled(server, 5)
+    assert [start for start, _ in server.decoded] == [0]  # the four pages ahead are held as answers
+    assert [v for page in pages for v in page.values] == list(range(10, 100))
+    assert server.decoded == [(start, threading.current_thread().name) for start in range(0, 100, 10)]
+
+
+def test_a_page_that_cannot_be_decoded_fails_at_its_place_in_the_order() -> None:
+    server = RawServer(100, bad_at=20)
+    seen: list[int] = []
+    with pytest.raises(Boom, match="undecodable page at 20"):
+        for value in Paginator(server.raw, page_size=10, decode=server.decode):
+            seen.append(value)
+    assert seen == list(range(20))
+
+
+async def test_async_pages_are_decoded_in_order_when_reached_and_a_bad_one_fails_at_its_place() -> None:
+    server = RawServer(100, bad_at=50)
+    seen: list[int] = []
+    with pytest.raises(Boom, match="undecodable page at 50"):
+        async for value in AsyncPaginator(server.araw, page_size=10, limit=80, decode=server.decode):
+            seen.append(value)
+    assert seen == list(range(50))
+    assert [start for start, _ in server.decoded] == [0, 10, 20, 30, 40, 50]
+    assert await AsyncPaginator(server.araw, decode=server.decode).first() == 0
+
+
+class Thing:
+    """A value that can be watched with a weak reference."""
+
+
+def test_the_page_just_read_is_freed_before_the_next_page_is_built() -> None:
+    live: weakref.WeakSet[Thing] = weakref.WeakSet()
+    held: list[int] = []
+
+    def decode(answer: tuple[int, int]) -> Page[Thing]:
+        held.append(len(live))
+        things = [Thing() for _ in range(answer[1])]
+        live.update(things)
+        return Page(things, answer[0], 50)
+
+    count = sum(1 for _ in Paginator(RawServer(50).raw, page_size=10, decode=decode))
+    assert count == 50 and max(held) <= 1  # at most the value the caller's loop still names
 
 
 def _settled(server: FakeServer, count: int) -> bool:

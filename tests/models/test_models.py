@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -127,3 +129,52 @@ def test_nested_objects_are_validated_in_pydantic_core_not_through_the_python_in
     customer = Customer(name="A", postal_address={"city": "Oslo", "country": {"id": 161, "name": None}})
     assert customer.postal_address is not None and customer.postal_address.country is not None
     assert customer.postal_address.country.model_fields_set == {"id"}
+
+
+def _page_bytes(*values: object) -> bytes:
+    return json.dumps({"fullResultSize": len(values), "from": 0, "count": len(values), "values": values}).encode()
+
+
+def test_a_page_validated_from_bytes_reads_nulls_as_absent_as_a_parsed_object_does() -> None:
+    raw = {"name": "A", "email": None, "postalAddress": {"city": "Oslo", "addressLine2": None}, "futureField": None}
+    envelope = models.parse_page_json("Customer", _page_bytes(raw))
+    assert envelope is not None and envelope["fullResultSize"] == 1
+    [customer] = envelope["values"]
+    assert customer == models.parse("Customer", raw)
+    assert customer.model_fields_set == {"name", "postal_address"}
+    assert customer.postal_address is not None and customer.postal_address.model_fields_set == {"city"}
+    assert models.to_api_dict(customer) == {"name": "A", "postalAddress": {"city": "Oslo"}}
+    assert customer.model_dump_json(exclude_unset=True) == '{"name":"A","postalAddress":{"city":"Oslo"}}'
+    assert customer.model_extra == {} and "email" not in repr(customer) and "futureField" not in repr(customer)
+    with pytest.raises(KeyError):
+        customer["futureField"]
+
+
+def test_a_page_with_a_value_the_models_do_not_fit_is_left_to_the_tolerant_reader() -> None:
+    assert models.parse_page_json("Customer", _page_bytes({"name": "A", "customerNumber": {"surprise": 1}})) is None
+    assert models.parse_page_json("Customer", b'{"values": [') is None
+
+
+def test_a_field_set_to_none_after_building_reads_as_absent_in_the_fields_set_and_dumps() -> None:
+    customer = Customer(name="A", email="a@example.no")
+    customer.email = None
+    assert customer.model_fields_set == {"name"}
+    assert models.to_api_dict(customer) == {"name": "A"}
+
+
+def test_a_null_inside_a_list_is_left_out_when_validating_as_before() -> None:
+    customer = Customer.model_validate({"name": "A", "bankAccounts": ["1234", None]})
+    assert customer.bank_accounts == ["1234"]
+
+
+def test_parsing_a_page_leaves_the_cyclic_collector_as_it_found_it() -> None:
+    body = _page_bytes({"name": "A"})
+    assert gc.isenabled()
+    models.parse_page_json("Customer", body)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        models.parse_page_json("Customer", body)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

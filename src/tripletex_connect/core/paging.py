@@ -18,7 +18,7 @@ T = TypeVar("T")
 H = TypeVar("H")
 
 DEFAULT_PAGE_SIZE = 1000
-PREFETCH = 4
+PREFETCH = 8
 """Pages fetched ahead at most, once the first page has told the result size (memory stays flat)."""
 
 
@@ -142,22 +142,33 @@ class Prefetch(Generic[H]):
         return handles
 
 
+def _as_page(fetched: Any) -> Page[Any]:
+    page: Page[Any] = fetched
+    return page
+
+
 class Paginator(Generic[T]):
-    """Iterates every matching value across pages, fetching lazily; `.pages()` yields raw pages."""
+    """Iterates every matching value across pages, fetching lazily; `.pages()` yields raw pages.
+
+    `fetch(from, count)` returns a Page, or an answer that `decode` turns into one: then pages fetched ahead wait
+    as the answer (bytes), and only the page being read is decoded, in the reading thread (memory stays flat).
+    """
 
     def __init__(
         self,
-        fetch: Callable[[int, int], Page[T]],
+        fetch: Callable[[int, int], Any],
         *,
         limit: int | None = None,
         page_size: int | None = None,
         start: int = 0,
         prefetch: int = PREFETCH,
+        decode: Callable[[Any], Page[T]] = _as_page,
     ) -> None:
         check_window(limit, page_size, start)
         _whole("prefetch", prefetch, 0)
         self._prefetch = prefetch
         self._fetch = fetch
+        self._decode = decode
         self._limit = limit
         self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
         self._start = start
@@ -170,22 +181,23 @@ class Paginator(Generic[T]):
         from concurrent.futures import ThreadPoolExecutor
 
         plan = self._plan()
-        ahead: Prefetch[Future[Page[T]]] = Prefetch(self._prefetch)
+        ahead: Prefetch[Future[Any]] = Prefetch(self._prefetch)
         pool: ThreadPoolExecutor | None = None
         try:
             while (request := plan.next_request()) is not None:
                 future = ahead.claim(request)
                 if future is None:
                     _cancel(ahead.drop())
-                    page = self._fetch(*request)
+                    page = self._decode(self._fetch(*request))
                 else:
-                    page = future.result()  # an error surfaces at the page it belongs to
+                    page = self._decode(future.result())  # an error surfaces at the page it belongs to
                 values = plan.take(page, request[1])
                 ahead.learn(plan, page)
                 for wanted in ahead.wanted(plan):
                     pool = pool or ThreadPoolExecutor(self._prefetch, thread_name_prefix="tripletex-page")
                     ahead.pending.append((wanted, pool.submit(self._fetch, *wanted)))
                 yield replace(page, values=values)
+                del page, values  # the page just read is freed before the next one is built
         finally:
             _cancel(ahead.drop())
             if pool is not None:
@@ -193,14 +205,17 @@ class Paginator(Generic[T]):
 
     def __iter__(self) -> Iterator[T]:
         for page in self.pages():
-            yield from page.values
+            values = page.values
+            del page  # hold no page of models while the next one is built
+            yield from values
+            del values
 
     def first(self) -> T | None:
         """The first matching value, fetching a single one-item page; None when nothing matches."""
         plan = PagePlan(start=self._start, page_size=1, limit=1)
         request = plan.next_request()
         assert request is not None
-        values = plan.take(self._fetch(*request), 1)
+        values = plan.take(self._decode(self._fetch(*request)), 1)
         return values[0] if values else None
 
     def to_list(self) -> list[T]:
@@ -213,17 +228,19 @@ class AsyncPaginator(Generic[T]):
 
     def __init__(
         self,
-        fetch: Callable[[int, int], Awaitable[Page[T]]],
+        fetch: Callable[[int, int], Awaitable[Any]],
         *,
         limit: int | None = None,
         page_size: int | None = None,
         start: int = 0,
         prefetch: int = PREFETCH,
+        decode: Callable[[Any], Page[T]] = _as_page,
     ) -> None:
         check_window(limit, page_size, start)
         _whole("prefetch", prefetch, 0)
         self._prefetch = prefetch
         self._fetch = fetch
+        self._decode = decode
         self._limit = limit
         self._page_size = DEFAULT_PAGE_SIZE if page_size is None else page_size
         self._start = start
@@ -233,34 +250,38 @@ class AsyncPaginator(Generic[T]):
         import asyncio
 
         plan = PagePlan(start=self._start, page_size=self._page_size, limit=self._limit)
-        ahead: Prefetch[asyncio.Task[Page[T]]] = Prefetch(self._prefetch)
+        ahead: Prefetch[asyncio.Task[Any]] = Prefetch(self._prefetch)
         try:
             while (request := plan.next_request()) is not None:
                 task = ahead.claim(request)
                 if task is None:
                     _cancel(ahead.drop())
-                    page = await self._fetch(*request)
+                    page = self._decode(await self._fetch(*request))
                 else:
-                    page = await task  # an error surfaces at the page it belongs to
+                    page = self._decode(await task)  # an error surfaces at the page it belongs to
                 values = plan.take(page, request[1])
                 ahead.learn(plan, page)
                 for wanted in ahead.wanted(plan):
                     ahead.pending.append((wanted, asyncio.ensure_future(self._fetch(*wanted))))
                 yield replace(page, values=values)
+                del page, values  # the page just read is freed before the next one is built
         finally:
             _cancel(ahead.drop())
 
     async def __aiter__(self) -> AsyncIterator[T]:
         async for page in self.pages():
-            for value in page.values:
+            values = page.values
+            del page  # hold no page of models while the next one is built
+            for value in values:
                 yield value
+            del values
 
     async def first(self) -> T | None:
         """The first matching value, or None when nothing matches."""
         plan = PagePlan(start=self._start, page_size=1, limit=1)
         request = plan.next_request()
         assert request is not None
-        values = plan.take(await self._fetch(*request), 1)
+        values = plan.take(self._decode(await self._fetch(*request)), 1)
         return values[0] if values else None
 
     async def to_list(self) -> list[T]:

@@ -3,7 +3,9 @@ models and the API's JSON shape."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -23,6 +25,7 @@ __all__ = [
     "field_types",
     "model_for",
     "parse",
+    "parse_page_json",
     "to_api_dict",
     *_generated.__all__,
 ]
@@ -70,6 +73,42 @@ def parse(name: str, data: Any) -> TripletexModel:
             parsed.__dict__[attribute] = data[key]
             parsed.__pydantic_fields_set__.add(attribute)
         return parsed
+
+
+@cache
+def _page_adapter(name: str) -> pydantic.TypeAdapter[dict[str, Any]]:
+    from typing_extensions import TypedDict
+
+    values: Any = list.__class_getitem__(model_for(name))
+    fields = {"fullResultSize": int | None, "from": int | None, "versionDigest": str | None, "values": values | None}
+    return pydantic.TypeAdapter(TypedDict(f"{name}Page", fields, total=False))  # type: ignore[operator]
+
+
+def parse_page_json(name: str, content: bytes) -> dict[str, Any] | None:
+    """A list envelope validated straight from its JSON bytes, values as models `name`, in one pass in Rust.
+
+    None when anything does not fit (invalid JSON, a value of an unexpected type): `parse` then reads it tolerantly.
+    """
+    adapter = _page_adapter(name)
+    try:
+        with _collector_paused():
+            return adapter.validate_json(content)
+    except pydantic.ValidationError:
+        return None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # A page builds thousands of acyclic objects at once; the cyclic collector, triggered by every 700 of them,
+    # would rescan the pages still held and doubled the CPU of a page. It runs as usual at the next allocation.
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def to_api_dict(obj: TripletexModel | Mapping[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple, Self
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 
 class FieldSpec(NamedTuple):
@@ -44,14 +44,47 @@ class TripletexModel(BaseModel):
         """Build from Python or API names; a None is treated as not given, like a null from the API."""
         super().__init__(**drop_nulls(data))
 
-    # Nested objects are validated in Rust, not through this __init__ (nulls are already gone at every depth):
-    # without the mark pydantic calls it once per nested object, which made a parse 5-8x slower.
+    # Nested objects are validated in Rust, not through this __init__: without the mark pydantic calls it once
+    # per nested object, which made a parse 5-8x slower.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    # A null from the API is validated as None in Rust (no Python pass over the JSON, which cost as much as the
+    # validation itself) and read as absent here: in the fields set, the extras and every dump of set fields.
 
     @classmethod
     def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        """Validate `obj`, nulls read as absent at every depth (one pass over the raw data, not one per model)."""
-        return super().model_validate(drop_nulls(obj), *args, **kwargs)
+        """Validate `obj`, nulls read as absent at every depth (nulls inside lists left out when they do not fit)."""
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError:
+            cleaned = drop_nulls(obj)
+            if cleaned == obj:
+                raise
+            return super().model_validate(cleaned, *args, **kwargs)
+
+    @property
+    def model_fields_set(self) -> set[str]:
+        """The fields given a value (a null or None counts as not given)."""
+        values = self.__dict__
+        return {name for name in self.__pydantic_fields_set__ if values.get(name) is not None}
+
+    @property
+    def model_extra(self) -> dict[str, Any] | None:
+        """The fields unknown to the model, as sent (nulls left out)."""
+        extra = self.__pydantic_extra__
+        return None if extra is None else {k: v for k, v in extra.items() if v is not None}
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        """As pydantic's; with `exclude_unset`, a None is left out too (it reads as not given)."""
+        if kwargs.get("exclude_unset"):
+            kwargs["exclude_none"] = True
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        """As pydantic's; with `exclude_unset`, a None is left out too (it reads as not given)."""
+        if kwargs.get("exclude_unset"):
+            kwargs["exclude_none"] = True
+        return super().model_dump_json(**kwargs)
 
     @property
     def _request_id(self) -> str | None:
@@ -71,8 +104,7 @@ class TripletexModel(BaseModel):
         """Equal when of one type with the same fields and extras; which request fetched them does not count."""
         if not isinstance(other, BaseModel):
             return NotImplemented
-        return (type(self) is type(other) and self.__dict__ == other.__dict__
-                and self.__pydantic_extra__ == other.__pydantic_extra__)
+        return type(self) is type(other) and self.__dict__ == other.__dict__ and self.model_extra == other.model_extra
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like every pydantic model that is not frozen
 
