@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import httpx
 import pytest
 import respx
 
-from tripletex_connect import AsyncTripletex, ParameterError, Tripletex, UnsafePathError
+from tripletex_connect import AsyncTripletex, ParameterError, Tripletex, UnsafePathError, models
 from tripletex_connect.core.errors import InvalidResponseError, RateLimitError
 from tripletex_connect.sandbox import Sandbox
 from tripletex_connect.testing import FixtureCompany
@@ -241,3 +242,18 @@ async def test_an_async_client_connects_to_a_sandbox_company(tripletex_sandbox: 
     atx = AsyncTripletex.for_sandbox(tripletex_sandbox)
     assert (await atx.whoami()).company_id == tripletex_sandbox.company_id
     await atx.aclose()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [({"id": 3, "name": "C3", "email": None}, {"id": 3, "name": "C3"}),
+     ({"id": 3, "customerNumber": {"surprise": 1}}, {"id": 3, "customerNumber": {"surprise": 1}})],
+    ids=["validated-from-bytes", "read-tolerantly"],
+)
+async def test_a_get_answers_the_model_with_its_request_id_sync_and_async(
+    api: respx.MockRouter, tx: Tripletex, value: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    api.get("/customer/3").respond(200, json={"value": value}, headers={"x-tlx-request-id": "r-9"})
+    async with AsyncTripletex("c-tok", "e-tok", base_url=BASE) as atx:
+        for customer in (tx.customers.get(3), await atx.customers.get(3)):
+            assert models.to_api_dict(customer) == expected and customer._request_id == "r-9"

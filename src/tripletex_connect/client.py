@@ -13,7 +13,7 @@ from . import catalog
 from .core.batch import CHUNK_SIZE, batch_flow
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
-from .core.invoke import Call, decode, decode_page, decode_page_json, prepare
+from .core.invoke import Call, decode, decode_page, decode_page_json, decode_value_json, prepare
 from .core.limiter import limiter_for
 from .core.paging import AsyncPaginator, Page, Paginator
 from .core.paths import split_api_path
@@ -76,6 +76,16 @@ def body_of(response: httpx.Response) -> Any:
     if content_type.startswith("text/"):
         return response.text
     return response.content
+
+
+def value_of(op: catalog.Operation, response: httpx.Response) -> Any:
+    """An answer of one value as the operation's model: validated from the bytes, else read tolerantly."""
+    request_id = request_id_of(response)
+    if response.status_code in (200, 201) and "json" in (raw_header(response, b"content-type") or ""):
+        value = decode_value_json(op, response.content, request_id)
+        if value is not None:
+            return value
+    return decode(op, body_of(response), request_id)
 
 
 def page_of(op: catalog.Operation, answer: tuple[httpx.Response, int]) -> Page[Any]:
@@ -230,7 +240,7 @@ class Tripletex(SyncResources, _ClientBase):
         if call.op.paged:
             fetch, read = functools.partial(self._page, call), functools.partial(page_of, call.op)
             return Paginator(fetch, limit=limit, page_size=page_size, decode=read)
-        return decode(call.op, *self._send(call, call.params))
+        return value_of(call.op, self._answer(call, call.params))
 
     def _batch(self, call: Call) -> list[Any]:
         flow = batch_flow(call.op, call.json, self.batch_size)
@@ -246,18 +256,17 @@ class Tripletex(SyncResources, _ClientBase):
         except StopIteration as done:
             return cast(list[Any], done.value)
 
-    def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
-        response = self._transport.send(
+    def _answer(self, call: Call, params: Mapping[str, Any]) -> httpx.Response:
+        return self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
+
+    def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
+        response = self._answer(call, params)
         return body_of(response), request_id_of(response)
 
     def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
-        params = {**call.params, "from": start, "count": count}
-        response = self._transport.send(
-            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
-        )
-        return response, start
+        return self._answer(call, {**call.params, "from": start, "count": count}), start
 
     def request(
         self,
@@ -367,20 +376,19 @@ class AsyncTripletex(AsyncResources, _ClientBase):
             return cast(list[Any], done.value)
 
     async def _decoded(self, call: Call) -> Any:
-        return decode(call.op, *await self._send(call, call.params))
+        return value_of(call.op, await self._answer(call, call.params))
 
-    async def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
-        response = await self._transport.send(
+    async def _answer(self, call: Call, params: Mapping[str, Any]) -> httpx.Response:
+        return await self._transport.send(
             call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
         )
+
+    async def _send(self, call: Call, params: Mapping[str, Any]) -> tuple[Any, str | None]:
+        response = await self._answer(call, params)
         return body_of(response), request_id_of(response)
 
     async def _page(self, call: Call, start: int, count: int) -> tuple[httpx.Response, int]:
-        params = {**call.params, "from": start, "count": count}
-        response = await self._transport.send(
-            call.method, call.path, params=params, json=call.json, files=call.files, idempotent=call.idempotent
-        )
-        return response, start
+        return await self._answer(call, {**call.params, "from": start, "count": count}), start
 
     async def request(
         self,

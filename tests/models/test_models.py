@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -178,3 +179,23 @@ def test_parsing_a_page_leaves_the_cyclic_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _value_bytes(value: Any) -> bytes:
+    return json.dumps({"value": value}).encode()
+
+
+def test_a_value_validated_from_bytes_reads_nulls_as_absent_as_a_parsed_object_does() -> None:
+    raw = {"name": "A", "email": None, "postalAddress": {"city": "Oslo", "addressLine2": None}, "futureField": 1}
+    customer = models.parse_value_json("Customer", _value_bytes(raw))
+    assert customer is not None and customer == models.parse("Customer", raw)
+    assert customer.model_fields_set == {"name", "postal_address"} and customer["futureField"] == 1
+    assert models.to_api_dict(customer) == models.to_api_dict(models.parse("Customer", raw))
+    assert "email" not in models.to_api_dict(customer)
+
+
+def test_a_value_the_model_does_not_fit_is_left_to_the_tolerant_reader() -> None:
+    assert models.parse_value_json("Customer", _value_bytes({"name": "A", "customerNumber": {"surprise": 1}})) is None
+    assert models.parse_value_json("Customer", _value_bytes(None)) is None
+    assert models.parse_value_json("Customer", _value_bytes([1, 2])) is None
+    assert models.parse_value_json("Customer", b'{"value": {') is None

@@ -270,6 +270,19 @@ def decode_page(op: Operation, payload: Any, request_id: str | None = None, *, s
     )
 
 
+def decode_value_json(op: Operation, content: bytes, request_id: str | None = None) -> Any | None:
+    """A `{"value": ...}` answer's JSON bytes as the operation's model, validated in one pass in Rust; None when
+    `decode` must read it (another envelope, a null value, anything the model does not fit)."""
+    from .. import models
+
+    if op.envelope != "value" or not op.response or not content:
+        return None
+    parsed = models.parse_value_json(op.response, content)
+    if parsed is not None:
+        parsed._request_id = request_id
+    return parsed
+
+
 def decode_page_json(
     op: Operation, content: bytes, request_id: str | None = None, *, start: int = 0
 ) -> Page[Any] | None:

@@ -75,6 +75,27 @@ def parse(name: str, data: Any) -> TripletexModel:
         return parsed
 
 
+def parse_value_json(name: str, content: bytes) -> TripletexModel | None:
+    """A `{"value": ...}` envelope validated straight from its JSON bytes as model `name`, in one pass in Rust.
+
+    None when anything does not fit (invalid JSON, a null or non-object value, a field of an unexpected type):
+    `parse` then reads it tolerantly.
+    """
+    try:
+        value = _value_adapter(name).validate_json(content).get("value")
+    except pydantic.ValidationError:
+        return None
+    return value if isinstance(value, TripletexModel) else None
+
+
+@cache
+def _value_adapter(name: str) -> pydantic.TypeAdapter[dict[str, Any]]:
+    from typing_extensions import TypedDict
+
+    fields = {"value": model_for(name) | None}
+    return pydantic.TypeAdapter(TypedDict(f"{name}Value", fields, total=False))  # type: ignore[operator]
+
+
 @cache
 def _page_adapter(name: str) -> pydantic.TypeAdapter[dict[str, Any]]:
     from typing_extensions import TypedDict
