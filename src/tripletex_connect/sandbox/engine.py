@@ -126,11 +126,12 @@ class Engine:
     ) -> dict[str, Any]:
         """The list envelope of the stored objects a search's filters, sorting and paging select."""
         model = model_of(op)
-        q = build_query(op, model, params, lists, self.store.fulltext.column)
+        q = build_query(op, model, params, lists, in_memory=True)
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
-        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within)
+        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within,
+                                q.contains)
         render = self.renderer(tx, ctx).render
         values = [render(model, row.full(), tree) for row in rows]
         # The digest, when asked for (If-None-Match), is one of the page answered: `changes.conditional`.

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .columns import Column, chosen, combine, left_out, passing
 from .fulltext import FullText
 from .layout import Layout, json_path, missing_type, table_name
 
@@ -167,6 +168,16 @@ def _within(where: Sequence[str], args: Sequence[Any], within: Within | None) ->
     return [f"rowid IN ({within[0]})", *where], [*within[1], *args]
 
 
+# Conditions an object must pass that never lead a search (SQL and arguments).
+Tests = tuple[list[str], list[Any]]
+# A set of ids as one argument: a JSON array.
+_IDS = "SELECT value FROM json_each(?)"
+
+
+def _id_list(ids: list[int]) -> str:
+    return "[" + ",".join(map(str, ids)) + "]"
+
+
 def _row(r: Sequence[Any]) -> Row:
     return Row(r[0], r[1], r[2], json.loads(r[3]))
 
@@ -228,7 +239,7 @@ class Tx:
             (company_id, id, now, json.dumps(clean, ensure_ascii=False)),
         )
         self.writes.append(Write(company_id, type, id, "create"))
-        self.layout.counts.changed()
+        self._written(company_id, type, id)
         return Row(id, 0, now, clean)
 
     def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
@@ -243,12 +254,14 @@ class Tx:
         if rows:
             self.bump(company_id, f"id:{type}", max(r[1] for r in rows))
         self.layout.counts.changed()
+        self.layout.columns.stale(self.table(type))
 
     def copy_company(self, source: int, target: int, types: Iterable[str], now: str) -> None:
         """Copy every object of these types, and the id sequences, of one company into another (as new)."""
         self.layout.counts.changed()
         for type in types:
             table = self.table(type)
+            self.layout.columns.stale(table)
             self.conn.execute(
                 f"INSERT INTO {table} (company_id, id, version, changed_at, data) "
                 f"SELECT ?, id, 0, ?, data FROM {table} WHERE company_id = ?", (target, now, source)
@@ -258,6 +271,10 @@ class Tx:
             "WHERE company_id = ? AND name LIKE 'id:%' "
             "ON CONFLICT (company_id, name) DO UPDATE SET value = max(value, excluded.value)", (target, source)
         )
+
+    def _written(self, company_id: int, type: str, id: int) -> None:
+        self.layout.counts.changed()
+        self.layout.columns.written(self.conn, company_id, self.table(type), id)
 
     def get(self, company_id: int, type: str, id: int) -> Row | None:
         """One object, or None."""
@@ -275,7 +292,7 @@ class Tx:
             (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, row.id),
         )
         self.writes.append(Write(company_id, type, row.id, "update"))
-        self.layout.counts.changed()
+        self._written(company_id, type, row.id)
         return Row(row.id, row.version + 1, now, clean)
 
     def delete(self, company_id: int, type: str, id: int) -> bool:
@@ -283,52 +300,88 @@ class Tx:
         cursor = self.conn.execute(f"DELETE FROM {self.table(type)} WHERE company_id = ? AND id = ?", (company_id, id))
         if cursor.rowcount > 0:
             self.writes.append(Write(company_id, type, id, "delete"))
-            self.layout.counts.changed()
+            self._written(company_id, type, id)
         return cursor.rowcount > 0
 
     def search(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
         offset: int, limit: int, flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
+        contains: Sequence[tuple[str, str]] = (),
     ) -> tuple[int, list[Row]]:
         """(full result size, the page of rows) for filters already turned into SQL, ordered by `order`, then id.
 
         The conditions see the type's table as `objects`. `flags` are (expression, value) equality filters on a
         two-valued field (`isInactive`): they narrow a search but make a poor index, so they only lead when
         nothing else does (no other filter and no sorting). `within` is a subquery of the only rowids that can
-        match (a full-text index's candidates): it leads the search.
+        match (a full-text index's candidates): it leads the search. `contains` are (expression, text) filters
+        matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
-        select, base = self._select(company_id, type, where, args, order, flags, within)
+        tests: Tests = ([], [])
+        size = None
+        if contains:
+            found = self._contained(company_id, type, contains, flags, alone=not where and within is None)
+            if found is None:
+                return 0, []
+            lead, tests, size = found
+            if lead is not None:
+                where, args = [lead[0], *where], [*lead[1], *args]
+        select, base = self._select(company_id, type, where, args, order, flags, within, tests)
         rows = [_row(r) for r in self.run(f"{select} LIMIT ? OFFSET ?", (*base, limit, offset))]
         if (limit < 0 or len(rows) < limit) and (rows or offset == 0):
             return offset + len(rows), rows  # the last page: where it ends is the size, no count needed
+        if size is not None:
+            return size, rows
         where, args = _within(where, args, within)
-        conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags)]
+        conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags), *tests[0]]
         company = "+company_id = ?" if within else "company_id = ?"
         sql = f"SELECT COUNT(*) FROM {self.table(type)} AS objects WHERE {' AND '.join([company, *conditions])}"
         return self.layout.counts.get(self.conn, sql, base, lambda: int(self.run(sql, base).fetchone()[0])), rows
+
+    def _contained(
+        self, company_id: int, type: str, contains: Sequence[tuple[str, str]], flags: Sequence[tuple[str, Any]],
+        alone: bool,
+    ) -> tuple[tuple[str, list[Any]] | None, Tests, int | None] | None:
+        """The objects `contains` filters let through, as a leading id condition (few objects) or a test
+        (most objects), and the size of the answer when no other filter needs SQL; None when none passes."""
+        table = self.table(type)
+
+        def column(expr: str) -> Column:
+            return self.layout.columns.get(self.conn, company_id, table, expr)
+
+        mask = combine([column(expr).matching(needle) for expr, needle in contains])
+        ids = column(contains[0][0]).ids
+        found = mask.count(True)
+        if not found:
+            return None
+        size = passing(mask, *(column(expr).equal(value) for expr, value in flags)) if alone else None
+        if found * 2 <= len(ids):
+            return (f"id IN ({_IDS})", [_id_list(chosen(ids, mask))]), ([], []), size
+        rest = left_out(ids, mask, found)
+        # Most objects pass: the search walks its order (and stops at the page's end) past the few that fail.
+        return None, (([f"id NOT IN ({_IDS})"], [_id_list(rest)]) if rest else ([], [])), size
 
     def plan(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
         flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
     ) -> str:
         """SQLite's plan for the page of a search (EXPLAIN QUERY PLAN, the steps joined by " | ")."""
-        select, base = self._select(company_id, type, where, args, order, flags, within)
+        select, base = self._select(company_id, type, where, args, order, flags, within, ([], []))
         return " | ".join(str(r[3]) for r in self.run(f"EXPLAIN QUERY PLAN {select} LIMIT 1", base))
 
     def _select(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
-        flags: Sequence[tuple[str, Any]], within: Within | None,
+        flags: Sequence[tuple[str, Any]], within: Within | None, tests: Tests,
     ) -> tuple[str, tuple[Any, ...]]:
         where, args = _within(where, args, within)
         lead = not where and not order
         company = "+company_id = ?" if within else "company_id = ?"
-        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags)]
+        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags), *tests[0]]
         # A filter leads: `+` keeps SQLite from walking an index in the order asked and testing every row
         # against the filter (it cannot tell a filter that matches three rows from one that matches all).
         ordering = [f"+{term}" if where else term for term in [*order, "id"]]
         sql = (f"SELECT id, version, changed_at, data FROM {self.table(type)} AS objects "
                f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join(ordering)}")
-        return sql, (company_id, *args, *(value for _, value in flags))
+        return sql, (company_id, *args, *(value for _, value in flags), *tests[1])
 
     def has_type(self, company_id: int, type: str) -> bool:
         """Whether the company has any object of this type (reference data loaded for it)."""
