@@ -303,3 +303,69 @@ def test_a_search_sorted_by_a_field_of_a_type_never_stored_answers() -> None:
     with store.read() as tx:
         assert tx.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'o_Address'").fetchone() is None
     assert search(store, 1, {"sorting": "postalAddress.city"}, no_text_index) == (2, [1, 2])
+
+
+def sql_order(store: Store, company_id: int, params: dict[str, str]) -> tuple[int, list[int]]:
+    """What the search answers when SQLite sorts every object itself (no ranking kept)."""
+    q = build_query(SEARCH, "Customer", params, {})
+    with store.read() as tx:
+        ids = [r[0] for r in tx.run(
+            f"SELECT id FROM {tx.table('Customer')} AS objects WHERE company_id = ? "
+            f"AND json_extract(data, '$.isInactive') = 0 ORDER BY {', '.join([*q.order, 'id'])}", (company_id,))]
+    return len(ids), ids[q.offset:q.offset + q.limit]
+
+
+def addressed(store: Store, company_id: int, cities: list[str | None]) -> None:
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Address", [
+            {"id": i, "city": city} for i, city in enumerate(cities, start=1) if city is not None], "2026-01-01")
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": f"Kunde {i}", "isInactive": i % 4 == 0,
+             **({"postalAddress": {"id": i}} if city is not None else {})}
+            for i, city in enumerate(cities, start=1)], "2026-01-01")
+
+
+@settings(max_examples=60, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["Oslo", "oslo", "Ålesund", "Bergen", "Ørsta", ""])),
+                min_size=1, max_size=12),
+       st.sampled_from(["postalAddress.city", "-postalAddress.city", "postalAddress.city,-name"]),
+       st.integers(0, 3), st.integers(1, 5))
+def test_a_search_sorted_by_a_referenced_objects_field_answers_the_order_sqlite_sorts(
+    store: Store, cities: list[str | None], sorting: str, start: int, count: int
+) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, cities)
+    params = {"sorting": sorting, "from": str(start), "count": str(count)}
+    assert search(store, company_id, params, no_text_index, in_memory=True) == sql_order(store, company_id, params)
+
+
+def test_the_order_by_a_referenced_field_follows_a_change_of_the_referenced_object(store: Store) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, ["Oslo", "Bergen", "Tromsø"])
+    params = {"sorting": "postalAddress.city"}
+    assert search(store, company_id, params, no_text_index) == (3, [2, 1, 3])
+    with store.transaction() as tx:
+        bergen = tx.get(company_id, "Address", 2)
+        assert bergen is not None
+        tx.replace(company_id, "Address", bergen, {"city": "Ålesund"}, "2026-01-02")
+    assert search(store, company_id, params, no_text_index) == (3, [1, 3, 2])
+    with store.transaction() as tx:
+        tx.delete(company_id, "Customer", 1)
+    assert search(store, company_id, params, no_text_index) == (2, [3, 2])
+
+
+def test_pages_sorted_by_a_referenced_field_sort_the_objects_once_until_a_write(store: Store) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, ["Oslo", "Bergen", "Tromsø", None])
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        for start in ("0", "1", "2"):
+            search(store, company_id, {"sorting": "postalAddress.city", "from": start, "count": "1"}, no_text_index)
+        with store.transaction() as tx:
+            tx.insert(company_id, "Customer", {"name": "Ny", "isInactive": False}, "2026-01-02")
+        search(store, company_id, {"sorting": "postalAddress.city", "count": "1"}, no_text_index)
+    finally:
+        store._conn.set_trace_callback(None)
+    assert len([s for s in statements if "ORDER BY" in s and "ref0" in s]) == 2, statements

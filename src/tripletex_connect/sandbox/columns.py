@@ -1,4 +1,5 @@
-"""In-memory columns of one company's objects of one type, in id order, for `contains` searches.
+"""In-memory columns of one company's objects of one type, in id order, for `contains` searches; and
+rankings of its ids by a referenced object's field, for the first page sorted by it.
 
 A `contains` test of the JSON (`json_extract(...) LIKE '%x%'`) costs a microsecond or more per object and a
 trigram index cannot look up a text shorter than three letters, nor cheaply say how many objects hold a
@@ -17,9 +18,13 @@ import operator
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from typing import Any
+
+# Runs a statement (making a type's table that does not exist yet): `Tx.run`.
+Run = Callable[[str, Sequence[Any]], sqlite3.Cursor]
 
 # SQLite's LIKE and lower() fold ASCII letters only.
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -159,10 +164,13 @@ class Columns:
     write they were not told of (a bulk insert, another connection's); the least used dropped first."""
 
     MAX = 32
+    MAX_RANKINGS = 8
 
     def __init__(self) -> None:
         self._known: OrderedDict[tuple[int, str, str], tuple[Any, Column]] = OrderedDict()
         self._stale: dict[str, int] = {}
+        self._versions: dict[str, int] = {}  # every write of a table, told or not
+        self._rankings: OrderedDict[tuple[int, str, str], tuple[Any, list[int]]] = OrderedDict()
 
     def get(self, conn: sqlite3.Connection, company_id: int, table: str, expr: str) -> Column:
         """The column of an expression (a field) over a company's objects in a table."""
@@ -176,8 +184,23 @@ class Columns:
             self._known.popitem(last=False)
         return known[1]
 
+    def ranking(self, run: Run, company_id: int, table: str, ordering: str, tables: tuple[str, ...]) -> list[int]:
+        """A company's ids of a table in an order (SQL over `objects` that reads `tables`), kept until one of
+        those tables is written: a first page sorted by a referenced object's field, without a sort per page."""
+        key = (company_id, table, ordering)
+        stamp = (tuple(self._versions.get(t, 0) for t in tables), run("PRAGMA data_version", ()).fetchone()[0])
+        known = self._rankings.pop(key, None)
+        if known is None or known[0] != stamp:
+            ids = run(f"SELECT id FROM {table} AS objects WHERE company_id = ? ORDER BY {ordering}", (company_id,))
+            known = (stamp, [r[0] for r in ids])
+        self._rankings[key] = known
+        while len(self._rankings) > self.MAX_RANKINGS:
+            self._rankings.popitem(last=False)
+        return known[1]
+
     def written(self, conn: sqlite3.Connection, company_id: int, table: str, id: int) -> None:
         """An object was inserted, replaced or deleted: the columns of its company and table follow."""
+        self._versions[table] = self._versions.get(table, 0) + 1
         for (company, name, expr), (_, column) in self._known.items():
             if company == company_id and name == table:
                 row = conn.execute(
@@ -192,10 +215,12 @@ class Columns:
     def stale(self, table: str) -> None:
         """Objects of a table were written without `written`: its columns are read again when next asked for."""
         self._stale[table] = self._stale.get(table, 0) + 1
+        self._versions[table] = self._versions.get(table, 0) + 1
 
     def forget(self) -> None:
         """Drop every column (a transaction rolled back: the writes they followed never happened)."""
         self._known.clear()
+        self._rankings.clear()
 
     def _stamp(self, conn: sqlite3.Connection, table: str) -> tuple[int, int]:
         # data_version moves when another connection commits to the same file.

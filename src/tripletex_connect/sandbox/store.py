@@ -8,6 +8,7 @@ table per type (layout.py).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -174,6 +175,11 @@ Tests = tuple[list[str], list[Any]]
 _IDS = "SELECT value FROM json_each(?)"
 
 
+# An order term that reads a referenced object's field (`query.sort_column`), and the tables such terms read.
+_REFERENCE = "(SELECT "
+_TABLES = re.compile(r"\bo_[A-Za-z][A-Za-z0-9_]*")
+
+
 def _id_list(ids: list[int]) -> str:
     return "[" + ",".join(map(str, ids)) + "]"
 
@@ -316,6 +322,8 @@ class Tx:
         match (a full-text index's candidates): it leads the search. `contains` are (expression, text) filters
         matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
+        if order and not where and within is None and not contains and any(_REFERENCE in t for t in order):
+            return self._ranked(company_id, type, order, offset, limit, flags)
         tests: Tests = ([], [])
         size = None
         if contains:
@@ -359,6 +367,29 @@ class Tx:
         rest = left_out(ids, mask, found)
         # Most objects pass: the search walks its order (and stops at the page's end) past the few that fail.
         return None, (([f"id NOT IN ({_IDS})"], [_id_list(rest)]) if rest else ([], [])), size
+
+    def _ranked(
+        self, company_id: int, type: str, order: Sequence[str], offset: int, limit: int,
+        flags: Sequence[tuple[str, Any]],
+    ) -> tuple[int, list[Row]]:
+        """A search sorted by a referenced object's field and filtered by flags only: a page of a ranking kept in
+        memory (SQLite cannot index a field of another table, so each page would sort every object again)."""
+        table = self.table(type)
+        ordering = ", ".join([*order, "id"])
+        tables = tuple(sorted({table, *_TABLES.findall(ordering)}))
+        ranked = self.layout.columns.ranking(self.run, company_id, table, ordering, tables)
+        failing: set[int] = set()
+        for expr, value in flags:
+            column = self.layout.columns.get(self.conn, company_id, table, expr)
+            mask = column.equal(value)
+            failing.update(left_out(column.ids, mask, mask.count(True)))
+        if failing:
+            ranked = [id for id in ranked if id not in failing]
+        page = ranked[offset:] if limit < 0 else ranked[offset:offset + limit]
+        found = {r[0]: _row(r) for r in self.run(
+            f"SELECT id, version, changed_at, data FROM {table} WHERE company_id = ? AND id IN ({_IDS})",
+            (company_id, _id_list(page)))}
+        return len(ranked), [found[id] for id in page]
 
     def plan(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
