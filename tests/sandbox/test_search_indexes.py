@@ -369,3 +369,11 @@ def test_pages_sorted_by_a_referenced_field_sort_the_objects_once_until_a_write(
     finally:
         store._conn.set_trace_callback(None)
     assert len([s for s in statements if "ORDER BY" in s and "ref0" in s]) == 2, statements
+
+
+def test_no_literal_path_segment_is_a_number_so_numbers_only_ever_fill_placeholders() -> None:
+    from tripletex_connect.sandbox import routes
+
+    literal = [s for shape in routes._templates().values() for t in shape for s in t.segments if s is not None]
+    assert literal and not [s for s in literal if s.isdigit()]
+    assert routes.resolve("GET", "/customer/12") == routes.Served(catalog.get("customer.get"), {"id": "12"})

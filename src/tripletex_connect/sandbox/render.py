@@ -148,6 +148,44 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
     return str(name) if name else None
 
 
+# How `Renderer.render` shows each field of an object under `*` (see `_all_steps`).
+_URL, _DISPLAY, _VALUE, _REF, _DEFAULT = range(5)
+Steps = tuple[tuple[str, int], ...]
+_STEPS: dict[tuple[str, tuple[str, ...]], Steps] = {}
+_MAX_STEPS = 4096
+
+
+def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
+    """What rendering an object with these keys under `*` does, field by field, in the order of the answer.
+
+    Objects of one type share a few shapes: the decisions `render` takes per field are taken once per shape.
+    """
+    found = _STEPS.get((model, keys))
+    if found is not None:
+        return found
+    specs, defaults, refs = field_types(model), field_defaults(model), _refs(model)
+    names = [n for n in ("id", "version", "url", *keys, *defaults, "displayName")
+             if n != "changes" and not n.startswith("_")]
+    steps: list[tuple[str, int]] = []
+    for name in dict.fromkeys(names):
+        if name == "url" and "id" in keys:
+            steps.append((name, _URL))
+        elif name == "displayName" and "displayName" in specs:
+            steps.append((name, _DISPLAY))
+        elif name in keys:
+            steps.append((name, _REF if name in refs else _VALUE))
+        elif name in defaults:
+            steps.append((name, _DEFAULT))
+    if len(_STEPS) >= _MAX_STEPS:
+        _STEPS.clear()
+    _STEPS[(model, keys)] = found = tuple(steps)
+    return found
+
+
+def _default(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
 class Renderer:
     """Renders stored objects with a field tree: unexpanded references become `{"id", "url"}`."""
 
@@ -159,6 +197,8 @@ class Renderer:
     def render(self, model: str, obj: dict[str, Any], tree: Tree | None) -> dict[str, Any]:
         """The object as the API shows it for this field tree."""
         tree = tree or ALL
+        if len(tree) == 1 and "*" in tree:
+            return self._all(model, obj)
         specs = field_types(model)
         defaults = field_defaults(model)
         names = [n for n in tree if n != "*"]
@@ -184,6 +224,27 @@ class Renderer:
                 out[name] = list(default) if isinstance(default, list) else default
             elif value is None:
                 out[name] = None
+        return out
+
+    def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """`render` under `*` (every field), the same answer taken by steps decided once per shape of object."""
+        defaults, refs = field_defaults(model), _refs(model)
+        out: dict[str, Any] = {}
+        for name, step in _all_steps(model, tuple(obj)):
+            if step is _VALUE or step is _REF:
+                value = obj[name]
+                if value is None:
+                    out[name] = _default(defaults[name]) if name in defaults else None
+                else:
+                    out[name] = self._value(refs[name], value, None) if step is _REF else value
+            elif step is _URL:
+                out[name] = self.url_for(model, obj["id"])
+            elif step is _DISPLAY:
+                shown = display_name(model, obj)
+                if shown is not None:
+                    out[name] = shown
+            else:
+                out[name] = _default(defaults[name])
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:
