@@ -148,9 +148,11 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
     return str(name) if name else None
 
 
-# How `Renderer.render` shows each field of an object under `*` (see `_all_steps`).
-_URL, _DISPLAY, _VALUE, _REF, _DEFAULT = range(5)
-Steps = tuple[tuple[str, int], ...]
+# How `Renderer.render` shows each field of an object under `*` (see `_all_steps`): the field, the step and
+# the field's default (`_NONE`: none, shown as null when stored as null).
+_URL, _DISPLAY, _VALUE, _REF, _DEFAULT, _EMPTY_LIST = range(6)
+_NONE = object()
+Steps = tuple[tuple[str, int, Any], ...]
 _STEPS: dict[tuple[str, tuple[str, ...]], Steps] = {}
 _MAX_STEPS = 4096
 
@@ -166,16 +168,17 @@ def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
     specs, defaults, refs = field_types(model), field_defaults(model), _refs(model)
     names = [n for n in ("id", "version", "url", *keys, *defaults, "displayName")
              if n != "changes" and not n.startswith("_")]
-    steps: list[tuple[str, int]] = []
+    steps: list[tuple[str, int, Any]] = []
     for name in dict.fromkeys(names):
+        default = defaults.get(name, _NONE)
         if name == "url" and "id" in keys:
-            steps.append((name, _URL))
+            steps.append((name, _URL, default))
         elif name == "displayName" and "displayName" in specs:
-            steps.append((name, _DISPLAY))
+            steps.append((name, _DISPLAY, default))
         elif name in keys:
-            steps.append((name, _REF if name in refs else _VALUE))
+            steps.append((name, _REF if name in refs else _VALUE, default))
         elif name in defaults:
-            steps.append((name, _DEFAULT))
+            steps.append((name, _EMPTY_LIST if isinstance(default, list) else _DEFAULT, default))
     if len(_STEPS) >= _MAX_STEPS:
         _STEPS.clear()
     _STEPS[(model, keys)] = found = tuple(steps)
@@ -228,23 +231,25 @@ class Renderer:
 
     def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
         """`render` under `*` (every field), the same answer taken by steps decided once per shape of object."""
-        defaults, refs = field_defaults(model), _refs(model)
         out: dict[str, Any] = {}
-        for name, step in _all_steps(model, tuple(obj)):
-            if step is _VALUE or step is _REF:
+        for name, step, default in _all_steps(model, tuple(obj)):
+            if step == _VALUE:
                 value = obj[name]
-                if value is None:
-                    out[name] = _default(defaults[name]) if name in defaults else None
-                else:
-                    out[name] = self._value(refs[name], value, None) if step is _REF else value
-            elif step is _URL:
+                out[name] = value if value is not None else None if default is _NONE else _default(default)
+            elif step == _DEFAULT:
+                out[name] = default
+            elif step == _EMPTY_LIST:
+                out[name] = []
+            elif step == _REF:
+                value = obj[name]
+                out[name] = (self._value(_refs(model)[name], value, None) if value is not None
+                             else None if default is _NONE else _default(default))
+            elif step == _URL:
                 out[name] = self.url_for(model, obj["id"])
-            elif step is _DISPLAY:
+            else:
                 shown = display_name(model, obj)
                 if shown is not None:
                     out[name] = shown
-            else:
-                out[name] = _default(defaults[name])
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:
