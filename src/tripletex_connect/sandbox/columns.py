@@ -30,6 +30,7 @@ Run = Callable[[str, Sequence[Any]], sqlite3.Cursor]
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _SEPARATOR = "\x00"
 _SAMPLE = 65536
+_NEEDLES = 8
 
 
 def ascii_lower(text: str) -> str:
@@ -87,9 +88,20 @@ class Column:
     texts: list[str | None]  # the value as the text LIKE compares (numbers as SQLite writes them), or None
     _forms: dict[bool, _Form] = field(default_factory=dict)
     _equal: dict[Any, list[bool]] = field(default_factory=dict)
+    _matched: OrderedDict[str, list[bool]] = field(default_factory=OrderedDict)
 
     def matching(self, needle: str) -> list[bool]:
-        """Which objects' field contains the needle as the sandbox's `contains` filter matches it."""
+        """Which objects' field contains the needle as the sandbox's `contains` filter matches it (the last few
+        needles' answers kept until a write: paging through a search asks the same on every page)."""
+        known = self._matched.pop(needle, None)
+        if known is None:
+            known = self._match(needle)
+        self._matched[needle] = known
+        if len(self._matched) > _NEEDLES:
+            self._matched.popitem(last=False)
+        return known
+
+    def _match(self, needle: str) -> list[bool]:
         folded = not needle.isascii()
         form = self._form(folded)
         wanted = ascii_lower(needle.casefold()) if folded else ascii_lower(needle)
@@ -125,6 +137,7 @@ class Column:
 
     def put(self, id: int, value: Any, text: str | None) -> None:
         """An object written: its value inserted in id order, or replaced."""
+        self._matched.clear()
         at = bisect_left(self.ids, id)
         new = at == len(self.ids) or self.ids[at] != id
         if new:
@@ -143,6 +156,7 @@ class Column:
 
     def remove(self, id: int) -> None:
         """An object deleted."""
+        self._matched.clear()
         at = bisect_left(self.ids, id)
         if at == len(self.ids) or self.ids[at] != id:
             return
