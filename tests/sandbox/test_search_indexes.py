@@ -377,3 +377,25 @@ def test_no_literal_path_segment_is_a_number_so_numbers_only_ever_fill_placehold
     literal = [s for shape in routes._templates().values() for t in shape for s in t.segments if s is not None]
     assert literal and not [s for s in literal if s.isdigit()]
     assert routes.resolve("GET", "/customer/12") == routes.Served(catalog.get("customer.get"), {"id": "12"})
+
+
+@settings(max_examples=40, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inactive=st.lists(st.booleans(), min_size=1, max_size=60), start=st.integers(0, 70),
+       count=st.integers(1, 30), flag=st.sampled_from([{}, {"isInactive": "true"}, {"isInactive": "false"}]))
+def test_a_page_far_into_a_search_read_off_columns_is_the_page_sqlite_offsets_to(
+    store: Store, monkeypatch: pytest.MonkeyPatch, inactive: list[bool], start: int, count: int, flag: dict[str, str]
+) -> None:
+    from tripletex_connect.sandbox import store as store_module
+
+    company_id = next(_companies)
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i * 3, "name": f"K {i}", "isInactive": off} for i, off in enumerate(inactive, start=1)],
+            "2026-01-01")
+        tx.delete(company_id, "Customer", 3)
+    params = {"from": str(start), "count": str(count), **flag}
+    monkeypatch.setattr(store_module, "_DEEP", 0)
+    from_columns = search(store, company_id, params, no_text_index)
+    monkeypatch.setattr(store_module, "_DEEP", 10**9)
+    assert from_columns == search(store, company_id, params, no_text_index)

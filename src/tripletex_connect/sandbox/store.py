@@ -175,9 +175,15 @@ Tests = tuple[list[str], list[Any]]
 _IDS = "SELECT value FROM json_each(?)"
 
 
+# From this offset on, a page in id order is read off in-memory columns rather than walked to by OFFSET.
+_DEEP = 2000
 # An order term that reads a referenced object's field (`query.sort_column`), and the tables such terms read.
 _REFERENCE = "(SELECT "
 _TABLES = re.compile(r"\bo_[A-Za-z][A-Za-z0-9_]*")
+
+
+def _page(ids: list[int], offset: int, limit: int) -> list[int]:
+    return ids[offset:] if limit < 0 else ids[offset:offset + limit]
 
 
 def _id_list(ids: list[int]) -> str:
@@ -322,8 +328,11 @@ class Tx:
         match (a full-text index's candidates): it leads the search. `contains` are (expression, text) filters
         matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
-        if order and not where and within is None and not contains and any(_REFERENCE in t for t in order):
-            return self._ranked(company_id, type, order, offset, limit, flags)
+        if not where and within is None and not contains:
+            if order and any(_REFERENCE in t for t in order):
+                return self._ranked(company_id, type, order, offset, limit, flags)
+            if not order and offset >= _DEEP:
+                return self._deep(company_id, type, offset, limit, flags)
         tests: Tests = ([], [])
         size = None
         if contains:
@@ -368,6 +377,25 @@ class Tx:
         # Most objects pass: the search walks its order (and stops at the page's end) past the few that fail.
         return None, (([f"id NOT IN ({_IDS})"], [_id_list(rest)]) if rest else ([], [])), size
 
+    def _deep(
+        self, company_id: int, type: str, offset: int, limit: int, flags: Sequence[tuple[str, Any]]
+    ) -> tuple[int, list[Row]]:
+        """A page far into a search in id order filtered by flags only: its ids read off in-memory columns (an
+        OFFSET walks every object before the page) and the size counted with them."""
+        table = self.table(type)
+        masks = [self.layout.columns.get(self.conn, company_id, table, expr).equal(value) for expr, value in flags]
+        ids = self.layout.columns.get(self.conn, company_id, table, "id").ids
+        if masks:
+            ids = chosen(ids, combine(masks))
+        return len(ids), self._rows(company_id, table, _page(ids, offset, limit))
+
+    def _rows(self, company_id: int, table: str, ids: list[int]) -> list[Row]:
+        """The rows of these ids, in this order."""
+        found = {r[0]: _row(r) for r in self.run(
+            f"SELECT id, version, changed_at, data FROM {table} WHERE company_id = ? AND id IN ({_IDS})",
+            (company_id, _id_list(ids)))}
+        return [found[id] for id in ids]
+
     def _ranked(
         self, company_id: int, type: str, order: Sequence[str], offset: int, limit: int,
         flags: Sequence[tuple[str, Any]],
@@ -385,11 +413,7 @@ class Tx:
             failing.update(left_out(column.ids, mask, mask.count(True)))
         if failing:
             ranked = [id for id in ranked if id not in failing]
-        page = ranked[offset:] if limit < 0 else ranked[offset:offset + limit]
-        found = {r[0]: _row(r) for r in self.run(
-            f"SELECT id, version, changed_at, data FROM {table} WHERE company_id = ? AND id IN ({_IDS})",
-            (company_id, _id_list(page)))}
-        return len(ranked), [found[id] for id in page]
+        return len(ranked), self._rows(company_id, table, _page(ranked, offset, limit))
 
     def plan(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
