@@ -89,6 +89,7 @@ class Column:
     _forms: dict[bool, _Form] = field(default_factory=dict)
     _equal: dict[Any, list[bool]] = field(default_factory=dict)
     _matched: OrderedDict[str, list[bool]] = field(default_factory=OrderedDict)
+    _equal_ids: dict[Any, list[int]] = field(default_factory=dict)
 
     def matching(self, needle: str) -> list[bool]:
         """Which objects' field contains the needle as the sandbox's `contains` filter matches it (the last few
@@ -135,9 +136,17 @@ class Column:
             known = self._equal[value] = [_equals(v, value) for v in self.values]
         return known
 
+    def equal_ids(self, value: Any) -> list[int]:
+        """The ids of the objects that pass `equal(value)`, in order (kept until a write)."""
+        known = self._equal_ids.get(value)
+        if known is None:
+            known = self._equal_ids[value] = chosen(self.ids, self.equal(value))
+        return known
+
     def put(self, id: int, value: Any, text: str | None) -> None:
         """An object written: its value inserted in id order, or replaced."""
         self._matched.clear()
+        self._equal_ids.clear()
         at = bisect_left(self.ids, id)
         new = at == len(self.ids) or self.ids[at] != id
         if new:
@@ -157,6 +166,7 @@ class Column:
     def remove(self, id: int) -> None:
         """An object deleted."""
         self._matched.clear()
+        self._equal_ids.clear()
         at = bisect_left(self.ids, id)
         if at == len(self.ids) or self.ids[at] != id:
             return

@@ -383,10 +383,13 @@ class Tx:
         """A page far into a search in id order filtered by flags only: its ids read off in-memory columns (an
         OFFSET walks every object before the page) and the size counted with them."""
         table = self.table(type)
-        masks = [self.layout.columns.get(self.conn, company_id, table, expr).equal(value) for expr, value in flags]
-        ids = self.layout.columns.get(self.conn, company_id, table, "id").ids
-        if masks:
-            ids = chosen(ids, combine(masks))
+        columns = [self.layout.columns.get(self.conn, company_id, table, expr) for expr, _ in flags]
+        if len(columns) == 1:
+            ids = columns[0].equal_ids(flags[0][1])
+        elif columns:
+            ids = chosen(columns[0].ids, combine([c.equal(v) for c, (_, v) in zip(columns, flags, strict=True)]))
+        else:
+            ids = self.layout.columns.get(self.conn, company_id, table, "id").ids
         return len(ids), self._rows(company_id, table, _page(ids, offset, limit))
 
     def _rows(self, company_id: int, table: str, ids: list[int]) -> list[Row]:
