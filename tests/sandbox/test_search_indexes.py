@@ -33,6 +33,7 @@ def store() -> Store:
     """One store with the engine's indexes; each example uses a company of its own."""
     store = Store()
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])  # the engine keeps none: the trigram index is compared here too
     return store
 
 
@@ -229,6 +230,7 @@ def test_objects_of_the_single_table_of_earlier_versions_are_moved_into_the_tabl
     conn.close()
     store = Store(str(path))
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])
     with store.read() as tx:
         assert tx.get(100001, "Customer", 5) == Row(5, 2, "2026-01-01", {"name": "Gamle Kunde AS", "isInactive": False})
         assert tx.conn.execute("SELECT name FROM sqlite_master WHERE name = 'objects'").fetchone() is None
@@ -281,6 +283,7 @@ def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.
     monkeypatch.setattr(fulltext, "trigram_supported", lambda conn: False)
     store = Store()
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])
     assert store.fulltext.column("Customer", "name") is None
     customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
     assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])
@@ -399,3 +402,18 @@ def test_a_page_far_into_a_search_read_off_columns_is_the_page_sqlite_offsets_to
     from_columns = search(store, company_id, params, no_text_index)
     monkeypatch.setattr(store_module, "_DEEP", 10**9)
     assert from_columns == search(store, company_id, params, no_text_index)
+
+
+def test_the_engine_drops_full_text_indexes_of_earlier_versions_so_inserts_maintain_none(tmp_path: Path) -> None:
+    path = str(tmp_path / "fts.sqlite3")
+    earlier = Store(path)
+    earlier.index_text("Customer", ["name"])
+    customers(earlier, 1, ["Fjord AS"])
+    earlier.close()
+    store = Store(path)
+    Engine(store, BASE)
+    with store.read() as tx:
+        left = tx.conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'fts%'").fetchall()
+    assert left == [] and store.fulltext.column("Customer", "name") is None
+    assert in_memory(store, 1, {"customerName": "fjord"}) == (1, [1])
+    store.close()

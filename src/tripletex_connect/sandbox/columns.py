@@ -31,6 +31,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 _SEPARATOR = "\x00"
 _SAMPLE = 65536
 _NEEDLES = 8
+_MAX_PENDING = 5000
 
 
 def ascii_lower(text: str) -> str:
@@ -187,7 +188,7 @@ class Columns:
     """The columns read so far, kept up to date by the writes of this connection (`written`); re-read after a
     write they were not told of (a bulk insert, another connection's); the least used dropped first."""
 
-    MAX = 32
+    MAX = 16
     MAX_RANKINGS = 8
 
     def __init__(self) -> None:
@@ -195,11 +196,15 @@ class Columns:
         self._stale: dict[str, int] = {}
         self._versions: dict[str, int] = {}  # every write of a table, told or not
         self._rankings: OrderedDict[tuple[int, str, str], tuple[Any, list[int]]] = OrderedDict()
+        self._pending: dict[tuple[int, str], set[int]] = {}  # ids written since the columns were followed
 
     def get(self, conn: sqlite3.Connection, company_id: int, table: str, expr: str) -> Column:
         """The column of an expression (a field) over a company's objects in a table."""
         key = (company_id, table, expr)
         stamp = self._stamp(conn, table)
+        pending = self._pending.pop((company_id, table), None)
+        if pending:
+            self._follow(conn, company_id, table, pending)
         known = self._known.pop(key, None)
         if known is None or known[0] != stamp:
             known = (stamp, self._read(conn, company_id, table, expr))
@@ -223,18 +228,31 @@ class Columns:
         return known[1]
 
     def written(self, conn: sqlite3.Connection, company_id: int, table: str, id: int) -> None:
-        """An object was inserted, replaced or deleted: the columns of its company and table follow."""
+        """An object was inserted, replaced or deleted: the columns of its company and table will follow when next
+        asked for (a write only notes its id: many writes between two searches cost one read)."""
         self._versions[table] = self._versions.get(table, 0) + 1
-        for (company, name, expr), (_, column) in self._known.items():
-            if company == company_id and name == table:
-                row = conn.execute(
-                    f"SELECT {expr}, CAST({expr} AS TEXT) FROM {table} WHERE company_id = ? AND id = ?",
-                    (company_id, id),
-                ).fetchone()
+        if any(company == company_id and name == table for company, name, _ in self._known):
+            self._pending.setdefault((company_id, table), set()).add(id)
+
+    def _follow(self, conn: sqlite3.Connection, company_id: int, table: str, ids: set[int]) -> None:
+        """Bring the columns of a company's table up to date with the objects written since (by id)."""
+        keys = [key for key in self._known if key[0] == company_id and key[1] == table]
+        if len(ids) > _MAX_PENDING:  # as much work as reading them again
+            for key in keys:
+                del self._known[key]
+            return
+        written = "[" + ",".join(map(str, sorted(ids))) + "]"
+        for key in keys:
+            expr, column = key[2], self._known[key][1]
+            rows = {r[0]: r for r in conn.execute(
+                f"SELECT id, {expr}, CAST({expr} AS TEXT) FROM {table} WHERE company_id = ? "
+                "AND id IN (SELECT value FROM json_each(?))", (company_id, written))}
+            for id in sorted(ids):
+                row = rows.get(id)
                 if row is None:
                     column.remove(id)
                 else:
-                    column.put(id, row[0], row[1])
+                    column.put(id, row[1], row[1] if isinstance(row[1], str) else row[2])
 
     def stale(self, table: str) -> None:
         """Objects of a table were written without `written`: its columns are read again when next asked for."""
@@ -245,6 +263,7 @@ class Columns:
         """Drop every column (a transaction rolled back: the writes they followed never happened)."""
         self._known.clear()
         self._rankings.clear()
+        self._pending.clear()
 
     def _stamp(self, conn: sqlite3.Connection, table: str) -> tuple[int, int]:
         # data_version moves when another connection commits to the same file.
@@ -255,7 +274,9 @@ class Columns:
         rows = conn.execute(
             f"SELECT id, {expr}, CAST({expr} AS TEXT) FROM {table} WHERE company_id = ? ORDER BY id", (company_id,)
         ).fetchall()
-        return Column([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
+        # A text value is its own text: one string kept, not SQLite's copy of it as well.
+        return Column([r[0] for r in rows], [r[1] for r in rows],
+                      [r[1] if isinstance(r[1], str) else r[2] for r in rows])
 
 
 def combine(masks: list[list[bool]]) -> list[bool]:

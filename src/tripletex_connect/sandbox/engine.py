@@ -83,11 +83,12 @@ class Engine:
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        exact, texts = searched_fields()
+        exact, _ = searched_fields()
         store.index(exact)
         store.index_name_order(m for m in SCHEMA_FIELDS if "name" in field_types(m))
-        for model, fields in texts.items():
-            store.index_text(model, fields)
+        # `contains` is matched over in-memory columns (columns.py): a full-text index left by an earlier
+        # version would only cost every insert its trigger.
+        store.drop_text_indexes()
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""

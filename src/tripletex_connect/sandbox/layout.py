@@ -136,6 +136,11 @@ class Layout:
         if self._exists(type):
             self.fulltext.create(type, table_name(type), fields)
 
+    def drop_texts(self) -> None:
+        """No full-text index for any type any more (call inside a transaction)."""
+        self._texts.clear()
+        self.fulltext.drop_all()
+
     def committed(self) -> None:
         """The tables made in the transaction now exist."""
         self._made |= self._pending

@@ -123,6 +123,11 @@ class Store:
         with self.transaction():
             self.layout.declare_text(type, fields)
 
+    def drop_text_indexes(self) -> None:
+        """Drop every trigram full-text index (and the triggers that keep it) of this database."""
+        with self.transaction():
+            self.layout.drop_texts()
+
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One serialised transaction: committed when the block ends, rolled back on an exception."""
