@@ -50,7 +50,8 @@ def searches(count: int) -> dict[str, dict[str, str]]:
         "customerAccountNumber (in, 3)": {"customerAccountNumber": "10010,50000,90000"},
         "id (in, 3)": {"id": "5,500,5000"},
         "customerName (contains)": {"customerName": "kunde 09999"},
-        "customerName (contains, 2 letters)": {"customerName": "e 0", "count": "100"},
+        "customerName (contains, 2 letters)": {"customerName": "de", "count": "100"},
+        "customerName (contains, 2 letters, rare)": {"customerName": "9x", "count": "100"},
         "first 100 sorted by name": {"count": "100", "sorting": "name"},
         "first 100 sorted by -name": {"count": "100", "sorting": "-name"},
         "first 100 by customerNumber": {"count": "100", "sorting": "customerNumber"},
@@ -117,10 +118,12 @@ def measure(count: int = 100_000, quiet: bool = False) -> tuple[dict[str, float]
 def rows(count: int = 100_000) -> list[Row]:
     """The P5 sandbox rows of the bench table."""
     medians, rates, load = measure(count, quiet=True)
-    joined, short = "first 100 by postalAddress.city", "customerName (contains, 2 letters)"
+    joined = "first 100 by postalAddress.city"
     page = medians.pop("page of 1,000 (from 50,000)")
     by_reference = medians.pop(joined)
-    scan = medians.pop(short)
+    shorts = {label: medians.pop(label) for label in list(medians) if "2 letters" in label}
+    short = max(shorts, key=shorts.__getitem__)
+    scan = shorts[short]
     worst = max(medians, key=medians.__getitem__)
     slowest = min(rates.values())
     return [
@@ -129,9 +132,9 @@ def rows(count: int = 100_000) -> list[Row]:
         Row(f"P5 any filtered search over {count:,} p50 < 10 ms (HTTP)",
             f"worst {medians[worst]:.1f} ms ({worst})", verdict(medians[worst] < 10)),
         Row(f"P5 contains shorter than 3 letters over {count:,} (HTTP)",
-            f"{scan:.1f} ms ({short}: no trigram to look up, a scan)", verdict(scan < 10)),
+            f"{scan:.1f} ms ({short}: folded columns in memory)", verdict(scan < 10)),
         Row(f"P5 first page sorted by a referenced object's field over {count:,} (HTTP)",
-            f"{by_reference:.1f} ms ({joined}: one lookup per object, no index)", verdict(by_reference < 10)),
+            f"{by_reference:.1f} ms ({joined}: a ranking kept until a write)", verdict(by_reference < 10)),
         Row(f"P5 one page of 1,000 over {count:,} < 50 ms (HTTP)", f"{page:.1f} ms", verdict(page < 50)),
     ]
 

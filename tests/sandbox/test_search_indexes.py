@@ -33,6 +33,7 @@ def store() -> Store:
     """One store with the engine's indexes; each example uses a company of its own."""
     store = Store()
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])  # the engine keeps none: the trigram index is compared here too
     return store
 
 
@@ -42,20 +43,27 @@ def customers(store: Store, company_id: int, names: list[str]) -> None:
             {"id": i, "name": name, "isInactive": False} for i, name in enumerate(names, start=1)], "2026-01-01")
 
 
-def search(store: Store, company_id: int, params: dict[str, str], text_index: TextIndex) -> tuple[int, list[int]]:
-    q = build_query(SEARCH, "Customer", params, {k: [v] for k, v in params.items()}, text_index)
+def search(
+    store: Store, company_id: int, params: dict[str, str], text_index: TextIndex, in_memory: bool = False
+) -> tuple[int, list[int]]:
+    q = build_query(SEARCH, "Customer", params, {k: [v] for k, v in params.items()}, text_index, in_memory)
     with store.read() as tx:
-        total, rows = tx.search(company_id, "Customer", q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within)
+        total, rows = tx.search(company_id, "Customer", q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within,
+                                q.contains)
     return total, [row.id for row in rows]
 
 
+def in_memory(store: Store, company_id: int, params: dict[str, str]) -> tuple[int, list[int]]:
+    return search(store, company_id, params, no_text_index, in_memory=True)
+
+
 @st.composite
-def corpus_and_query(draw: st.DrawFn) -> tuple[list[str], str]:
+def corpus_and_query(draw: st.DrawFn, shortest: int = 1) -> tuple[list[str], str]:
     names = draw(st.lists(st.text(ALPHABET, max_size=12), min_size=1, max_size=8))
     if draw(st.booleans()):  # a piece of a name, its letters' case flipped at random: it should be found
         name = draw(st.sampled_from(names))
         start = draw(st.integers(0, len(name)))
-        piece = name[start:start + draw(st.integers(1, 6))] or "x"
+        piece = name[start:start + draw(st.integers(shortest, 6))] or "x"
         flips = draw(st.lists(st.booleans(), min_size=len(piece), max_size=len(piece)))
         query = "".join(c.swapcase() if flip else c for c, flip in zip(piece, flips, strict=True))
     else:
@@ -74,6 +82,94 @@ def test_a_contains_search_from_the_full_text_index_finds_exactly_what_a_scan_fi
     customers(store, company_id, names)
     params = {"customerName": query}
     assert search(store, company_id, params, store.fulltext.column) == search(store, company_id, params, no_text_index)
+
+
+@st.composite
+def short_needles(draw: st.DrawFn) -> tuple[list[str], dict[str, str]]:
+    names, query = draw(corpus_and_query())
+    if draw(st.booleans()):  # one or two letters: no trigram to look up
+        query = query[:draw(st.integers(1, 2))] or query
+    params = {"customerName": query, "count": str(draw(st.integers(1, 4))), "from": str(draw(st.integers(0, 2)))}
+    if draw(st.booleans()):
+        params["sorting"] = draw(st.sampled_from(["name", "-name", "id"]))
+    return names, params
+
+
+@settings(max_examples=200, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(short_needles(), st.lists(st.booleans(), min_size=8, max_size=8))
+def test_a_contains_search_of_any_length_matched_in_memory_finds_what_a_scan_finds_in_its_order(
+    store: Store, example: tuple[list[str], dict[str, str]], inactive: list[bool]
+) -> None:
+    names, params = example
+    company_id = next(_companies)
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": name, "isInactive": inactive[i - 1]} for i, name in enumerate(names, start=1)],
+            "2026-01-01")
+    assert in_memory(store, company_id, params) == search(store, company_id, params, no_text_index)
+
+
+@pytest.mark.parametrize("needle", ["e", "E", "ø", "Ø", "å", "ss", "ß", "ẞ", "k", "K", "\u212a", "i", "İ", "i\u0307",
+                                    "%", "_", "\\", "7", "a b"])
+def test_one_and_two_letter_needles_with_norwegian_and_special_letters_match_as_the_scan_does(
+    store: Store, needle: str
+) -> None:
+    company_id = next(_companies)
+    customers(store, company_id, ["Østre Å", "Straße", "STRASSE", "\u212aelvin", "kelvin", "İstanbul", "istanbul",
+                                  "100% a_b\\c", "Kunde 7", "a b", "Ærlig"])
+    params = {"customerName": needle, "count": "2"}
+    assert in_memory(store, company_id, params) == search(store, company_id, params, no_text_index)
+
+
+def test_in_memory_contains_follows_writes_on_this_and_another_connection(tmp_path: Path) -> None:
+    path = str(tmp_path / "texts.sqlite3")
+    first, second = Store(path), Store(path)
+    customers(first, 7, ["Fjord AS", "Havbruk AS"])
+    assert in_memory(first, 7, {"customerName": "fj"}) == (1, [1])
+    with first.transaction() as tx:
+        tx.insert(7, "Customer", {"name": "Fjellbu", "isInactive": False}, "2026-01-02")
+    assert in_memory(first, 7, {"customerName": "f"}) == (2, [1, 3])
+    with second.transaction() as tx:
+        row = tx.get(7, "Customer", 1)
+        assert row is not None
+        tx.replace(7, "Customer", row, {**row.data, "name": "Skog AS"}, "2026-01-03")
+    assert in_memory(first, 7, {"customerName": "f"}) == (1, [3])
+    first.close()
+    second.close()
+
+
+def test_in_memory_columns_follow_updates_deletes_and_rollbacks_of_this_connection(store: Store) -> None:
+    company_id = next(_companies)
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": f"Kunde {i}", "isInactive": False} for i in range(1, 41)], "2026-01-01")
+    params = {"customerName": "kunde", "count": "2"}
+    assert in_memory(store, company_id, params) == (40, [1, 2])
+    with store.transaction() as tx:
+        first, second = tx.get(company_id, "Customer", 1), tx.get(company_id, "Customer", 2)
+        assert first is not None and second is not None
+        tx.replace(company_id, "Customer", first, {**first.data, "name": "Fjord"}, "2026-01-02")
+        tx.replace(company_id, "Customer", second, {**second.data, "isInactive": True}, "2026-01-02")
+        tx.delete(company_id, "Customer", 3)
+        tx.insert(company_id, "Customer", {"name": "Kunde ny", "isInactive": False}, "2026-01-02")
+    assert in_memory(store, company_id, params) == (38, [4, 5]) == search(store, company_id, params, no_text_index)
+    assert in_memory(store, company_id, {"customerName": "fj"}) == (1, [1])
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.delete(company_id, "Customer", 4)
+        assert in_memory(store, company_id, params)[0] == 37
+        raise RuntimeError("rolled back")
+    assert in_memory(store, company_id, params) == (38, [4, 5])
+
+
+def test_the_size_of_a_common_needle_is_counted_in_memory_with_the_inactive_filter(store: Store) -> None:
+    company_id = next(_companies)
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": f"Kunde {i}", "isInactive": i % 3 == 0} for i in range(1, 31)], "2026-01-01")
+    params = {"customerName": "e", "count": "5"}
+    assert in_memory(store, company_id, params) == (20, [1, 2, 4, 5, 7]) == search(store, company_id, params,
+                                                                                      no_text_index)
 
 
 def test_contains_folds_norwegian_letters_through_the_index_and_below_three_letters(store: Store) -> None:
@@ -134,6 +230,7 @@ def test_objects_of_the_single_table_of_earlier_versions_are_moved_into_the_tabl
     conn.close()
     store = Store(str(path))
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])
     with store.read() as tx:
         assert tx.get(100001, "Customer", 5) == Row(5, 2, "2026-01-01", {"name": "Gamle Kunde AS", "isInactive": False})
         assert tx.conn.execute("SELECT name FROM sqlite_master WHERE name = 'objects'").fetchone() is None
@@ -186,6 +283,7 @@ def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.
     monkeypatch.setattr(fulltext, "trigram_supported", lambda conn: False)
     store = Store()
     Engine(store, BASE)
+    store.index_text("Customer", ["name"])
     assert store.fulltext.column("Customer", "name") is None
     customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
     assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])
@@ -208,3 +306,114 @@ def test_a_search_sorted_by_a_field_of_a_type_never_stored_answers() -> None:
     with store.read() as tx:
         assert tx.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'o_Address'").fetchone() is None
     assert search(store, 1, {"sorting": "postalAddress.city"}, no_text_index) == (2, [1, 2])
+
+
+def sql_order(store: Store, company_id: int, params: dict[str, str]) -> tuple[int, list[int]]:
+    """What the search answers when SQLite sorts every object itself (no ranking kept)."""
+    q = build_query(SEARCH, "Customer", params, {})
+    with store.read() as tx:
+        ids = [r[0] for r in tx.run(
+            f"SELECT id FROM {tx.table('Customer')} AS objects WHERE company_id = ? "
+            f"AND json_extract(data, '$.isInactive') = 0 ORDER BY {', '.join([*q.order, 'id'])}", (company_id,))]
+    return len(ids), ids[q.offset:q.offset + q.limit]
+
+
+def addressed(store: Store, company_id: int, cities: list[str | None]) -> None:
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Address", [
+            {"id": i, "city": city} for i, city in enumerate(cities, start=1) if city is not None], "2026-01-01")
+        tx.insert_many(company_id, "Customer", [
+            {"id": i, "name": f"Kunde {i}", "isInactive": i % 4 == 0,
+             **({"postalAddress": {"id": i}} if city is not None else {})}
+            for i, city in enumerate(cities, start=1)], "2026-01-01")
+
+
+@settings(max_examples=60, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["Oslo", "oslo", "Ålesund", "Bergen", "Ørsta", ""])),
+                min_size=1, max_size=12),
+       st.sampled_from(["postalAddress.city", "-postalAddress.city", "postalAddress.city,-name"]),
+       st.integers(0, 3), st.integers(1, 5))
+def test_a_search_sorted_by_a_referenced_objects_field_answers_the_order_sqlite_sorts(
+    store: Store, cities: list[str | None], sorting: str, start: int, count: int
+) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, cities)
+    params = {"sorting": sorting, "from": str(start), "count": str(count)}
+    assert search(store, company_id, params, no_text_index, in_memory=True) == sql_order(store, company_id, params)
+
+
+def test_the_order_by_a_referenced_field_follows_a_change_of_the_referenced_object(store: Store) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, ["Oslo", "Bergen", "Tromsø"])
+    params = {"sorting": "postalAddress.city"}
+    assert search(store, company_id, params, no_text_index) == (3, [2, 1, 3])
+    with store.transaction() as tx:
+        bergen = tx.get(company_id, "Address", 2)
+        assert bergen is not None
+        tx.replace(company_id, "Address", bergen, {"city": "Ålesund"}, "2026-01-02")
+    assert search(store, company_id, params, no_text_index) == (3, [1, 3, 2])
+    with store.transaction() as tx:
+        tx.delete(company_id, "Customer", 1)
+    assert search(store, company_id, params, no_text_index) == (2, [3, 2])
+
+
+def test_pages_sorted_by_a_referenced_field_sort_the_objects_once_until_a_write(store: Store) -> None:
+    company_id = next(_companies)
+    addressed(store, company_id, ["Oslo", "Bergen", "Tromsø", None])
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+    try:
+        for start in ("0", "1", "2"):
+            search(store, company_id, {"sorting": "postalAddress.city", "from": start, "count": "1"}, no_text_index)
+        with store.transaction() as tx:
+            tx.insert(company_id, "Customer", {"name": "Ny", "isInactive": False}, "2026-01-02")
+        search(store, company_id, {"sorting": "postalAddress.city", "count": "1"}, no_text_index)
+    finally:
+        store._conn.set_trace_callback(None)
+    assert len([s for s in statements if "ORDER BY" in s and "ref0" in s]) == 2, statements
+
+
+def test_no_literal_path_segment_is_a_number_so_numbers_only_ever_fill_placeholders() -> None:
+    from tripletex_connect.sandbox import routes
+
+    literal = [s for shape in routes._templates().values() for t in shape for s in t.segments if s is not None]
+    assert literal and not [s for s in literal if s.isdigit()]
+    assert routes.resolve("GET", "/customer/12") == routes.Served(catalog.get("customer.get"), {"id": "12"})
+
+
+@settings(max_examples=40, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(inactive=st.lists(st.booleans(), min_size=1, max_size=60), start=st.integers(0, 70),
+       count=st.integers(1, 30), flag=st.sampled_from([{}, {"isInactive": "true"}, {"isInactive": "false"}]))
+def test_a_page_far_into_a_search_read_off_columns_is_the_page_sqlite_offsets_to(
+    store: Store, monkeypatch: pytest.MonkeyPatch, inactive: list[bool], start: int, count: int, flag: dict[str, str]
+) -> None:
+    from tripletex_connect.sandbox import store as store_module
+
+    company_id = next(_companies)
+    with store.transaction() as tx:
+        tx.insert_many(company_id, "Customer", [
+            {"id": i * 3, "name": f"K {i}", "isInactive": off} for i, off in enumerate(inactive, start=1)],
+            "2026-01-01")
+        tx.delete(company_id, "Customer", 3)
+    params = {"from": str(start), "count": str(count), **flag}
+    monkeypatch.setattr(store_module, "_DEEP", 0)
+    from_columns = search(store, company_id, params, no_text_index)
+    monkeypatch.setattr(store_module, "_DEEP", 10**9)
+    assert from_columns == search(store, company_id, params, no_text_index)
+
+
+def test_the_engine_drops_full_text_indexes_of_earlier_versions_so_inserts_maintain_none(tmp_path: Path) -> None:
+    path = str(tmp_path / "fts.sqlite3")
+    earlier = Store(path)
+    earlier.index_text("Customer", ["name"])
+    customers(earlier, 1, ["Fjord AS"])
+    earlier.close()
+    store = Store(path)
+    Engine(store, BASE)
+    with store.read() as tx:
+        left = tx.conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'fts%'").fetchall()
+    assert left == [] and store.fulltext.column("Customer", "name") is None
+    assert in_memory(store, 1, {"customerName": "fjord"}) == (1, [1])
+    store.close()

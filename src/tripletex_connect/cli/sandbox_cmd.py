@@ -183,6 +183,8 @@ def _serve_until_stopped(sandbox: Sandbox) -> None:
     """Print the banner, record the running sandbox for `ttx connect`, serve, and clean up on the way out."""
     import uvicorn
 
+    from ..sandbox.server import UVICORN_OPTIONS
+
     lines = banner(sandbox)
     typer.echo("\n".join(lines[:-1]))
     for line in [*network_warning(sandbox), lines[-1]]:
@@ -191,7 +193,7 @@ def _serve_until_stopped(sandbox: Sandbox) -> None:
     defaults.write_state(state, connect_url(sandbox), sandbox.consumer_token, sandbox.employee_token)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        uvicorn.run(sandbox.app, host=sandbox.host, port=sandbox.port, log_level="warning", lifespan="off")
+        uvicorn.run(sandbox.app, host=sandbox.host, port=sandbox.port, **UVICORN_OPTIONS)
     finally:
         state.unlink(missing_ok=True)
         sandbox.stop()  # the webhook worker too

@@ -58,7 +58,18 @@ class SandboxApp:
         )
         # Called on the event loop, not in a worker thread: the store serialises all work on one lock anyway,
         # and the hop to a thread cost more than most requests take.
-        await _response(self.backend.handle(request))(scope, receive, send)
+        await _send(self.backend.handle(request), send)
+
+
+async def _send(reply: Reply, send: Send) -> None:
+    """A reply as ASGI messages, with the headers Starlette's Response would send (lower-cased; a length
+    unless the status has no body), without building one."""
+    status, headers, content = encode_reply(reply)
+    raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+    if not (status < 200 or status in (204, 304)):
+        raw.insert(0, (b"content-length", str(len(content)).encode()))
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": content})
 
 
 async def _body(receive: Receive) -> bytes:

@@ -83,11 +83,12 @@ class Engine:
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        exact, texts = searched_fields()
+        exact, _ = searched_fields()
         store.index(exact)
         store.index_name_order(m for m in SCHEMA_FIELDS if "name" in field_types(m))
-        for model, fields in texts.items():
-            store.index_text(model, fields)
+        # `contains` is matched over in-memory columns (columns.py): a full-text index left by an earlier
+        # version would only cost every insert its trigger.
+        store.drop_text_indexes()
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""
@@ -126,11 +127,12 @@ class Engine:
     ) -> dict[str, Any]:
         """The list envelope of the stored objects a search's filters, sorting and paging select."""
         model = model_of(op)
-        q = build_query(op, model, params, lists, self.store.fulltext.column)
+        q = build_query(op, model, params, lists, in_memory=True)
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
-        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within)
+        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within,
+                                q.contains)
         render = self.renderer(tx, ctx).render
         values = [render(model, row.full(), tree) for row in rows]
         # The digest, when asked for (If-None-Match), is one of the page answered: `changes.conditional`.

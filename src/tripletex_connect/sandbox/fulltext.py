@@ -3,7 +3,8 @@
 An index holds each field folded as the sandbox folds text (`tx_fold`, Python's casefold, so "ØST" is found
 by "øst") and only proposes candidates: a search keeps its own LIKE test on them, so its answer is exactly
 the one a scan of every object gives. Without FTS5 and its trigram tokenizer there is no index, and
-`contains` searches scan as before.
+`contains` searches scan as before. The engine matches `contains` over in-memory columns instead
+(columns.py) and keeps no such index; `Store.index_text` still makes one where it is wanted.
 """
 
 from __future__ import annotations
@@ -55,9 +56,7 @@ class FullText:
         fts = f"fts_{type}_{hashlib.sha1(','.join(ordered).encode()).hexdigest()[:8]}"
         existing = self._tables(type)
         for stale in existing - {fts}:  # the fields of an earlier version
-            for suffix in ("ai", "au", "ad"):
-                self.conn.execute(f"DROP TRIGGER IF EXISTS {stale}_{suffix}")
-            self.conn.execute(f"DROP TABLE IF EXISTS {stale}")
+            self._drop(stale)
         columns = [f"f{i}" for i in range(len(ordered))]
         values = [f"tx_fold(json_extract(NEW.data, '{json_path(f)}'))" for f in ordered]
         if fts not in existing:
@@ -82,9 +81,20 @@ class FullText:
         for field, column in zip(ordered, columns, strict=True):
             self._columns[(type, field)] = (fts, column)
 
+    def drop_all(self) -> None:
+        """Drop every full-text index and its triggers (inside a transaction)."""
+        for table in self._tables(""):
+            self._drop(table)
+        self._columns.clear()
+
+    def _drop(self, fts: str) -> None:
+        for suffix in ("ai", "au", "ad"):
+            self.conn.execute(f"DROP TRIGGER IF EXISTS {fts}_{suffix}")
+        self.conn.execute(f"DROP TABLE IF EXISTS {fts}")
+
     def _tables(self, type: str) -> set[str]:
         rows = self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' "
-            "AND name LIKE ? ESCAPE '\\'", (f"fts\\_{type}\\_%",),
+            "AND name LIKE ? ESCAPE '\\'", (f"fts\\_{type}\\_%" if type else "fts\\_%",),
         )
         return {r[0] for r in rows}

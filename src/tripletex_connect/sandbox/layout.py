@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .columns import Columns
 from .fulltext import FullText
 
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
@@ -84,6 +85,7 @@ class Layout:
         self.conn = conn
         self.fulltext = FullText(conn)
         self.counts = Counts()
+        self.columns = Columns()
         self._fields: dict[str, set[str]] = {}
         self._texts: dict[str, list[str]] = {}
         self._named: set[str] = set()
@@ -134,6 +136,11 @@ class Layout:
         if self._exists(type):
             self.fulltext.create(type, table_name(type), fields)
 
+    def drop_texts(self) -> None:
+        """No full-text index for any type any more (call inside a transaction)."""
+        self._texts.clear()
+        self.fulltext.drop_all()
+
     def committed(self) -> None:
         """The tables made in the transaction now exist."""
         self._made |= self._pending
@@ -143,6 +150,7 @@ class Layout:
         """The tables made in the transaction are gone with it, and sizes counted inside it are wrong now."""
         self._pending.clear()
         self.counts.changed()
+        self.columns.forget()
 
     def _exists(self, type: str) -> bool:
         if type in self._made or type in self._pending:

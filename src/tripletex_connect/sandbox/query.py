@@ -101,8 +101,8 @@ def no_text_index(type: str, field: str) -> None:
 
 @dataclass
 class Query:
-    """A search as SQL pieces plus paging; `flags` (equality filters on booleans) and `within` (full-text
-    candidates) as `Tx.search` takes them."""
+    """A search as SQL pieces plus paging; `flags` (equality filters on booleans), `within` (full-text
+    candidates) and `contains` (text filters matched in memory: expression, text) as `Tx.search` takes them."""
 
     where: list[str] = field(default_factory=list)
     args: list[Any] = field(default_factory=list)
@@ -113,6 +113,8 @@ class Query:
     within: Within | None = None
     model: str = ""
     text_index: TextIndex = no_text_index
+    contains: list[tuple[str, str]] = field(default_factory=list)
+    in_memory: bool = False
 
 
 def finite_number(text: str) -> float:
@@ -208,6 +210,9 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
 def _contains(q: Query, field: str, text: str) -> None:
     """A case-insensitive substring filter; a full-text index, where there is one, proposes the candidates."""
     expr = column(field)
+    if q.in_memory:
+        q.contains.append((expr, text))
+        return
     index = q.text_index(q.model, field)
     query = phrase(text.casefold()) if index else None
     if index and query and q.within is None:  # one text index leads; any other contains is a plain test
@@ -255,10 +260,14 @@ def _paging(params: Mapping[str, str]) -> tuple[int, int]:
 
 def build_query(
     op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]],
-    text_index: TextIndex = no_text_index,
+    text_index: TextIndex = no_text_index, in_memory: bool = False,
 ) -> Query:
-    """The SQL of a search operation's filters, sorting and paging; 422 for bad values."""
-    q = Query(model=model, text_index=text_index)
+    """The SQL of a search operation's filters, sorting and paging; 422 for bad values.
+
+    `in_memory`: `contains` filters go to `Query.contains` (matched over in-memory columns, see columns.py)
+    instead of a LIKE test led by a full-text index's candidates.
+    """
+    q = Query(model=model, text_index=text_index, in_memory=in_memory)
     missing = [p.name for p in op.query_params if p.required and not params.get(p.name)]
     if missing:
         raise invalid([(name, "Kan ikke være null.") for name in missing])

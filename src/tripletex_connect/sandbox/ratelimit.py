@@ -100,10 +100,23 @@ def bucket(
     tx: Tx, scope: Scope, consumer: str, authorization: str | None, params: Mapping[str, str]
 ) -> str:
     """The bucket a request counts in: its consumer and employee tokens (and with `company`, the company)."""
-    found = (_session_owner(tx, authorization) if authorization else None) or _token_owner(tx, consumer, params)
-    if found is None:
-        return ANONYMOUS
-    employee_token, company_id = found
+    found = session_bucket(tx, scope, consumer, authorization) if authorization else None
+    if found is not None:
+        return found
+    owner = _token_owner(tx, consumer, params)
+    return ANONYMOUS if owner is None else _key(scope, consumer, *owner)
+
+
+def session_bucket(tx: Tx, scope: Scope, consumer: str, authorization: str) -> str | None:
+    """The bucket of a request with a session's Basic credentials, or None when they name no session.
+
+    A session's tokens and company never change, so the answer for one Authorization header may be kept.
+    """
+    owner = _session_owner(tx, authorization)
+    return None if owner is None else _key(scope, consumer, *owner)
+
+
+def _key(scope: Scope, consumer: str, employee_token: str, company_id: int) -> str:
     return f"{consumer}|{employee_token}" + (f"|{company_id}" if scope == "company" else "")
 
 

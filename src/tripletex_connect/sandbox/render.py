@@ -148,6 +148,47 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
     return str(name) if name else None
 
 
+# How `Renderer.render` shows each field of an object under `*` (see `_all_steps`): the field, the step and
+# the field's default (`_NONE`: none, shown as null when stored as null).
+_URL, _DISPLAY, _VALUE, _REF, _DEFAULT, _EMPTY_LIST = range(6)
+_NONE = object()
+Steps = tuple[tuple[str, int, Any], ...]
+_STEPS: dict[tuple[str, tuple[str, ...]], Steps] = {}
+_MAX_STEPS = 4096
+
+
+def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
+    """What rendering an object with these keys under `*` does, field by field, in the order of the answer.
+
+    Objects of one type share a few shapes: the decisions `render` takes per field are taken once per shape.
+    """
+    found = _STEPS.get((model, keys))
+    if found is not None:
+        return found
+    specs, defaults, refs = field_types(model), field_defaults(model), _refs(model)
+    names = [n for n in ("id", "version", "url", *keys, *defaults, "displayName")
+             if n != "changes" and not n.startswith("_")]
+    steps: list[tuple[str, int, Any]] = []
+    for name in dict.fromkeys(names):
+        default = defaults.get(name, _NONE)
+        if name == "url" and "id" in keys:
+            steps.append((name, _URL, default))
+        elif name == "displayName" and "displayName" in specs:
+            steps.append((name, _DISPLAY, default))
+        elif name in keys:
+            steps.append((name, _REF if name in refs else _VALUE, default))
+        elif name in defaults:
+            steps.append((name, _EMPTY_LIST if isinstance(default, list) else _DEFAULT, default))
+    if len(_STEPS) >= _MAX_STEPS:
+        _STEPS.clear()
+    _STEPS[(model, keys)] = found = tuple(steps)
+    return found
+
+
+def _default(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
+
+
 class Renderer:
     """Renders stored objects with a field tree: unexpanded references become `{"id", "url"}`."""
 
@@ -159,6 +200,8 @@ class Renderer:
     def render(self, model: str, obj: dict[str, Any], tree: Tree | None) -> dict[str, Any]:
         """The object as the API shows it for this field tree."""
         tree = tree or ALL
+        if len(tree) == 1 and "*" in tree:
+            return self._all(model, obj)
         specs = field_types(model)
         defaults = field_defaults(model)
         names = [n for n in tree if n != "*"]
@@ -184,6 +227,29 @@ class Renderer:
                 out[name] = list(default) if isinstance(default, list) else default
             elif value is None:
                 out[name] = None
+        return out
+
+    def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """`render` under `*` (every field), the same answer taken by steps decided once per shape of object."""
+        out: dict[str, Any] = {}
+        for name, step, default in _all_steps(model, tuple(obj)):
+            if step == _VALUE:
+                value = obj[name]
+                out[name] = value if value is not None else None if default is _NONE else _default(default)
+            elif step == _DEFAULT:
+                out[name] = default
+            elif step == _EMPTY_LIST:
+                out[name] = []
+            elif step == _REF:
+                value = obj[name]
+                out[name] = (self._value(_refs(model)[name], value, None) if value is not None
+                             else None if default is _NONE else _default(default))
+            elif step == _URL:
+                out[name] = self.url_for(model, obj["id"])
+            else:
+                shown = display_name(model, obj)
+                if shown is not None:
+                    out[name] = shown
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:

@@ -135,16 +135,33 @@ def _fits(template: Segments, parts: list[str]) -> bool:
     )
 
 
-def resolve(method: str, path: str) -> Match:
-    """What answers `method path` (path relative to /v2): the served operation, or why none does."""
-    trimmed = path[:-1] if path.endswith("/") and len(path) > 1 else path
-    parts = trimmed.strip("/").split("/")
+# A number in a path only ever fills a placeholder (no literal segment is a number): paths that differ only
+# in their numbers have the same template, found once.
+_NUMBER = "\x00"
+_BEST: dict[tuple[str, ...], Template | None] = {}
+_MAX_BEST = 4096
+
+
+def _best(parts: list[str]) -> Template | None:
+    shape = tuple(_NUMBER if part.isdigit() else part for part in parts)
+    if shape in _BEST:
+        return _BEST[shape]
     templates = _templates()
     candidates = [*templates.get((len(parts), parts[0]), ()), *templates.get((len(parts), None), ())]
     fitting = [t for t in candidates if _fits(t.segments, parts)]
-    if not fitting:
+    best = max(fitting, key=lambda t: tuple(s is not None for s in t.segments)) if fitting else None
+    if len(_BEST) >= _MAX_BEST:
+        _BEST.clear()
+    _BEST[shape] = best
+    return best
+
+
+def resolve(method: str, path: str) -> Match:
+    """What answers `method path` (path relative to /v2): the served operation, or why none does."""
+    trimmed = path[:-1] if path.endswith("/") and len(path) > 1 else path
+    best = _best(trimmed.strip("/").split("/"))
+    if best is None:
         return Unknown(path)
-    best = max(fitting, key=lambda t: tuple(s is not None for s in t.segments))
     route = best.served.get(method)
     if route is not None:
         found = route.pattern.match(trimmed)

@@ -25,6 +25,12 @@ from .receiver import WebhookReceiver
 from .rules.modules import module_fields
 from .store import Store
 
+# How uvicorn serves the sandbox: no access log, no X-Forwarded-* rewriting (nothing proxies a local
+# sandbox) and no Server header; each is work on every request.
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_level": "warning", "lifespan": "off", "access_log": False, "proxy_headers": False, "server_header": False,
+}
+
 
 def default_db_path() -> Path:
     """The sandbox database file in the user data directory."""
@@ -152,7 +158,7 @@ class Sandbox:
 
     def start(self) -> Sandbox:
         """Serve in a background thread; returns when the server accepts connections."""
-        config = uvicorn.Config(self.app, host=self.host, port=self.port, log_level="warning", lifespan="off")
+        config = uvicorn.Config(self.app, host=self.host, port=self.port, **UVICORN_OPTIONS)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, name="tripletex-sandbox", daemon=True)
         self._thread.start()

@@ -8,6 +8,7 @@ table per type (layout.py).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import unicodedata
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .columns import Column, chosen, combine, left_out, passing
 from .fulltext import FullText
 from .layout import Layout, json_path, missing_type, table_name
 
@@ -121,6 +123,11 @@ class Store:
         with self.transaction():
             self.layout.declare_text(type, fields)
 
+    def drop_text_indexes(self) -> None:
+        """Drop every trigram full-text index (and the triggers that keep it) of this database."""
+        with self.transaction():
+            self.layout.drop_texts()
+
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
         """One serialised transaction: committed when the block ends, rolled back on an exception."""
@@ -165,6 +172,27 @@ def _within(where: Sequence[str], args: Sequence[Any], within: Within | None) ->
     if within is None:
         return list(where), list(args)
     return [f"rowid IN ({within[0]})", *where], [*within[1], *args]
+
+
+# Conditions an object must pass that never lead a search (SQL and arguments).
+Tests = tuple[list[str], list[Any]]
+# A set of ids as one argument: a JSON array.
+_IDS = "SELECT value FROM json_each(?)"
+
+
+# From this offset on, a page in id order is read off in-memory columns rather than walked to by OFFSET.
+_DEEP = 2000
+# An order term that reads a referenced object's field (`query.sort_column`), and the tables such terms read.
+_REFERENCE = "(SELECT "
+_TABLES = re.compile(r"\bo_[A-Za-z][A-Za-z0-9_]*")
+
+
+def _page(ids: list[int], offset: int, limit: int) -> list[int]:
+    return ids[offset:] if limit < 0 else ids[offset:offset + limit]
+
+
+def _id_list(ids: list[int]) -> str:
+    return "[" + ",".join(map(str, ids)) + "]"
 
 
 def _row(r: Sequence[Any]) -> Row:
@@ -228,7 +256,7 @@ class Tx:
             (company_id, id, now, json.dumps(clean, ensure_ascii=False)),
         )
         self.writes.append(Write(company_id, type, id, "create"))
-        self.layout.counts.changed()
+        self._written(company_id, type, id)
         return Row(id, 0, now, clean)
 
     def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
@@ -243,12 +271,14 @@ class Tx:
         if rows:
             self.bump(company_id, f"id:{type}", max(r[1] for r in rows))
         self.layout.counts.changed()
+        self.layout.columns.stale(self.table(type))
 
     def copy_company(self, source: int, target: int, types: Iterable[str], now: str) -> None:
         """Copy every object of these types, and the id sequences, of one company into another (as new)."""
         self.layout.counts.changed()
         for type in types:
             table = self.table(type)
+            self.layout.columns.stale(table)
             self.conn.execute(
                 f"INSERT INTO {table} (company_id, id, version, changed_at, data) "
                 f"SELECT ?, id, 0, ?, data FROM {table} WHERE company_id = ?", (target, now, source)
@@ -258,6 +288,10 @@ class Tx:
             "WHERE company_id = ? AND name LIKE 'id:%' "
             "ON CONFLICT (company_id, name) DO UPDATE SET value = max(value, excluded.value)", (target, source)
         )
+
+    def _written(self, company_id: int, type: str, id: int) -> None:
+        self.layout.counts.changed()
+        self.layout.columns.written(self.conn, company_id, self.table(type), id)
 
     def get(self, company_id: int, type: str, id: int) -> Row | None:
         """One object, or None."""
@@ -275,7 +309,7 @@ class Tx:
             (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, row.id),
         )
         self.writes.append(Write(company_id, type, row.id, "update"))
-        self.layout.counts.changed()
+        self._written(company_id, type, row.id)
         return Row(row.id, row.version + 1, now, clean)
 
     def delete(self, company_id: int, type: str, id: int) -> bool:
@@ -283,52 +317,134 @@ class Tx:
         cursor = self.conn.execute(f"DELETE FROM {self.table(type)} WHERE company_id = ? AND id = ?", (company_id, id))
         if cursor.rowcount > 0:
             self.writes.append(Write(company_id, type, id, "delete"))
-            self.layout.counts.changed()
+            self._written(company_id, type, id)
         return cursor.rowcount > 0
 
     def search(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
         offset: int, limit: int, flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
+        contains: Sequence[tuple[str, str]] = (),
     ) -> tuple[int, list[Row]]:
         """(full result size, the page of rows) for filters already turned into SQL, ordered by `order`, then id.
 
         The conditions see the type's table as `objects`. `flags` are (expression, value) equality filters on a
         two-valued field (`isInactive`): they narrow a search but make a poor index, so they only lead when
         nothing else does (no other filter and no sorting). `within` is a subquery of the only rowids that can
-        match (a full-text index's candidates): it leads the search.
+        match (a full-text index's candidates): it leads the search. `contains` are (expression, text) filters
+        matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
-        select, base = self._select(company_id, type, where, args, order, flags, within)
+        if not where and within is None and not contains:
+            if order and any(_REFERENCE in t for t in order):
+                return self._ranked(company_id, type, order, offset, limit, flags)
+            if not order and offset >= _DEEP:
+                return self._deep(company_id, type, offset, limit, flags)
+        tests: Tests = ([], [])
+        size = None
+        if contains:
+            found = self._contained(company_id, type, contains, flags, alone=not where and within is None)
+            if found is None:
+                return 0, []
+            lead, tests, size = found
+            if lead is not None:
+                where, args = [lead[0], *where], [*lead[1], *args]
+        select, base = self._select(company_id, type, where, args, order, flags, within, tests)
         rows = [_row(r) for r in self.run(f"{select} LIMIT ? OFFSET ?", (*base, limit, offset))]
         if (limit < 0 or len(rows) < limit) and (rows or offset == 0):
             return offset + len(rows), rows  # the last page: where it ends is the size, no count needed
+        if size is not None:
+            return size, rows
         where, args = _within(where, args, within)
-        conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags)]
+        conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags), *tests[0]]
         company = "+company_id = ?" if within else "company_id = ?"
         sql = f"SELECT COUNT(*) FROM {self.table(type)} AS objects WHERE {' AND '.join([company, *conditions])}"
         return self.layout.counts.get(self.conn, sql, base, lambda: int(self.run(sql, base).fetchone()[0])), rows
+
+    def _contained(
+        self, company_id: int, type: str, contains: Sequence[tuple[str, str]], flags: Sequence[tuple[str, Any]],
+        alone: bool,
+    ) -> tuple[tuple[str, list[Any]] | None, Tests, int | None] | None:
+        """The objects `contains` filters let through, as a leading id condition (few objects) or a test
+        (most objects), and the size of the answer when no other filter needs SQL; None when none passes."""
+        table = self.table(type)
+
+        def column(expr: str) -> Column:
+            return self.layout.columns.get(self.conn, company_id, table, expr)
+
+        mask = combine([column(expr).matching(needle) for expr, needle in contains])
+        ids = column(contains[0][0]).ids
+        found = mask.count(True)
+        if not found:
+            return None
+        size = passing(mask, *(column(expr).equal(value) for expr, value in flags)) if alone else None
+        if found * 2 <= len(ids):
+            return (f"id IN ({_IDS})", [_id_list(chosen(ids, mask))]), ([], []), size
+        rest = left_out(ids, mask, found)
+        # Most objects pass: the search walks its order (and stops at the page's end) past the few that fail.
+        return None, (([f"id NOT IN ({_IDS})"], [_id_list(rest)]) if rest else ([], [])), size
+
+    def _deep(
+        self, company_id: int, type: str, offset: int, limit: int, flags: Sequence[tuple[str, Any]]
+    ) -> tuple[int, list[Row]]:
+        """A page far into a search in id order filtered by flags only: its ids read off in-memory columns (an
+        OFFSET walks every object before the page) and the size counted with them."""
+        table = self.table(type)
+        columns = [self.layout.columns.get(self.conn, company_id, table, expr) for expr, _ in flags]
+        if len(columns) == 1:
+            ids = columns[0].equal_ids(flags[0][1])
+        elif columns:
+            ids = chosen(columns[0].ids, combine([c.equal(v) for c, (_, v) in zip(columns, flags, strict=True)]))
+        else:
+            ids = self.layout.columns.get(self.conn, company_id, table, "id").ids
+        return len(ids), self._rows(company_id, table, _page(ids, offset, limit))
+
+    def _rows(self, company_id: int, table: str, ids: list[int]) -> list[Row]:
+        """The rows of these ids, in this order."""
+        found = {r[0]: _row(r) for r in self.run(
+            f"SELECT id, version, changed_at, data FROM {table} WHERE company_id = ? AND id IN ({_IDS})",
+            (company_id, _id_list(ids)))}
+        return [found[id] for id in ids]
+
+    def _ranked(
+        self, company_id: int, type: str, order: Sequence[str], offset: int, limit: int,
+        flags: Sequence[tuple[str, Any]],
+    ) -> tuple[int, list[Row]]:
+        """A search sorted by a referenced object's field and filtered by flags only: a page of a ranking kept in
+        memory (SQLite cannot index a field of another table, so each page would sort every object again)."""
+        table = self.table(type)
+        ordering = ", ".join([*order, "id"])
+        tables = tuple(sorted({table, *_TABLES.findall(ordering)}))
+        ranked = self.layout.columns.ranking(self.run, company_id, table, ordering, tables)
+        failing: set[int] = set()
+        for expr, value in flags:
+            column = self.layout.columns.get(self.conn, company_id, table, expr)
+            mask = column.equal(value)
+            failing.update(left_out(column.ids, mask, mask.count(True)))
+        if failing:
+            ranked = [id for id in ranked if id not in failing]
+        return len(ranked), self._rows(company_id, table, _page(ranked, offset, limit))
 
     def plan(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
         flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
     ) -> str:
         """SQLite's plan for the page of a search (EXPLAIN QUERY PLAN, the steps joined by " | ")."""
-        select, base = self._select(company_id, type, where, args, order, flags, within)
+        select, base = self._select(company_id, type, where, args, order, flags, within, ([], []))
         return " | ".join(str(r[3]) for r in self.run(f"EXPLAIN QUERY PLAN {select} LIMIT 1", base))
 
     def _select(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
-        flags: Sequence[tuple[str, Any]], within: Within | None,
+        flags: Sequence[tuple[str, Any]], within: Within | None, tests: Tests,
     ) -> tuple[str, tuple[Any, ...]]:
         where, args = _within(where, args, within)
         lead = not where and not order
         company = "+company_id = ?" if within else "company_id = ?"
-        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags)]
+        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags), *tests[0]]
         # A filter leads: `+` keeps SQLite from walking an index in the order asked and testing every row
         # against the filter (it cannot tell a filter that matches three rows from one that matches all).
         ordering = [f"+{term}" if where else term for term in [*order, "id"]]
         sql = (f"SELECT id, version, changed_at, data FROM {self.table(type)} AS objects "
                f"WHERE {' AND '.join(conditions)} ORDER BY {', '.join(ordering)}")
-        return sql, (company_id, *args, *(value for _, value in flags))
+        return sql, (company_id, *args, *(value for _, value in flags), *tests[1])
 
     def has_type(self, company_id: int, type: str) -> bool:
         """Whether the company has any object of this type (reference data loaded for it)."""
