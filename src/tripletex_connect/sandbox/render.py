@@ -159,6 +159,10 @@ class Renderer:
     def render(self, model: str, obj: dict[str, Any], tree: Tree | None) -> dict[str, Any]:
         """The object as the API shows it for this field tree."""
         tree = tree or ALL
+        return self._all(model, obj) if tree == ALL else self._tree(model, obj, tree)
+
+    def _tree(self, model: str, obj: dict[str, Any], tree: Tree) -> dict[str, Any]:
+        """`render` for any field tree."""
         specs = field_types(model)
         defaults = field_defaults(model)
         names = [n for n in tree if n != "*"]
@@ -184,6 +188,38 @@ class Renderer:
                 out[name] = list(default) if isinstance(default, list) else default
             elif value is None:
                 out[name] = None
+        return out
+
+    def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
+        """`render` for the tree `*` (every answer without `fields`), in one pass over the object and defaults."""
+        refs, defaults, shown = _refs(model), field_defaults(model), "displayName" in field_types(model)
+        out: dict[str, Any] = {}
+        for name in ("id", "version"):
+            if name in obj:
+                out[name] = obj[name]
+        if "id" in obj:
+            out["url"] = self.url_for(model, obj["id"])
+        elif "url" in obj:
+            out["url"] = obj["url"]
+        for name, value in obj.items():
+            if name in out or name == "changes" or name.startswith("_"):
+                continue
+            if name == "displayName" and shown:
+                if (text := display_name(model, obj)) is not None:
+                    out[name] = text
+            elif value is not None:
+                ref = refs.get(name)
+                out[name] = self._value(ref, value, None) if ref else value
+            elif name in defaults:
+                default = defaults[name]
+                out[name] = list(default) if isinstance(default, list) else default
+            else:
+                out[name] = None
+        for name, default in defaults.items():
+            if name not in obj:
+                out[name] = list(default) if isinstance(default, list) else default
+        if shown and "displayName" not in obj and (text := display_name(model, obj)) is not None:
+            out["displayName"] = text
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:
