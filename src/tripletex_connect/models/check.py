@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import pydantic
@@ -22,7 +23,20 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if value is None or type(value) in _JSON_SCALARS:  # already JSON: no call into pydantic per value
+        return value
     return to_jsonable_python(value)
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool})
+
+
+@cache
+def _python_to_api(name: str) -> dict[str, str]:
+    """Python attribute name -> API field name for schema `name`."""
+    from . import field_names
+
+    return {py: api for api, py in field_names(name).items()}
 
 
 def _describe(error: Mapping[str, Any]) -> str:
@@ -35,7 +49,7 @@ def _api_names(name: str, data: Mapping[str, Any], where: str, path: tuple[str, 
     from . import SCHEMA_FIELDS, field_names
 
     api_to_python = field_names(name)
-    python_to_api = {py: api for api, py in api_to_python.items()}
+    python_to_api = _python_to_api(name)
     out: dict[str, Any] = {}
     for key, value in data.items():
         api = key if key in api_to_python else python_to_api.get(str(key))
