@@ -12,8 +12,9 @@ import pytest
 from tripletex_connect import catalog
 from tripletex_connect.catalog import Kind, Operation
 from tripletex_connect.sandbox import Backend, Store
-from tripletex_connect.sandbox.backend import Reply, Request
+from tripletex_connect.sandbox.backend import Request
 from tripletex_connect.sandbox.defaults import CONSUMER_TOKEN
+from tripletex_connect.sandbox.reply import Reply
 
 from .conftest import BASE, Clock
 

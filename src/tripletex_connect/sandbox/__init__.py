@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .backend import Backend, Reply, Request
+from .backend import Backend, Request
+from .reply import Reply
 from .server import Sandbox, SandboxCompany
 from .store import Store
 

@@ -21,6 +21,7 @@ from .faults import Faults, When
 from .query import check_param_types, sqlite_int
 from .ratelimit import RateLimit, RateLimiter, Scope, bucket, parse_rate_limit, parse_scope
 from .render import Tree, check_fields, parse_fields
+from .reply import Reply
 from .rules.batch import is_list_operation, run_list
 from .rules.modules import SWITCHABLE, check_modules, module_fields, set_module
 from .setup import new_client_company, new_company
@@ -44,16 +45,6 @@ def _actions() -> dict[str, Action]:
     from .webhooks import ACTIONS as webhooks
 
     return {**invoicing, **ledger, **vouchers, **historical, **timesheet, **periods, **webhooks}
-
-
-@dataclass
-class Reply:
-    """What the sandbox answers: status, JSON body (or raw bytes) and headers."""
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    content: bytes | None = None
 
 
 @dataclass

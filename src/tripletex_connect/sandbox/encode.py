@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .backend import Reply
+from .reply import Reply
 
 JSON_TYPE = "application/json; charset=utf-8"
 

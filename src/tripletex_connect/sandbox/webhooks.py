@@ -23,13 +23,14 @@ from .changes import collapse
 from .context import Ctx
 from .errors import SandboxError, invalid, not_found
 from .render import ALL, Tree, check_fields, parse_fields
+from .reply import Reply
 from .rules import Rules
 from .store import Row, Tx
 
 if TYPE_CHECKING:
     from ..catalog import Operation
-    from .backend import Backend, Reply
     from .engine import Engine
+    from .rules.batch import Backend
 
 # Stored type -> the object name of its events (`Customer` -> `customer.create|update|delete`).
 OBJECTS = {
@@ -86,8 +87,6 @@ def event_list() -> dict[str, dict[str, str]]:
 def event_info(backend: Backend, tx: Tx, ctx: Ctx, values: dict[str, str], params: dict[str, str],
                tree: Tree) -> Reply:
     """`GET /event/{eventType}`: the event with an example delivery (expanded unless `fields` says otherwise)."""
-    from .backend import Reply
-
     event = EVENTS.get(values["eventType"])
     if event is None:
         raise not_found(f"Hendelsen {values['eventType']!r}")

@@ -12,12 +12,12 @@ from ..store import Row, Tx
 
 if TYPE_CHECKING:
     from ...catalog import Operation
-    from ..engine import Engine
+    from ..ports import Searcher
     from ..render import Tree
 
 # A search answered by a domain computation instead of stored objects (the general ledger).
 Aggregate = Callable[
-    ["Engine", Tx, Ctx, "Operation", Mapping[str, str], Mapping[str, list[str]], "Tree"], dict[str, Any]
+    ["Searcher", Tx, Ctx, "Operation", Mapping[str, str], Mapping[str, list[str]], "Tree"], dict[str, Any]
 ]
 
 

@@ -17,7 +17,7 @@ from ..store import Row, Tx
 from .money import money
 
 if TYPE_CHECKING:
-    from ..engine import Engine
+    from ..ports import Searcher
 
 # Accounts below 3000 are the balance sheet (their balance carries over); from 3000 the income statement,
 # whose balance starts again at zero every year.
@@ -38,7 +38,7 @@ class _Totals:
 
 
 def ledger_search(
-    engine: Engine, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]],
+    engine: Searcher, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str], lists: Mapping[str, list[str]],
     tree: Tree,
 ) -> dict[str, Any]:
     """The list envelope of `GET /ledger`: one LedgerAccount per account with a balance or postings."""

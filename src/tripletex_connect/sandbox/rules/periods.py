@@ -21,7 +21,7 @@ from .timesheet import iso_week
 
 if TYPE_CHECKING:
     from ..backend import Backend
-    from ..engine import Engine
+    from ..ports import Searcher
     from ..render import Tree
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -175,7 +175,7 @@ def _week_command(command: str) -> Any:
     return run
 
 
-def months_of(engine: Engine, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
+def months_of(engine: Searcher, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
               lists: Mapping[str, list[str]], tree: Tree) -> dict[str, Any]:
     """`byMonthNumberList`: the status of every employee and month asked for (open when never changed)."""
     months = [month_key(m, "monthYearList") for m in params.get("monthYearList", "").split(",") if m.strip()]
@@ -185,7 +185,7 @@ def months_of(engine: Engine, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[s
     return engine.stored_search(tx, ctx, op, params, lists, tree)
 
 
-def weeks_of(engine: Engine, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
+def weeks_of(engine: Searcher, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
              lists: Mapping[str, list[str]], tree: Tree) -> dict[str, Any]:
     """`GET /timesheet/week`: with employees and a week, their statuses (open when never changed)."""
     if params.get("weekYear") and params.get("employeeIds"):

@@ -17,7 +17,7 @@ from .projects import NOT_LINKED, _ref_id, is_linked
 
 if TYPE_CHECKING:
     from ..backend import Backend
-    from ..engine import Engine
+    from ..ports import Searcher
     from ..render import Tree
 
 MAX_HOURS_A_DAY = 24.0
@@ -129,7 +129,7 @@ class TimesheetEntryRules(Rules):
         data.setdefault("comment", "")
 
 
-def sum_hours(engine: Engine, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
+def sum_hours(engine: Searcher, tx: Tx, ctx: Ctx, op: Operation, params: Mapping[str, str],
               lists: Mapping[str, list[str]], tree: Tree) -> dict[str, Any]:
     """The timesheet entry search: the list envelope plus the sum of the hours of every match."""
     envelope = engine.stored_search(tx, ctx, op, params, lists, tree)
