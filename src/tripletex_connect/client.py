@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 import httpx
 
 from . import catalog
-from .core.batch import CHUNK_SIZE, batch_flow
+from .core.batch import CHUNK_SIZE, BatchPlan, in_order, in_order_async
 from .core.config import ConnectionSettings, resolve_settings
 from .core.errors import InvalidResponseError, ParameterError, TripletexError
 from .core.invoke import Call, decode, decode_page, decode_page_json, decode_value_json, prepare
@@ -243,18 +243,18 @@ class Tripletex(SyncResources, _ClientBase):
         return value_of(call.op, self._answer(call, call.params))
 
     def _batch(self, call: Call) -> list[Any]:
-        flow = batch_flow(call.op, call.json, self.batch_size)
-        try:
-            chunk = next(flow)
-            while True:
-                try:
-                    payload, _ = self._send(replace(call, json=chunk), call.params)
-                except TripletexError as error:
-                    chunk = flow.throw(error)
-                else:
-                    chunk = flow.send(payload)
-        except StopIteration as done:
-            return cast(list[Any], done.value)
+        plan = BatchPlan(call.op, call.json, self.batch_size)
+
+        def send(chunk: list[Any]) -> Any:
+            try:
+                return self._send(replace(call, json=chunk), call.params)[0]
+            except TripletexError as error:
+                return error
+
+        for chunk, answer in in_order(send, plan.chunks):
+            for single in plan.settle(chunk, answer):
+                plan.settle(single, send(single[1]))
+        return plan.result()
 
     def _answer(self, call: Call, params: Mapping[str, Any]) -> httpx.Response:
         return self._transport.send(
@@ -362,18 +362,18 @@ class AsyncTripletex(AsyncResources, _ClientBase):
         return self._decoded(call)
 
     async def _batch(self, call: Call) -> list[Any]:
-        flow = batch_flow(call.op, call.json, self.batch_size)
-        try:
-            chunk = next(flow)
-            while True:
-                try:
-                    payload, _ = await self._send(replace(call, json=chunk), call.params)
-                except TripletexError as error:
-                    chunk = flow.throw(error)
-                else:
-                    chunk = flow.send(payload)
-        except StopIteration as done:
-            return cast(list[Any], done.value)
+        plan = BatchPlan(call.op, call.json, self.batch_size)
+
+        async def send(chunk: list[Any]) -> Any:
+            try:
+                return (await self._send(replace(call, json=chunk), call.params))[0]
+            except TripletexError as error:
+                return error
+
+        async for chunk, answer in in_order_async(send, plan.chunks):
+            for single in plan.settle(chunk, answer):
+                plan.settle(single, await send(single[1]))
+        return plan.result()
 
     async def _decoded(self, call: Call) -> Any:
         return value_of(call.op, await self._answer(call, call.params))

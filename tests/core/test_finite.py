@@ -59,3 +59,15 @@ def test_the_raw_call_refuses_a_body_number_that_is_not_finite(tx: Tripletex) ->
     with respx.mock(base_url=BASE) as router, pytest.raises(ParameterError, match=r"'lines\.0\.amount'"):
         tx.request("POST", "/thing", json={"lines": [{"amount": math.inf}]})
     assert not router.calls
+
+
+@pytest.mark.parametrize("body", [
+    {"customer": {"id": 1}, "orderLines": [{"count": 1}, {"unitPriceExcludingVatCurrency": "nan"}]},
+    {"customer": {"id": 1, "discountPercentage": "-Infinity"}},
+])
+def test_text_for_a_number_deep_inside_a_batch_item_is_refused_before_any_request(
+    tx: Tripletex, body: dict[str, Any],
+) -> None:
+    with respx.mock(base_url=BASE) as router, pytest.raises(ParameterError, match="finite"):
+        tx.orders.create_many([{"customer": {"id": 1}, "orderDate": "2026-12-01"}, body])
+    assert not router.calls

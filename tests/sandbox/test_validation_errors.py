@@ -68,6 +68,8 @@ def test_money_rounds_amounts_beyond_28_digits_and_leaves_non_finite_ones() -> N
     (b'{"name": "\\ud800"}', "name"),
     (b'{"name": "Acme", "postalAddress": {"city": "x\\udfff"}}', "postalAddress.city"),
     (b'{"name": "Acme", "\\ud800": 1}', "\\ud800"),
+    ('{"name": "x\ud800"}'.encode("utf-8", "surrogatepass"), "name"),  # no escape: the bytes of a surrogate
+    ('{"name": "x\ud800"}'.encode("utf-16-le", "surrogatepass"), "name"),
 ])
 def test_a_lone_surrogate_in_a_text_is_refused_with_422_naming_the_field(api: Api, content: bytes, field: str) -> None:
     answer = raw_post(api, "/customer", content)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 import pydantic
@@ -11,18 +12,28 @@ from pydantic_core import to_jsonable_python
 from ..core.errors import ParameterError
 from ..core.finite import check_finite
 from ..core.suggest import suggest
+from . import SCHEMA_FIELDS, TripletexModel, field_names, model_for, to_api_dict
 
 
 def _plain(value: Any) -> Any:
-    from . import TripletexModel, to_api_dict
-
     if isinstance(value, TripletexModel):
         return to_api_dict(value)
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if value is None or type(value) in _JSON_SCALARS:  # already JSON: no call into pydantic per value
+        return value
     return to_jsonable_python(value)
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool})
+
+
+@cache
+def _python_to_api(name: str) -> dict[str, str]:
+    """Python attribute name -> API field name for schema `name`."""
+    return {py: api for api, py in field_names(name).items()}
 
 
 def _describe(error: Mapping[str, Any]) -> str:
@@ -32,10 +43,8 @@ def _describe(error: Mapping[str, Any]) -> str:
 
 def _api_names(name: str, data: Mapping[str, Any], where: str, path: tuple[str, ...] = ()) -> dict[str, Any]:
     """A plain body of model `name` with API field names at every depth; unknown fields are refused."""
-    from . import SCHEMA_FIELDS, field_names
-
     api_to_python = field_names(name)
-    python_to_api = {py: api for api, py in api_to_python.items()}
+    python_to_api = _python_to_api(name)
     out: dict[str, Any] = {}
     for key, value in data.items():
         api = key if key in api_to_python else python_to_api.get(str(key))
@@ -57,8 +66,6 @@ def _api_names(name: str, data: Mapping[str, Any], where: str, path: tuple[str, 
 
 def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
     """The body as a JSON-ready dict with API field names; ParameterError for unknown fields or wrong types."""
-    from . import TripletexModel, model_for, to_api_dict
-
     if isinstance(body, TripletexModel):
         _check_numbers(body, where)
         return to_api_dict(body)
@@ -72,8 +79,29 @@ def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
         problems = "; ".join(_describe(e) for e in exc.errors())
         raise ParameterError(f"{where}: invalid {name}: {problems}; nothing was sent") from None
     # A number field given as text ("nan", "1e999") is only a number once the model has parsed it.
-    _check_numbers(validated, where)
+    if _text_in_numbers(name, out):
+        _check_numbers(validated, where)
     return out
+
+
+def _text_in_numbers(name: str, data: Mapping[str, Any]) -> bool:
+    """Whether a plain body with API names holds text where its model has a number, at any depth."""
+    specs = SCHEMA_FIELDS[name]
+    for key, value in data.items():
+        spec = specs[key]
+        inner = spec.ref if spec.ref in SCHEMA_FIELDS else None
+        if isinstance(value, str):
+            if spec.kind == "number":
+                return True
+        elif isinstance(value, Mapping):
+            if inner and _text_in_numbers(inner, value):
+                return True
+        elif isinstance(value, list) and spec.kind == "array":
+            if inner and any(isinstance(v, Mapping) and _text_in_numbers(inner, v) for v in value):
+                return True
+            if spec.ref == "number" and any(isinstance(v, str) for v in value):
+                return True
+    return False
 
 
 def _check_numbers(model: pydantic.BaseModel, where: str) -> None:

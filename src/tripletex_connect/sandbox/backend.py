@@ -29,7 +29,7 @@ from .spec_paths import SPEC_VERSION
 from .store import INT64, Store, Tx
 from .tenancy import OSLO, CompanyInfo, Tenancy
 from .uploads import parse_multipart
-from .validate import bad_text, printable
+from .validate import bad_text, may_hold_surrogate, printable
 
 LOG = logging.getLogger("tripletex_connect.sandbox")
 Action = Callable[["Backend", Tx, Ctx, Operation, dict[str, str], dict[str, str], Any], Any]
@@ -359,7 +359,7 @@ def _json(request: Request, op: Operation) -> Any:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message=str(error)) from None
     except RecursionError:
         raise SandboxError(422, 22000, "Ugyldig JSON.", developer_message="nested too deeply") from None
-    problems = bad_text(body)
+    problems = bad_text(body) if may_hold_surrogate(request.body) else []
     if problems:
         raise invalid(problems)
     return body

@@ -227,7 +227,7 @@ class Columns:
             self._rankings.popitem(last=False)
         return known[1]
 
-    def written(self, conn: sqlite3.Connection, company_id: int, table: str, id: int) -> None:
+    def written(self, company_id: int, table: str, id: int) -> None:
         """An object was inserted, replaced or deleted: the columns of its company and table will follow when next
         asked for (a write only notes its id: many writes between two searches cost one read)."""
         self._versions[table] = self._versions.get(table, 0) + 1

@@ -141,10 +141,12 @@ class Engine:
 
     def create(self, tx: Tx, ctx: Ctx, model: str, body: Any) -> Row:
         """Validate, complete by the resource's rules, store nested new objects, and store the object."""
-        data = self._checked(tx, ctx, model, body, required=rules_for(model).required)
         rules = rules_for(model)
+        data = self._checked(tx, ctx, model, body, required=rules.required)
         rules.on_create(tx, ctx, data)
         row = tx.insert(ctx.company_id, model, data, ctx.now)
+        if not rules.acts_after_create:  # nothing changes it after the insert: the row is what was stored
+            return row
         rules.after_create(tx, ctx, row)
         return tx.get(ctx.company_id, model, row.id) or row
 

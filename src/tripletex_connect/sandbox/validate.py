@@ -99,6 +99,12 @@ def printable(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if has_surrogate(text) else text
 
 
+def may_hold_surrogate(raw: bytes) -> bool:
+    """Whether a JSON body, parsed, could hold a lone surrogate: only through a `\\u` escape, the UTF-8 form of
+    one (0xED leads it; json reads bytes with surrogatepass), or a UTF-16/32 body (zero bytes)."""
+    return b"\\u" in raw or b"\xed" in raw or b"\x00" in raw
+
+
 def bad_text(value: Any, where: str = "") -> Problems:
     """Every string (or key) of a parsed JSON body that holds a lone surrogate, with its dotted field name."""
     problems: Problems = []

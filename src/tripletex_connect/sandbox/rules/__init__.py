@@ -47,6 +47,11 @@ class Rules:
     def after_create(self, tx: Tx, ctx: Ctx, row: Row) -> None:
         """Work that needs the new object's id (e.g. linking the order lines created inline)."""
 
+    @property
+    def acts_after_create(self) -> bool:
+        """Whether these rules do work after an insert (`after_create` is overridden)."""
+        return type(self).after_create is not Rules.after_create
+
     def on_delete(self, tx: Tx, ctx: Ctx, row: Row) -> None:
         """Refuse a delete that the real API refuses."""
 
