@@ -257,3 +257,25 @@ def test_a_session_create_spends_a_request_of_the_shared_bucket(make_backend: Ca
         transport.send("GET", "/employee/1")
     assert server.rejected == 0
     assert sum(server.per_window) == 16
+
+
+def test_requests_in_flight_when_a_new_windows_budget_arrives_are_counted_against_it(
+    make_backend: Callable[[], Backend],
+) -> None:
+    clock = Clock()
+    server = Server(clock, limit=10, window=10.0)
+    limiter = RateLimiter(make_backend(), reserve=2, clock=clock)
+    key = limiter.key(settings())
+    for _window in range(3):
+        in_flight = [limiter.wait_before_send(key) for _ in range(6)]  # sent before any answer tells the budget
+        assert in_flight == [0.0] * 6
+        status, headers = server.answer()  # the first of them is answered...
+        limiter.after_answer(key, status, headers)
+        more = 0
+        while limiter.wait_before_send(key) == 0.0:  # ...and the budget it names is spent at once
+            more += 1
+        for _ in range(5 + more):
+            status, headers = server.answer()
+            limiter.after_answer(key, status, headers)
+        assert server.rejected == 0 and server.per_window[-1] <= 10 - 2
+        clock.sleep(10.0)

@@ -43,19 +43,22 @@ class Backend(Protocol):
 
 @dataclass
 class Bucket:
-    """One bucket's state: requests left in the window (None: unknown), the window's end, a 429 block."""
+    """One bucket's state: requests left in the window (None: unknown), the window's end, a 429 block, and the
+    requests sent since the window's budget became unknown."""
 
     remaining: int | None = None
     window_end: float = 0.0
     blocked_until: float = 0.0
+    unknown_sent: int = 0
 
     def acquire(self, now: float, reserve: int) -> float:
         """Take one request, or the seconds to wait; the same rule as the Redis script."""
         if now < self.blocked_until:
             return self.blocked_until - now
-        if now >= self.window_end:
-            self.remaining = None  # a new window: the next response will tell its budget
+        if now >= self.window_end and self.remaining is not None:
+            self.remaining, self.unknown_sent = None, 0  # a new window: the next response will tell its budget
         if self.remaining is None:
+            self.unknown_sent += 1
             return 0.0
         if self.remaining <= reserve:
             return max(self.window_end - now, 0.001)
@@ -68,7 +71,9 @@ class Bucket:
             return
         end = now + reset if reset is not None else now + DEFAULT_WINDOW
         if self.remaining is None or now >= self.window_end or end > self.window_end + 1.0:
-            self.remaining, self.window_end = remaining, end
+            # the requests sent while the budget was unknown, other than this answer's, may not be counted yet
+            self.remaining = max(remaining - max(self.unknown_sent - 1, 0), 0)
+            self.window_end, self.unknown_sent = end, 0
         else:
             self.remaining = min(self.remaining, remaining)
 
@@ -87,9 +92,11 @@ class RecordsBackend:
 
     def _step(self, key: str, change: Callable[[Bucket], float]) -> float:
         def on_record(record: Record) -> float:
-            bucket = Bucket(record.get("remaining"), record.get("window_end", 0.0), record.get("blocked_until", 0.0))
+            bucket = Bucket(record.get("remaining"), record.get("window_end", 0.0), record.get("blocked_until", 0.0),
+                            record.get("unknown_sent", 0))
             result = change(bucket)
-            record.update(remaining=bucket.remaining, window_end=bucket.window_end, blocked_until=bucket.blocked_until)
+            record.update(remaining=bucket.remaining, window_end=bucket.window_end, blocked_until=bucket.blocked_until,
+                          unknown_sent=bucket.unknown_sent)
             return result
 
         return self.records.update(key, on_record)

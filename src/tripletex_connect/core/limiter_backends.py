@@ -16,31 +16,32 @@ class SQLiteBackend(RecordsBackend):
         super().__init__(SQLiteRecords(path, "rate_bucket_record", WHAT))
 
 
-# The `Bucket` rule in Lua, run atomically by Redis. Fields: r (remaining, absent = unknown), w, b.
+# The `Bucket` rule in Lua, run atomically by Redis. Fields: r (remaining, absent = unknown), w, b, u (unknown_sent).
 _SCRIPT = """
 local key, op, now = KEYS[1], ARGV[1], tonumber(ARGV[2])
 local r = tonumber(redis.call('HGET', key, 'r'))
 local w = tonumber(redis.call('HGET', key, 'w') or '0')
 local b = tonumber(redis.call('HGET', key, 'b') or '0')
+local u = tonumber(redis.call('HGET', key, 'u') or '0')
 local result = 0
 if op == 'acquire' then
   local reserve = tonumber(ARGV[3])
   if now < b then
     result = b - now
   else
-    if now >= w then r = nil end
-    if r ~= nil then
-      if r <= reserve then
-        result = math.max(w - now, 0.001)
-      else
-        r = r - 1
-      end
+    if now >= w and r ~= nil then r, u = nil, 0 end
+    if r == nil then
+      u = u + 1
+    elseif r <= reserve then
+      result = math.max(w - now, 0.001)
+    else
+      r = r - 1
     end
   end
 elseif op == 'observe' then
   local remaining, stop = tonumber(ARGV[3]), tonumber(ARGV[4])
   if r == nil or now >= w or stop > w + 1.0 then
-    r, w = remaining, stop
+    r, w, u = math.max(remaining - math.max(u - 1, 0), 0), stop, 0
   else
     r = math.min(r, remaining)
   end
@@ -51,7 +52,7 @@ else
   r = 0
 end
 if r == nil then redis.call('HDEL', key, 'r') else redis.call('HSET', key, 'r', r) end
-redis.call('HSET', key, 'w', tostring(w), 'b', tostring(b))
+redis.call('HSET', key, 'w', tostring(w), 'b', tostring(b), 'u', tostring(u))
 redis.call('EXPIRE', key, 86400)
 return tostring(result)
 """
