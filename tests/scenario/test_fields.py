@@ -111,3 +111,25 @@ output: "{{ steps.each.values }}"
     assert [r.url.params.get("fields") for r in searches] == ["id,email,name"]
     assert sorted(c["description"] for c in result.output) == ["Acme Nord AS <post@acme.no>",
                                                               "Acme Sør AS <post@acme.no>"]
+
+
+def test_a_scenario_is_analysed_once_and_each_caller_gets_its_own_answer(
+    scenario: Callable[[str], Scenario], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tripletex_connect.scenario import fields
+
+    parsed = scenario(HEAD + """
+  - id: each
+    foreach: "{{ steps.find.values }}"
+    module: customer.update
+    params: {id: "{{ item.id }}"}
+    body: {description: "{{ item.name }}"}
+output: "{{ steps.each.count }}"
+""")
+    walks: list[Scenario] = []
+    real = fields._search_fields
+    monkeypatch.setattr(fields, "_search_fields", lambda s: walks.append(s) or real(s))
+    first = fields.search_fields(parsed)
+    first["find"] = "changed by a caller"
+    assert fields.search_fields(parsed) == {"find": "id,name"}
+    assert walks == [parsed]

@@ -10,6 +10,8 @@ gives `fields` itself, the search is left as written.
 from __future__ import annotations
 
 import ast
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +34,30 @@ class _Use:
     whole: bool = False
 
 
+_KNOWN: OrderedDict[int, tuple[Scenario, dict[str, str]]] = OrderedDict()
+_KNOWN_MAX = 64
+_KNOWN_LOCK = threading.Lock()
+
+
 def search_fields(scenario: Scenario) -> dict[str, str]:
-    """The `fields` parameter for each search step whose uses are all known (step id -> `id,name,customer(name)`)."""
+    """The `fields` parameter for each search step whose uses are all known (step id -> `id,name,customer(name)`).
+
+    Worked out once per scenario object (a scenario is immutable; a Temporal workflow re-runs the runner after
+    every answer, and the analysis walks every expression)."""
+    with _KNOWN_LOCK:
+        known = _KNOWN.get(id(scenario))
+        if known is not None and known[0] is scenario:
+            _KNOWN.move_to_end(id(scenario))
+            return dict(known[1])
+    found = _search_fields(scenario)
+    with _KNOWN_LOCK:
+        _KNOWN[id(scenario)] = (scenario, found)  # the scenario is held, so its id is not reused while kept
+        while len(_KNOWN) > _KNOWN_MAX:
+            _KNOWN.popitem(last=False)
+    return dict(found)
+
+
+def _search_fields(scenario: Scenario) -> dict[str, str]:
     searches = {s.id: s for s in scenario.all_steps() if _narrowable(s)}
     if not searches:
         return {}
