@@ -38,15 +38,21 @@ def names(company: FixtureCompany, company_id: int, prefix: str) -> list[str]:
         return sorted(c.name for c in tx.customers.search(customer_name=prefix, fields="name"))
 
 
-def test_a_schedule_tick_runs_once_for_every_company_with_a_run_each(
-    make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
-    tripletex_sandbox: FixtureCompany, client_companies: list[int],
-) -> None:
+def ticked_once(make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock) -> Service:
+    """A service with the ticker scenario, one hour after it started: its first tick has come and run."""
     write("ticker.yaml", TICKER)
     service = make_service()
     service.tick()
     clock.advance(hours=1)
     service.tick()
+    return service
+
+
+def test_a_schedule_tick_runs_once_for_every_company_with_a_run_each(
+    make_service: Callable[..., Service], write: Callable[[str, str], Path], clock: FakeClock, store: RunStore,
+    tripletex_sandbox: FixtureCompany, client_companies: list[int],
+) -> None:
+    service = ticked_once(make_service, write, clock)
     service.tick()
     assert [len(names(tripletex_sandbox, c, "tick")) for c in client_companies] == [1] * len(client_companies)
     assert names(tripletex_sandbox, 0, "tick") == []
@@ -104,11 +110,7 @@ def test_the_dashboard_shows_each_runs_company(
 
     from tripletex_connect.runtime.web.app import create_app
 
-    write("ticker.yaml", TICKER)
-    service = make_service()
-    service.tick()
-    clock.advance(hours=1)
-    service.tick()
+    service = ticked_once(make_service, write, clock)
     http = TestClient(create_app(service), base_url="http://127.0.0.1")
     listing = http.get("/runs?scenario=ticker").text
     assert all(f'<td class="company">{c}</td>' in listing for c in client_companies)
