@@ -92,7 +92,7 @@ def page_of(op: catalog.Operation, answer: tuple[httpx.Response, int]) -> Page[A
     """A search answer and the `from` it asked for as a Page: validated from the bytes, else read tolerantly."""
     response, start = answer
     request_id = request_id_of(response)
-    if response.status_code == 200 and "json" in response.headers.get("content-type", ""):
+    if response.status_code in (200, 201) and "json" in response.headers.get("content-type", ""):
         page = decode_page_json(op, response.content, request_id, start=start)
         if page is not None:
             return page
@@ -247,7 +247,7 @@ class Tripletex(SyncResources, _ClientBase):
 
         def send(chunk: list[Any]) -> Any:
             try:
-                return self._send(replace(call, json=chunk), call.params)[0]
+                return page_of(call.op, (self._answer(replace(call, json=chunk), call.params), 0))
             except TripletexError as error:
                 return error
 
@@ -366,7 +366,7 @@ class AsyncTripletex(AsyncResources, _ClientBase):
 
         async def send(chunk: list[Any]) -> Any:
             try:
-                return (await self._send(replace(call, json=chunk), call.params))[0]
+                return page_of(call.op, (await self._answer(replace(call, json=chunk), call.params), 0))
             except TripletexError as error:
                 return error
 

@@ -130,3 +130,12 @@ async def test_async_create_many_answers_as_the_sync_client_does(tripletex_sandb
         check_refused(caught.value, tripletex_sandbox.client)
         made = await atx.customers.create_many([{"name": f"G{n}"} for n in range(5)])
     assert [c.name for c in made] == [f"G{n}" for n in range(5)]
+
+
+def test_created_objects_carry_the_request_id_of_their_chunk(tripletex_sandbox: SandboxCompany) -> None:
+    tx = tripletex_sandbox.client
+    tx.batch_size = 2
+    made = tx.customers.create_many([{"name": f"R{n}"} for n in range(5)])
+    ids = [c._request_id for c in made]
+    assert all(ids) and ids[0] == ids[1] != ids[2] == ids[3] != ids[4]
+    assert [c.name for c in made] == [f"R{n}" for n in range(5)]

@@ -34,6 +34,14 @@ def test_finite_numbers_booleans_and_text_pass() -> None:
     check_finite({"a": 1, "b": 1.5, "c": True, "d": "nan", "e": [Decimal("2.50")], "f": None})
 
 
+def test_numbers_inside_tuples_and_read_only_mappings_are_checked_as_inside_dicts() -> None:
+    from types import MappingProxyType
+
+    check_finite(MappingProxyType({"a": (1, Decimal("2"), {"b": 1.5}), 3: "x", (1, 2): None}))
+    with pytest.raises(ParameterError, match=r"field 'a\.0\.c' is"):
+        check_finite(MappingProxyType({"a": ({"c": Decimal("-Infinity")},)}))
+
+
 @pytest.fixture
 def tx() -> Tripletex:
     return Tripletex("consumer-secret-1", "employee-secret-2", base_url=BASE)

@@ -17,6 +17,7 @@ from typing import Any
 from ..catalog import Operation
 from .errors import APIError, TripletexError
 from .invoke import decode_page
+from .paging import Page
 
 CHUNK_SIZE = 100
 WINDOW = 2
@@ -53,7 +54,7 @@ def chunked(items: Sequence[Any], size: int) -> list[tuple[int, list[Any]]]:
     return [(start, list(items[start : start + size])) for start in range(0, len(items), size)]
 
 
-Answer = Any  # a list envelope as JSON, or the TripletexError a request ended in
+Answer = Any  # a Page, a list envelope as JSON, or the TripletexError a request ended in
 Chunk = tuple[int, list[Any]]
 
 
@@ -75,8 +76,8 @@ class BatchPlan:
             # A 5xx or a lost answer may or may not have been written: reported whole, never re-sent.
             maybe = not isinstance(answer, APIError) or answer.status >= 500
             self._failures += [ItemFailure(start + i, item, answer, maybe) for i, item in enumerate(items)]
-        else:
-            self._created[start] = decode_page(self.op, answer).values
+        else:  # the answer's page, validated as it arrived, or a list envelope as JSON
+            self._created[start] = (answer if isinstance(answer, Page) else decode_page(self.op, answer)).values
         return []
 
     def result(self) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -27,8 +28,38 @@ def _not_finite(value: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield from _not_finite(item, f"{path}.{index}" if path else str(index))
 
 
+class _NotFinite(Exception):
+    """Internal: the quick scan met a number that is not finite."""
+
+
+def _scan(value: Any) -> Any:
+    # json's C encoder walks the body; this is called only for what it cannot encode itself.
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise _NotFinite
+        return 0
+    if isinstance(value, Mapping):
+        return dict(value)
+    return None  # not a number and nothing the walk looks into
+
+
+_QUICK = json.JSONEncoder(allow_nan=False, skipkeys=True, check_circular=False, default=_scan)
+
+
+def _all_finite(body: Any) -> bool:
+    """True when no number in the body is NaN or infinite: one pass in C for the usual body of dicts and lists."""
+    try:
+        for _ in _QUICK.iterencode(body, _one_shot=True):
+            pass
+    except (ValueError, _NotFinite, RecursionError):
+        return False
+    return True
+
+
 def check_finite(body: Any, *, where: str = "the body") -> None:
     """Raise ParameterError naming the first field (dotted path) that holds NaN or an infinite number."""
+    if _all_finite(body):
+        return
     for path, value in _not_finite(body, ""):
         field = f"field {path!r}" if path else "the body"
         raise ParameterError(

@@ -215,14 +215,14 @@ def prepare_body(op: Operation, body: Any) -> Any:
     """The JSON body of a create/update: a model or mapping (a list for batch operations), checked."""
     if body is None:
         raise ParameterError(f"{op.key} needs a body: a {op.body} as a dict or model")
-    from ..models.check import check_body  # imported on first use: `import tripletex_connect` stays light
+    from ..models.check import check_bodies, check_body  # imported on first use: the import stays light
 
     assert op.body is not None
     if not op.body_is_list:
         return check_body(op.body, body, where=op.key)
     if isinstance(body, Mapping | str | bytes) or not isinstance(body, Iterable):
         raise ParameterError(f"{op.key} needs a list of {op.body} objects")
-    return [check_body(op.body, item, where=op.key) for item in body]
+    return check_bodies(op.body, body, where=op.key)
 
 
 def decode(op: Operation, payload: Any, request_id: str | None = None) -> Any:
