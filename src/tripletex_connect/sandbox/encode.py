@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
+from .jsontext import dumps_bytes
 from .reply import Reply
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -17,10 +16,5 @@ def encode_reply(reply: Reply) -> tuple[int, dict[str, str], bytes]:
         return reply.status, headers, reply.content
     if reply.body is None:
         return reply.status, headers, b""
-    text = json.dumps(reply.body, ensure_ascii=False, separators=(",", ":"))
-    try:
-        content = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in stored text: escaped, the answer stays valid JSON
-        content = json.dumps(reply.body, separators=(",", ":")).encode("ascii")
     headers["content-type"] = JSON_TYPE
-    return reply.status, headers, content
+    return reply.status, headers, dumps_bytes(reply.body)

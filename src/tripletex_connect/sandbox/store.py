@@ -19,6 +19,7 @@ from typing import Any
 
 from .columns import Column, chosen, combine, left_out, passing
 from .fulltext import FullText
+from .jsontext import dumps
 from .layout import Layout, json_path, missing_type, table_name
 
 SCHEMA = """
@@ -288,7 +289,7 @@ class Tx:
     def insert(self, company_id: int, type: str, data: dict[str, Any], now: str, id: int | None = None) -> Row:
         """Store a new object (version 0) and return it."""
         clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
-        text = json.dumps(clean, ensure_ascii=False)
+        text = dumps(clean)
         if id is None:
             id = self.next_value(company_id, f"id:{type}")
             self._queued.setdefault(self.table(type), []).append((company_id, id, now, text))
@@ -346,7 +347,7 @@ class Tx:
         clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
         self.conn.execute(
             f"UPDATE {self.table(type)} SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND id = ?",
-            (row.version + 1, now, json.dumps(clean, ensure_ascii=False), company_id, row.id),
+            (row.version + 1, now, dumps(clean), company_id, row.id),
         )
         self.writes.append(Write(company_id, type, row.id, "update"))
         self._written(company_id, type, row.id)
