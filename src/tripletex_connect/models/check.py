@@ -75,16 +75,20 @@ def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
 
 
 def check_bodies(name: str, bodies: Iterable[Any], *, where: str) -> list[dict[str, Any]]:
-    """Many bodies checked as `check_body` checks one, with one pydantic call for all the plain ones; an error
-    names the item by its index."""
+    """Many bodies checked as `check_body` checks one, with one pydantic call per slice of the plain ones; an
+    error names the item by its index."""
     outs: list[dict[str, Any]] = []
-    plain: list[int] = []  # positions of the bodies given as mappings, validated together below
+    plain: list[tuple[int, bool]] = []  # (position, may hold text for a number) of the bodies given as mappings
     for index, body in enumerate(bodies):
-        if isinstance(body, TripletexModel) or not isinstance(body, Mapping):
+        flat = _flat(name, body)
+        if flat is not None:
+            outs.append(flat)
+            plain.append((index, False))
+        elif isinstance(body, TripletexModel) or not isinstance(body, Mapping):
             outs.append(_model_body(name, body, f"{where}: item {index}"))
         else:
             outs.append(_shaped(name, body, f"{where}: item {index}"))
-            plain.append(index)
+            plain.append((index, _text_in_numbers(name, outs[-1])))
     # In slices: the models are only checked and dropped, and a few hundred at a time stay in the CPU's cache.
     for start in range(0, len(plain), _SLICE):
         _validated_all(name, outs, plain[start : start + _SLICE], where)
@@ -94,15 +98,15 @@ def check_bodies(name: str, bodies: Iterable[Any], *, where: str) -> list[dict[s
 _SLICE = 100
 
 
-def _validated_all(name: str, outs: list[dict[str, Any]], positions: list[int], where: str) -> None:
+def _validated_all(name: str, outs: list[dict[str, Any]], positions: list[tuple[int, bool]], where: str) -> None:
     """Validate the shaped bodies at `positions` in one pydantic call; an error names the first bad item."""
     try:
-        models = _list_adapter(name).validate_python([outs[i] for i in positions])
+        models = _list_adapter(name).validate_python([outs[i] for i, _ in positions])
     except pydantic.ValidationError:
         # Checked again one by one: the first bad item's error, worded as for a single body (nulls dropped too).
-        models = [_validated(name, outs[i], f"{where}: item {i}") for i in positions]
-    for index, model in zip(positions, models, strict=True):
-        if _text_in_numbers(name, outs[index]):
+        models = [_validated(name, outs[i], f"{where}: item {i}") for i, _ in positions]
+    for (index, text_for_number), model in zip(positions, models, strict=True):
+        if text_for_number:  # a number given as text ("nan", "1e999") is only a number once the model has parsed it
             _check_numbers(model, f"{where}: item {index}")
 
 
@@ -130,15 +134,17 @@ def _shaped(name: str, body: Mapping[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def _flat(name: str, body: Mapping[str, Any]) -> dict[str, Any] | None:
-    """The common body as it is, when every key is an API name of a scalar field and every value plain JSON
-    (text, a whole number, a finite float, true/false or null); None when it needs the full walk."""
+def _flat(name: str, body: Any) -> dict[str, Any] | None:
+    """The common body as it is, when every key is an API name of a scalar field and every value plain JSON of
+    its kind (text, a whole number, a finite float, true/false or null); None when it needs the full walk."""
     if type(body) is not dict:
         return None
-    scalars = _scalar_fields(name)
+    kinds = _scalar_kinds(name)
     for key, value in body.items():
-        kind = type(value)
-        if key not in scalars or not (kind in _EXACT or (kind is float and math.isfinite(value))):
+        kind, given = kinds.get(key), type(value)
+        if kind is None or not (given in _EXACT or (given is float and math.isfinite(value))):
+            return None
+        if given is str and kind == "number":  # text for a number: the full check reads it as the model does
             return None
     return dict(body)
 
@@ -147,9 +153,9 @@ _EXACT = frozenset({str, int, bool, type(None)})
 
 
 @cache
-def _scalar_fields(name: str) -> frozenset[str]:
-    """The API names of the fields of schema `name` that hold a single JSON scalar."""
-    return frozenset(api for api, spec in SCHEMA_FIELDS[name].items() if spec.kind in _SCALAR_KINDS)
+def _scalar_kinds(name: str) -> dict[str, str]:
+    """API name -> kind of the fields of schema `name` that hold a single JSON scalar."""
+    return {api: spec.kind for api, spec in SCHEMA_FIELDS[name].items() if spec.kind in _SCALAR_KINDS}
 
 
 _SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean"})

@@ -204,6 +204,7 @@ def _row(r: Sequence[Any]) -> Row:
     return Row(r[0], r[1], r[2], json.loads(r[3]))
 
 
+_NOT_STORED = frozenset({"id", "version", "url", "changes"})  # computed when shown, never stored
 _INSERT = "INSERT INTO {table} (company_id, id, version, changed_at, data) VALUES "
 _ROW = "(?, ?, 0, ?, ?)"
 
@@ -288,16 +289,17 @@ class Tx:
 
     def insert(self, company_id: int, type: str, data: dict[str, Any], now: str, id: int | None = None) -> Row:
         """Store a new object (version 0) and return it."""
-        clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
-        text = dumps(clean)
+        clean = {k: v for k, v in data.items() if k not in _NOT_STORED}
+        text, table = dumps(clean), self.table(type)
         if id is None:
-            id = self.next_value(company_id, f"id:{type}")
-            self._queued.setdefault(self.table(type), []).append((company_id, id, now, text))
+            id = self.next_value(company_id, "id:" + type)
+            self._queued.setdefault(table, []).append((company_id, id, now, text))
         else:  # an id chosen by the caller may clash: written now, so the error comes from here
-            self.bump(company_id, f"id:{type}", id)
-            self.conn.execute(_INSERT.format(table=self.table(type)) + _ROW, (company_id, id, now, text))
+            self.bump(company_id, "id:" + type, id)
+            self.conn.execute(_INSERT.format(table=table) + _ROW, (company_id, id, now, text))
         self.writes.append(Write(company_id, type, id, "create"))
-        self._written(company_id, type, id)
+        self.layout.counts.changed()
+        self.layout.columns.written(company_id, table, id)
         return Row(id, 0, now, clean)
 
     def insert_many(self, company_id: int, type: str, objects: Sequence[dict[str, Any]], now: str) -> None:
@@ -344,7 +346,7 @@ class Tx:
 
     def replace(self, company_id: int, type: str, row: Row, data: dict[str, Any], now: str) -> Row:
         """Write a new state of an object with version + 1 (the caller checked the version)."""
-        clean = {k: v for k, v in data.items() if k not in ("id", "version", "url", "changes")}
+        clean = {k: v for k, v in data.items() if k not in _NOT_STORED}
         self.conn.execute(
             f"UPDATE {self.table(type)} SET version = ?, changed_at = ?, data = ? WHERE company_id = ? AND id = ?",
             (row.version + 1, now, dumps(clean), company_id, row.id),
