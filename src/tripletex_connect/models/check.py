@@ -67,9 +67,13 @@ def _api_names(name: str, data: Mapping[str, Any], where: str, path: tuple[str, 
 
 def check_body(name: str, body: Any, *, where: str) -> dict[str, Any]:
     """The body as a JSON-ready dict with API field names; ParameterError for unknown fields or wrong types."""
+    flat = _flat(name, body)
+    if flat is not None:
+        return flat
     if isinstance(body, TripletexModel) or not isinstance(body, Mapping):
         return _model_body(name, body, where)
-    out = _shaped(name, body, where)
+    out = _api_names(name, _plain(body), where)
+    check_finite(out, where=where)
     _validated(name, out, where)
     return out
 
@@ -81,13 +85,14 @@ def check_bodies(name: str, bodies: Iterable[Any], *, where: str) -> list[dict[s
     plain: list[tuple[int, bool]] = []  # (position, may hold text for a number) of the bodies given as mappings
     for index, body in enumerate(bodies):
         flat = _flat(name, body)
-        if flat is not None:
+        if flat is not None:  # nothing in it pydantic could refuse or change
             outs.append(flat)
-            plain.append((index, False))
         elif isinstance(body, TripletexModel) or not isinstance(body, Mapping):
             outs.append(_model_body(name, body, f"{where}: item {index}"))
         else:
-            outs.append(_shaped(name, body, f"{where}: item {index}"))
+            at = f"{where}: item {index}"
+            outs.append(_api_names(name, _plain(body), at))
+            check_finite(outs[-1], where=at)
             plain.append((index, _text_in_numbers(name, outs[-1])))
     # In slices: the models are only checked and dropped, and a few hundred at a time stay in the CPU's cache.
     for start in range(0, len(plain), _SLICE):
@@ -124,41 +129,39 @@ def _model_body(name: str, body: Any, where: str) -> dict[str, Any]:
     return to_api_dict(body)
 
 
-def _shaped(name: str, body: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """A plain body with API names and JSON values, unknown fields and numbers JSON cannot carry refused."""
-    flat = _flat(name, body)
-    if flat is not None:
-        return flat
-    out = _api_names(name, _plain(body), where)
-    check_finite(out, where=where)
-    return out
-
-
 def _flat(name: str, body: Any) -> dict[str, Any] | None:
-    """The common body as it is, when every key is an API name of a scalar field and every value plain JSON of
-    its kind (text, a whole number, a finite float, true/false or null); None when it needs the full walk."""
+    """The common body as it is, when every key is an API name of a plain scalar field and every value of a type
+    that field takes unchanged (a finite float): what the full check would give, without it; else None."""
     if type(body) is not dict:
         return None
-    kinds = _scalar_kinds(name)
+    fields = _plain_fields(name)
     for key, value in body.items():
-        kind, given = kinds.get(key), type(value)
-        if kind is None or not (given in _EXACT or (given is float and math.isfinite(value))):
-            return None
-        if given is str and kind == "number":  # text for a number: the full check reads it as the model does
+        given = type(value)
+        if given not in fields.get(key, ()) or (given is float and not math.isfinite(value)):
             return None
     return dict(body)
 
 
-_EXACT = frozenset({str, int, bool, type(None)})
-
-
 @cache
-def _scalar_kinds(name: str) -> dict[str, str]:
-    """API name -> kind of the fields of schema `name` that hold a single JSON scalar."""
-    return {api: spec.kind for api, spec in SCHEMA_FIELDS[name].items() if spec.kind in _SCALAR_KINDS}
+def _plain_fields(name: str) -> dict[str, frozenset[type]]:
+    """API name -> the Python types its field takes unchanged, for the fields of schema `name` that are one JSON
+    scalar with no constraint (pydantic accepts such a value as it is and refuses nothing)."""
+    model, out = model_for(name), {}
+    for api, spec in SCHEMA_FIELDS[name].items():
+        info = model.model_fields.get(spec.python)
+        accepted = _TAKEN_AS_IS.get(info.annotation) if info is not None and not info.metadata else None
+        if accepted is not None:
+            out[api] = accepted
+    return out
 
 
-_SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean"})
+_NONE = type(None)
+_TAKEN_AS_IS: dict[Any, frozenset[type]] = {
+    str | None: frozenset({str, _NONE}),
+    int | None: frozenset({int, _NONE}),
+    float | None: frozenset({int, float, _NONE}),
+    bool | None: frozenset({bool, _NONE}),
+}
 
 
 def _validated(name: str, out: dict[str, Any], where: str) -> TripletexModel:
