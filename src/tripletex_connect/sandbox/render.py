@@ -152,13 +152,14 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
 # the field's default (`_NONE`: none, shown as null when stored as null).
 _URL, _DISPLAY, _VALUE, _REF, _DEFAULT, _EMPTY_LIST = range(6)
 _NONE = object()
-Steps = tuple[tuple[str, int, Any], ...]
+Steps = tuple[dict[str, Any], tuple[tuple[str, int, Any], ...]]
 _STEPS: dict[tuple[str, tuple[str, ...]], Steps] = {}
 _MAX_STEPS = 4096
 
 
 def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
-    """What rendering an object with these keys under `*` does, field by field, in the order of the answer.
+    """What rendering an object with these keys under `*` does: a template of the answer (every field in order,
+    the constant defaults filled in) and the steps that fill in the rest, field by field.
 
     Objects of one type share a few shapes: the decisions `render` takes per field are taken once per shape.
     """
@@ -179,9 +180,10 @@ def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
             steps.append((name, _REF if name in refs else _VALUE, default))
         elif name in defaults:
             steps.append((name, _EMPTY_LIST if isinstance(default, list) else _DEFAULT, default))
+    template = {name: default if step == _DEFAULT else None for name, step, default in steps}
     if len(_STEPS) >= _MAX_STEPS:
         _STEPS.clear()
-    _STEPS[(model, keys)] = found = tuple(steps)
+    _STEPS[(model, keys)] = found = (template, tuple(s for s in steps if s[1] != _DEFAULT))
     return found
 
 
@@ -231,13 +233,12 @@ class Renderer:
 
     def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
         """`render` under `*` (every field), the same answer taken by steps decided once per shape of object."""
-        out: dict[str, Any] = {}
-        for name, step, default in _all_steps(model, tuple(obj)):
+        template, steps = _all_steps(model, tuple(obj))
+        out = template.copy()  # every field in the answer's order, the constant defaults already in place
+        for name, step, default in steps:
             if step == _VALUE:
                 value = obj[name]
                 out[name] = value if value is not None else None if default is _NONE else _default(default)
-            elif step == _DEFAULT:
-                out[name] = default
             elif step == _EMPTY_LIST:
                 out[name] = []
             elif step == _REF:
@@ -250,6 +251,8 @@ class Renderer:
                 shown = display_name(model, obj)
                 if shown is not None:
                     out[name] = shown
+                else:
+                    del out[name]
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:
