@@ -139,3 +139,18 @@ def test_created_objects_carry_the_request_id_of_their_chunk(tripletex_sandbox: 
     ids = [c._request_id for c in made]
     assert all(ids) and ids[0] == ids[1] != ids[2] == ids[3] != ids[4]
     assert [c.name for c in made] == [f"R{n}" for n in range(5)]
+
+
+def test_a_chunk_whose_answer_is_lost_after_the_write_is_reported_maybe_written_and_never_resent(
+    tripletex_sandbox: SandboxCompany,
+) -> None:
+    tx = tripletex_sandbox.client
+    tx.batch_size = 2
+    tripletex_sandbox.inject("503,method=POST,path=/customer/list,when=after,times=1")
+    with pytest.raises(BatchError) as caught:
+        tx.customers.create_many([{"name": f"L{n}"} for n in range(5)])
+    lost = [(f.index, f.maybe_written) for f in caught.value.failures]
+    assert lost in ([(0, True), (1, True)], [(2, True), (3, True)], [(4, True)])
+    assert sorted(c.name for c in caught.value.created) == sorted({f"L{n}" for n in range(5)} - {
+        f"L{index}" for index, _ in lost})
+    assert sorted(c.name for c in tx.customers.search()) == [f"L{n}" for n in range(5)]  # each written once
