@@ -21,7 +21,7 @@ from _measure import Row, verdict
 
 from tripletex_connect import Tripletex
 
-ROUNDS = 3
+ROUNDS = 5
 Sample = tuple[float, float, float]  # seconds per customer: wall, client CPU, server CPU
 
 
