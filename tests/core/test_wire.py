@@ -72,6 +72,19 @@ def test_a_direct_request_carries_the_clients_defaults_and_its_own_headers(api: 
     assert sent.extensions["timeout"]["read"] == settings().timeout
 
 
+def test_a_direct_upload_goes_as_multipart_form_data(api: respx.MockRouter, client_sends: list[str]) -> None:
+    route = api.post("/ledger/voucher/importDocument").respond(201, json={"values": []})
+    api.get("/customer/1").respond(200, json={"value": {"id": 1}})
+    with _closing(Transport(settings(), clock=Clock())) as t:
+        t.send("GET", "/customer/1")  # makes the session: the upload then goes direct
+        t.send("POST", "/ledger/voucher/importDocument",
+               files={"file": ("bilag.pdf", b"%PDF-1.7 x", "application/pdf")})
+    sent = route.calls.last.request
+    assert client_sends == ["/v2/customer/1"]
+    assert sent.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert b'filename="bilag.pdf"' in sent.content and b"%PDF-1.7 x" in sent.content
+
+
 def test_a_direct_error_answer_is_the_same_api_error(api: respx.MockRouter) -> None:
     api.get("/customer/404").respond(404, json={"status": 404, "code": 6000, "message": "Object not found",
                                                 "requestId": "req-404"})
