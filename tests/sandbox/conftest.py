@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import pytest
 from starlette.testclient import TestClient
 
-from tripletex_connect.sandbox import Backend, Store
+from tripletex_connect import Tripletex
+from tripletex_connect.sandbox import Backend, SandboxCompany, Store
 from tripletex_connect.sandbox.app import create_app
 from tripletex_connect.sandbox.defaults import CONSUMER_TOKEN
 from tripletex_connect.sandbox.tenancy import OSLO, CompanyInfo
@@ -65,3 +66,9 @@ def api(clock: Clock) -> Iterator[Api]:
         result = Api(http, backend, company, {}, clock)
         result.auth = result.session()
         yield result
+
+
+@pytest.fixture
+def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
+    """The SDK on the test's own sandbox company (the plugin's fixture), over HTTP."""
+    return tripletex_sandbox.client

@@ -10,7 +10,6 @@ import pytest
 from tests.sandbox.conftest import Api
 from tests.sandbox.rules_helpers import locations, messages
 from tripletex_connect import BatchError, Tripletex, catalog
-from tripletex_connect.sandbox import SandboxCompany
 from tripletex_connect.sandbox.rules.batch import is_list_operation, single
 
 PROJECT_WORK, GENERAL = 2, 1
@@ -125,11 +124,6 @@ def test_order_list_takes_at_most_100_orders(api: Api) -> None:
     order = {"customer": {"id": customer}, "orderDate": "2026-11-02", "deliveryDate": "2026-11-02"}
     assert call(api, "POST", "/order/list", [order] * 101).status_code == 422
     assert call(api, "POST", "/order/list", [order] * 2).status_code == 201
-
-
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
 
 
 def test_the_sdk_writes_many_entries_and_projects_and_reports_the_bad_item(tx: Tripletex) -> None:

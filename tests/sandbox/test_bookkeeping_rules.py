@@ -9,7 +9,6 @@ import pytest
 from tests.sandbox.conftest import Api
 from tests.sandbox.rules_helpers import by_field, locations, messages
 from tripletex_connect import Tripletex, ValidationError
-from tripletex_connect.sandbox import SandboxCompany
 
 
 def voucher(*postings: dict[str, Any]) -> dict[str, Any]:
@@ -56,11 +55,6 @@ def test_a_posting_on_row_0_is_refused_on_postings_row_because_row_0_is_the_syst
     assert answer.status_code == 422
     assert "rad 0" in messages(answer.json())["postings.row"]
     assert "postings[0].row" in locations(answer.json())
-
-
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
 
 
 def test_the_sdk_reports_every_missing_party_at_once(tx: Tripletex) -> None:

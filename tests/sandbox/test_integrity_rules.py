@@ -9,7 +9,6 @@ import pytest
 from tests.sandbox.conftest import Api
 from tests.sandbox.rules_helpers import messages
 from tripletex_connect import Tripletex, ValidationError
-from tripletex_connect.sandbox import SandboxCompany
 
 PROJECT_WORK = 2
 
@@ -102,11 +101,6 @@ def test_an_order_whose_customer_is_gone_cannot_be_invoiced(api: Api) -> None:
     answer = api.http.put(f"/v2/order/{made}/:invoice", params={"invoiceDate": "2026-11-03"}, headers=api.auth)
     assert answer.status_code == 422
     assert "finnes ikke lenger" in messages(answer.json())["customer.id"]
-
-
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
 
 
 def test_the_sdk_cannot_delete_an_invoiced_customer_or_its_product(tx: Tripletex) -> None:

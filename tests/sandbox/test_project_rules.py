@@ -11,18 +11,13 @@ import pytest
 from tests.sandbox.conftest import Clock
 from tests.sandbox.test_project_modules import GENERAL, PROJECT_WORK, Refs, make_refs
 from tripletex_connect import APIError, ConflictError, Tripletex, ValidationError
-from tripletex_connect.sandbox import Backend, SandboxCompany, Store
+from tripletex_connect.sandbox import Backend, Store
 from tripletex_connect.sandbox.defaults import CONSUMER_TOKEN
 from tripletex_connect.sandbox.transport import BackendTransport
 
 
 def fields(error: APIError) -> dict[str | None, str]:
     return {m.field: m.message for m in error.validation_messages}
-
-
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
 
 
 def entry(refs: Refs, **changes: object) -> dict[str, object]:

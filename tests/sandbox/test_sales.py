@@ -26,11 +26,6 @@ def order_with_lines(tx: Tripletex, *lines: dict[str, Any]) -> Any:
                              "deliveryDate": "2026-11-20", "orderLines": list(lines)})
 
 
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
-
-
 def test_a_product_keeps_prices_with_and_without_vat_consistent(tx: Tripletex) -> None:
     product = tx.products.create({"name": "Kaffe", "number": "K1", "priceExcludingVatCurrency": 100.0})
     assert product.price_including_vat_currency == 125.0  # VAT type 3 (25 %) by default

@@ -1,5 +1,6 @@
-"""The store's speed-ups answer exactly what a plain scan answers: full-text candidates, remembered counts,
-per-type tables (with the single table of earlier versions migrated) and reference data copied from a template."""
+"""The store's speed-ups answer exactly what a plain scan answers: `contains` matched in memory, remembered counts,
+per-type tables (with the single table and the full-text indexes of earlier versions migrated) and reference data
+copied from a template."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ from hypothesis import strategies as st
 from tripletex_connect import catalog
 from tripletex_connect.sandbox import Backend, Store
 from tripletex_connect.sandbox.engine import Engine
-from tripletex_connect.sandbox.query import TextIndex, build_query, no_text_index
+from tripletex_connect.sandbox.query import build_query
 from tripletex_connect.sandbox.store import Row
 
 from .conftest import BASE, Api
 
 SEARCH = catalog.get("customer.search")
 # Norwegian letters in both cases, letters whose case folding changes their length or leaves ASCII (ß, the
-# Kelvin sign, dotted İ), LIKE's wildcards and escape, and the quote of an FTS5 phrase.
+# Kelvin sign, dotted İ), LIKE's wildcards and escape, and quotes.
 ALPHABET = "aAbBkKsSeEæÆøØåÅéÉßẞ\u212a\u0130\u0131 _%\\\"'-1"
 _companies = itertools.count(1)
 
@@ -33,7 +34,6 @@ def store() -> Store:
     """One store with the engine's indexes; each example uses a company of its own."""
     store = Store()
     Engine(store, BASE)
-    store.index_text("Customer", ["name"])  # the engine keeps none: the trigram index is compared here too
     return store
 
 
@@ -43,18 +43,17 @@ def customers(store: Store, company_id: int, names: list[str]) -> None:
             {"id": i, "name": name, "isInactive": False} for i, name in enumerate(names, start=1)], "2026-01-01")
 
 
-def search(
-    store: Store, company_id: int, params: dict[str, str], text_index: TextIndex, in_memory: bool = False
-) -> tuple[int, list[int]]:
-    q = build_query(SEARCH, "Customer", params, {k: [v] for k, v in params.items()}, text_index, in_memory)
+def search(store: Store, company_id: int, params: dict[str, str], in_memory: bool = False) -> tuple[int, list[int]]:
+    """A search's size and page of ids: `contains` matched in memory as the engine does, or by the LIKE scan."""
+    q = build_query(SEARCH, "Customer", params, {k: [v] for k, v in params.items()}, in_memory)
     with store.read() as tx:
-        total, rows = tx.search(company_id, "Customer", q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within,
+        total, rows = tx.search(company_id, "Customer", q.where, q.args, q.order, q.offset, q.limit, q.flags,
                                 q.contains)
     return total, [row.id for row in rows]
 
 
 def in_memory(store: Store, company_id: int, params: dict[str, str]) -> tuple[int, list[int]]:
-    return search(store, company_id, params, no_text_index, in_memory=True)
+    return search(store, company_id, params, in_memory=True)
 
 
 @st.composite
@@ -69,19 +68,6 @@ def corpus_and_query(draw: st.DrawFn, shortest: int = 1) -> tuple[list[str], str
     else:
         query = draw(st.text(ALPHABET, min_size=1, max_size=5))
     return names, query
-
-
-@settings(max_examples=150, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(corpus_and_query())
-def test_a_contains_search_from_the_full_text_index_finds_exactly_what_a_scan_finds(
-    store: Store, example: tuple[list[str], str]
-) -> None:
-    names, query = example
-    company_id = next(_companies)
-    customers(store, company_id, names)
-    params = {"customerName": query}
-    assert search(store, company_id, params, store.fulltext.column) == search(store, company_id, params, no_text_index)
 
 
 @st.composite
@@ -107,7 +93,7 @@ def test_a_contains_search_of_any_length_matched_in_memory_finds_what_a_scan_fin
         tx.insert_many(company_id, "Customer", [
             {"id": i, "name": name, "isInactive": inactive[i - 1]} for i, name in enumerate(names, start=1)],
             "2026-01-01")
-    assert in_memory(store, company_id, params) == search(store, company_id, params, no_text_index)
+    assert in_memory(store, company_id, params) == search(store, company_id, params)
 
 
 @pytest.mark.parametrize("needle", ["e", "E", "ø", "Ø", "å", "ss", "ß", "ẞ", "k", "K", "\u212a", "i", "İ", "i\u0307",
@@ -119,7 +105,7 @@ def test_one_and_two_letter_needles_with_norwegian_and_special_letters_match_as_
     customers(store, company_id, ["Østre Å", "Straße", "STRASSE", "\u212aelvin", "kelvin", "İstanbul", "istanbul",
                                   "100% a_b\\c", "Kunde 7", "a b", "Ærlig"])
     params = {"customerName": needle, "count": "2"}
-    assert in_memory(store, company_id, params) == search(store, company_id, params, no_text_index)
+    assert in_memory(store, company_id, params) == search(store, company_id, params)
 
 
 def test_in_memory_contains_follows_writes_on_this_and_another_connection(tmp_path: Path) -> None:
@@ -153,7 +139,7 @@ def test_in_memory_columns_follow_updates_deletes_and_rollbacks_of_this_connecti
         tx.replace(company_id, "Customer", second, {**second.data, "isInactive": True}, "2026-01-02")
         tx.delete(company_id, "Customer", 3)
         tx.insert(company_id, "Customer", {"name": "Kunde ny", "isInactive": False}, "2026-01-02")
-    assert in_memory(store, company_id, params) == (38, [4, 5]) == search(store, company_id, params, no_text_index)
+    assert in_memory(store, company_id, params) == (38, [4, 5]) == search(store, company_id, params)
     assert in_memory(store, company_id, {"customerName": "fj"}) == (1, [1])
     with pytest.raises(RuntimeError), store.transaction() as tx:
         tx.delete(company_id, "Customer", 4)
@@ -168,38 +154,17 @@ def test_the_size_of_a_common_needle_is_counted_in_memory_with_the_inactive_filt
         tx.insert_many(company_id, "Customer", [
             {"id": i, "name": f"Kunde {i}", "isInactive": i % 3 == 0} for i in range(1, 31)], "2026-01-01")
     params = {"customerName": "e", "count": "5"}
-    assert in_memory(store, company_id, params) == (20, [1, 2, 4, 5, 7]) == search(store, company_id, params,
-                                                                                      no_text_index)
+    assert in_memory(store, company_id, params) == (20, [1, 2, 4, 5, 7]) == search(store, company_id, params)
 
 
-def test_contains_folds_norwegian_letters_through_the_index_and_below_three_letters(store: Store) -> None:
+@pytest.mark.parametrize("matched_in_memory", [True, False])
+def test_contains_folds_norwegian_letters(store: Store, matched_in_memory: bool) -> None:
     company_id = next(_companies)
     customers(store, company_id, ["ØSTLANDET ÆRE AS", "Blåbær", "Ærlig Øst", "Nordmann"])
-    index = store.fulltext.column
-    assert search(store, company_id, {"customerName": "østland"}, index) == (1, [1])
-    assert search(store, company_id, {"customerName": "BLÅBÆR"}, index) == (1, [2])
-    assert search(store, company_id, {"customerName": "øs"}, index) == (2, [1, 3])  # too short for trigrams
-    assert search(store, company_id, {"customerName": "æ"}, index) == (3, [1, 2, 3])
-
-
-def test_full_text_candidates_lead_a_contains_search(store: Store) -> None:
-    q = build_query(SEARCH, "Customer", {"customerName": "kunde 42"}, {}, store.fulltext.column)
-    with store.read() as tx:
-        plan = tx.plan(1, "Customer", q.where, q.args, q.order, q.flags, q.within)
-    assert "INTEGER PRIMARY KEY (rowid=?)" in plan and "fts_Customer" in plan, plan
-
-
-def test_the_index_follows_updates_and_deletes(store: Store) -> None:
-    company_id = next(_companies)
-    customers(store, company_id, ["Fjordkraft AS", "Havbruk AS"])
-    with store.transaction() as tx:
-        first = tx.get(company_id, "Customer", 1)
-        assert first is not None
-        tx.replace(company_id, "Customer", first, {**first.data, "name": "Skogbruk AS"}, "2026-01-02")
-        tx.delete(company_id, "Customer", 2)
-    index = store.fulltext.column
-    assert search(store, company_id, {"customerName": "fjord"}, index) == (0, [])
-    assert search(store, company_id, {"customerName": "bruk"}, index) == (1, [1])
+    assert search(store, company_id, {"customerName": "østland"}, matched_in_memory) == (1, [1])
+    assert search(store, company_id, {"customerName": "BLÅBÆR"}, matched_in_memory) == (1, [2])
+    assert search(store, company_id, {"customerName": "øs"}, matched_in_memory) == (2, [1, 3])
+    assert search(store, company_id, {"customerName": "æ"}, matched_in_memory) == (3, [1, 2, 3])
 
 
 def test_a_remembered_size_is_recounted_after_a_write_on_this_or_another_connection(tmp_path: Path) -> None:
@@ -207,18 +172,20 @@ def test_a_remembered_size_is_recounted_after_a_write_on_this_or_another_connect
     first, second = Store(path), Store(path)
     customers(first, 7, ["A", "B", "C"])
     page = {"count": "1"}  # a full page: the size is counted, not read off the page
-    assert search(first, 7, page, no_text_index)[0] == 3
+    assert search(first, 7, page)[0] == 3
     with first.transaction() as tx:
         tx.insert(7, "Customer", {"name": "D", "isInactive": False}, "2026-01-02")
-    assert search(first, 7, page, no_text_index)[0] == 4
+    assert search(first, 7, page)[0] == 4
     with second.transaction() as tx:
         tx.delete(7, "Customer", 1)
-    assert search(first, 7, page, no_text_index)[0] == 3
+    assert search(first, 7, page)[0] == 3
     first.close()
     second.close()
 
 
-def test_objects_of_the_single_table_of_earlier_versions_are_moved_into_the_tables_per_type(tmp_path: Path) -> None:
+def test_a_file_of_earlier_versions_has_its_objects_moved_into_tables_per_type_and_its_text_indexes_dropped(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "old.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute("CREATE TABLE objects (company_id INTEGER NOT NULL, type TEXT NOT NULL, id INTEGER NOT NULL, "
@@ -226,15 +193,20 @@ def test_objects_of_the_single_table_of_earlier_versions_are_moved_into_the_tabl
                  "PRIMARY KEY (company_id, type, id))")
     conn.execute("INSERT INTO objects VALUES (100001, 'Customer', 5, 2, '2026-01-01', ?)",
                  (json.dumps({"name": "Gamle Kunde AS", "isInactive": False}),))
+    conn.execute("CREATE TABLE o_Customer (company_id INTEGER NOT NULL, id INTEGER NOT NULL, version INTEGER NOT NULL, "
+                 "changed_at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (company_id, id))")
+    conn.execute("CREATE VIRTUAL TABLE fts_Customer_0a1b2c3d USING fts5(f0, tokenize='trigram')")  # as 2026-11 kept
+    conn.execute("CREATE TRIGGER fts_Customer_0a1b2c3d_ai AFTER INSERT ON o_Customer BEGIN "
+                 "INSERT INTO fts_Customer_0a1b2c3d (rowid, f0) VALUES (NEW.rowid, NEW.data); END")
     conn.commit()
     conn.close()
     store = Store(str(path))
     Engine(store, BASE)
-    store.index_text("Customer", ["name"])
     with store.read() as tx:
         assert tx.get(100001, "Customer", 5) == Row(5, 2, "2026-01-01", {"name": "Gamle Kunde AS", "isInactive": False})
         assert tx.conn.execute("SELECT name FROM sqlite_master WHERE name = 'objects'").fetchone() is None
-    assert search(store, 100001, {"customerName": "gamle"}, store.fulltext.column) == (1, [5])
+        assert tx.conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'fts%'").fetchall() == []
+    assert in_memory(store, 100001, {"customerName": "gamle"}) == (1, [5])
     store.close()
 
 
@@ -277,18 +249,6 @@ def test_the_embedded_server_speaks_http_through_httptools() -> None:
         assert sandbox._server.config.http_protocol_class.__name__ == "HttpToolsProtocol"
 
 
-def test_without_a_trigram_tokenizer_contains_searches_scan(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tripletex_connect.sandbox import fulltext
-
-    monkeypatch.setattr(fulltext, "trigram_supported", lambda conn: False)
-    store = Store()
-    Engine(store, BASE)
-    store.index_text("Customer", ["name"])
-    assert store.fulltext.column("Customer", "name") is None
-    customers(store, 1, ["Østlandet AS", "Vestlandet AS"])
-    assert search(store, 1, {"customerName": "ØSTLAND"}, store.fulltext.column) == (1, [1])
-
-
 def test_a_size_counted_inside_a_transaction_that_rolls_back_is_forgotten(store: Store) -> None:
     company_id = next(_companies)
     customers(store, company_id, ["A", "B"])
@@ -305,7 +265,7 @@ def test_a_search_sorted_by_a_field_of_a_type_never_stored_answers() -> None:
     customers(store, 1, ["Nord AS", "Sør AS"])
     with store.read() as tx:
         assert tx.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'o_Address'").fetchone() is None
-    assert search(store, 1, {"sorting": "postalAddress.city"}, no_text_index) == (2, [1, 2])
+    assert search(store, 1, {"sorting": "postalAddress.city"}) == (2, [1, 2])
 
 
 def sql_order(store: Store, company_id: int, params: dict[str, str]) -> tuple[int, list[int]]:
@@ -340,22 +300,22 @@ def test_a_search_sorted_by_a_referenced_objects_field_answers_the_order_sqlite_
     company_id = next(_companies)
     addressed(store, company_id, cities)
     params = {"sorting": sorting, "from": str(start), "count": str(count)}
-    assert search(store, company_id, params, no_text_index, in_memory=True) == sql_order(store, company_id, params)
+    assert search(store, company_id, params, in_memory=True) == sql_order(store, company_id, params)
 
 
 def test_the_order_by_a_referenced_field_follows_a_change_of_the_referenced_object(store: Store) -> None:
     company_id = next(_companies)
     addressed(store, company_id, ["Oslo", "Bergen", "Tromsø"])
     params = {"sorting": "postalAddress.city"}
-    assert search(store, company_id, params, no_text_index) == (3, [2, 1, 3])
+    assert search(store, company_id, params) == (3, [2, 1, 3])
     with store.transaction() as tx:
         bergen = tx.get(company_id, "Address", 2)
         assert bergen is not None
         tx.replace(company_id, "Address", bergen, {"city": "Ålesund"}, "2026-01-02")
-    assert search(store, company_id, params, no_text_index) == (3, [1, 3, 2])
+    assert search(store, company_id, params) == (3, [1, 3, 2])
     with store.transaction() as tx:
         tx.delete(company_id, "Customer", 1)
-    assert search(store, company_id, params, no_text_index) == (2, [3, 2])
+    assert search(store, company_id, params) == (2, [3, 2])
 
 
 def test_pages_sorted_by_a_referenced_field_sort_the_objects_once_until_a_write(store: Store) -> None:
@@ -365,10 +325,10 @@ def test_pages_sorted_by_a_referenced_field_sort_the_objects_once_until_a_write(
     store._conn.set_trace_callback(statements.append)
     try:
         for start in ("0", "1", "2"):
-            search(store, company_id, {"sorting": "postalAddress.city", "from": start, "count": "1"}, no_text_index)
+            search(store, company_id, {"sorting": "postalAddress.city", "from": start, "count": "1"})
         with store.transaction() as tx:
             tx.insert(company_id, "Customer", {"name": "Ny", "isInactive": False}, "2026-01-02")
-        search(store, company_id, {"sorting": "postalAddress.city", "count": "1"}, no_text_index)
+        search(store, company_id, {"sorting": "postalAddress.city", "count": "1"})
     finally:
         store._conn.set_trace_callback(None)
     assert len([s for s in statements if "ORDER BY" in s and "ref0" in s]) == 2, statements
@@ -399,21 +359,6 @@ def test_a_page_far_into_a_search_read_off_columns_is_the_page_sqlite_offsets_to
         tx.delete(company_id, "Customer", 3)
     params = {"from": str(start), "count": str(count), **flag}
     monkeypatch.setattr(store_module, "_DEEP", 0)
-    from_columns = search(store, company_id, params, no_text_index)
+    from_columns = search(store, company_id, params)
     monkeypatch.setattr(store_module, "_DEEP", 10**9)
-    assert from_columns == search(store, company_id, params, no_text_index)
-
-
-def test_the_engine_drops_full_text_indexes_of_earlier_versions_so_inserts_maintain_none(tmp_path: Path) -> None:
-    path = str(tmp_path / "fts.sqlite3")
-    earlier = Store(path)
-    earlier.index_text("Customer", ["name"])
-    customers(earlier, 1, ["Fjord AS"])
-    earlier.close()
-    store = Store(path)
-    Engine(store, BASE)
-    with store.read() as tx:
-        left = tx.conn.execute("SELECT name FROM sqlite_master WHERE name LIKE 'fts%'").fetchall()
-    assert left == [] and store.fulltext.column("Customer", "name") is None
-    assert in_memory(store, 1, {"customerName": "fjord"}) == (1, [1])
-    store.close()
+    assert from_columns == search(store, company_id, params)

@@ -10,7 +10,6 @@ import pytest
 from tests.sandbox.conftest import Api
 from tests.sandbox.rules_helpers import by_field, messages
 from tripletex_connect import NotFoundError, Tripletex, ValidationError
-from tripletex_connect.sandbox import SandboxCompany
 
 PROJECT_WORK, GENERAL = 2, 1  # seeded activities: "Prosjektarbeid" (project activity), "Administrasjon"
 
@@ -104,11 +103,6 @@ def test_the_present_time_clock_is_the_running_one_and_404_when_none_runs(api: A
     assert value == {"id": started.json()["value"]["id"], "activity": {"name": "Administrasjon"}}
     other = api.get("/timesheet/timeClock/present", employeeId=api.company.employee_id + 1000)
     assert other.status_code == 404  # type: ignore[attr-defined]
-
-
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
 
 
 def test_the_sdk_creates_activities_and_reads_the_present_clock(tx: Tripletex) -> None:

@@ -61,11 +61,6 @@ def fields_of(error: ValidationError) -> dict[str | None, str]:
     return {m.field: m.message for m in error.validation_messages}
 
 
-@pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
-
-
 # ---- every module, sync and async -------------------------------------------------------------------------------
 
 

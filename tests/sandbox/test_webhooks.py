@@ -21,11 +21,6 @@ from .conftest import Api
 
 
 @pytest.fixture
-def tx(tripletex_sandbox: SandboxCompany) -> Tripletex:
-    return tripletex_sandbox.client
-
-
-@pytest.fixture
 def hooks(tripletex_webhooks: WebhookReceiver) -> WebhookReceiver:
     return tripletex_webhooks
 

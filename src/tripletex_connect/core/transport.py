@@ -33,6 +33,7 @@ from .redact import Redactor, guard
 from .retry import MAYBE_SENT, RetryPolicy, is_dns_failure, is_idempotent
 from .session import Clock, SessionAuth, SessionManager, oslo_now
 from .session_store import SessionStore
+from .wire import Wire, proxied, send_async, send_direct
 
 LOG = logging.getLogger("tripletex_connect.http")
 
@@ -81,6 +82,14 @@ class _Core:
         self.policy = policy
         self.log = logger or LOG
         self.rate_limit: RateLimit | None = None
+        self.wire: Wire | None = None
+
+    def go_direct(self, client: httpx.Client | httpx.AsyncClient) -> bool:
+        """Send the usual requests of this (own) client straight to its pool, unless a proxy must see them."""
+        if proxied(self.settings.base_url):
+            return False
+        self.wire = Wire(client)
+        return True
 
     def learn(self, response: httpx.Response) -> None:
         """Tell the shared rate limiter what an answer's headers say of the bucket."""
@@ -110,6 +119,9 @@ class _Core:
             raise TransportError(f"internal error: path {path!r} is not relative to the base URL")
         check_finite(json, where=f"{method.upper()} {path}")
         clean = {k: v for k, v in params.items() if v is not None} if params else None
+        if self.wire is not None:
+            return self.wire.request(method.upper(), self.settings.base_url + path, clean or None, json, files,
+                                     dict(headers) if headers else None)
         # No `params` at all when there are none: an empty mapping makes httpx parse the URL again.
         return client.build_request(
             method.upper(), self.settings.base_url + path, params=clean or None, json=json, files=files,
@@ -330,7 +342,12 @@ class Transport:
         self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
                            monotonic=monotonic, session_store=session_store, sleep=self._sleep)
         self._owns_client = http_client is None
-        self._client = http_client or httpx.Client(**client_options(settings))
+        self._pool: httpx.HTTPTransport | None = None
+        if http_client is None:
+            pool = httpx.HTTPTransport()
+            http_client = httpx.Client(**client_options(settings), transport=pool)
+            self._pool = pool if self._core.go_direct(http_client) else None
+        self._client = http_client
 
     def __repr__(self) -> str:
         return f"Transport(base_url={self._core.settings.base_url!r}, company_id={self._core.settings.company_id})"
@@ -388,7 +405,10 @@ class Transport:
     def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         # A live session goes as a prepared header, outside httpx's auth machinery; a 401 renews once and replays.
         auth, token = self._core.prepared(request, authenticated)
-        response = self._client.send(request, auth=auth)
+        if auth is None and self._pool is not None:
+            response = send_direct(self._pool, request)
+        else:
+            response = self._client.send(request, auth=auth)
         if token is None or response.status_code != 401:
             return response
         response.close()
@@ -418,7 +438,12 @@ class AsyncTransport:
         self._core = _Core(settings, clock=clock, random=random, logger=logger, rate_limiter=rate_limiter,
                            monotonic=monotonic, session_store=session_store, sleep=self._sleep)
         self._owns_client = http_client is None
-        self._client = http_client or httpx.AsyncClient(**client_options(settings))
+        self._pool: httpx.AsyncHTTPTransport | None = None
+        if http_client is None:
+            pool = httpx.AsyncHTTPTransport()
+            http_client = httpx.AsyncClient(**client_options(settings), transport=pool)
+            self._pool = pool if self._core.go_direct(http_client) else None
+        self._client = http_client
 
     def __repr__(self) -> str:
         s = self._core.settings
@@ -478,7 +503,10 @@ class AsyncTransport:
 
     async def _attempt(self, request: httpx.Request, authenticated: bool) -> httpx.Response:
         auth, token = self._core.prepared(request, authenticated)
-        response = await self._client.send(request, auth=auth)
+        if auth is None and self._pool is not None:
+            response = await send_async(self._pool, request)
+        else:
+            response = await self._client.send(request, auth=auth)
         if token is None or response.status_code != 401:
             return response
         await response.aclose()

@@ -52,14 +52,13 @@ def _indexable(param: Param) -> bool:
         return False
     if param.type == "boolean":  # only a default filter (`isInactive`) is worth an index: it is always there
         return param.match == "eq" and param.default is not None
-    return param.match in ("eq", "in", "from", "to", "contains")
+    return param.match in ("eq", "in", "from", "to")
 
 
-def searched_fields() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
-    """What the catalog's searches filter on: (type, field) pairs matched exactly or by range (to index),
-    and the fields per type matched by `contains` (to index by trigrams)."""
+def searched_fields() -> list[tuple[str, str]]:
+    """The (type, field) pairs the catalog's searches match exactly or by range: what the store indexes (`contains`
+    needs no index: it is matched over in-memory columns)."""
     exact: dict[tuple[str, str], None] = {}
-    texts: dict[str, list[str]] = {}
     for op in catalog.all_operations():
         fields = [p for p in op.params if _indexable(p)]
         if not fields or op.kind not in (Kind.SEARCH, Kind.GET):
@@ -70,11 +69,8 @@ def searched_fields() -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
             continue
         for param in fields:
             assert param.field is not None
-            if param.match == "contains":
-                texts.setdefault(model, []).append(param.field)
-            else:
-                exact[(model, param.field)] = None
-    return list(exact), texts
+            exact[(model, param.field)] = None
+    return list(exact)
 
 
 class Engine:
@@ -83,12 +79,8 @@ class Engine:
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        exact, _ = searched_fields()
-        store.index(exact)
+        store.index(searched_fields())
         store.index_name_order(m for m in SCHEMA_FIELDS if "name" in field_types(m))
-        # `contains` is matched over in-memory columns (columns.py): a full-text index left by an earlier
-        # version would only cost every insert its trigger.
-        store.drop_text_indexes()
 
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""
@@ -131,8 +123,7 @@ class Engine:
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
-        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.within,
-                                q.contains)
+        total, rows = tx.search(ctx.company_id, model, q.where, q.args, q.order, q.offset, q.limit, q.flags, q.contains)
         render = self.renderer(tx, ctx).render
         values = [render(model, row.full(), tree) for row in rows]
         # The digest, when asked for (If-None-Match), is one of the page answered: `changes.conditional`.

@@ -3,8 +3,8 @@
 A table per type keeps an insert cheap: it maintains its own type's few indexes, not every index any type
 needs (an index on a shared table costs every insert of every type, ~1 µs each, partial or not). Tables
 are made on first use, with the indexes declared for their type: exact and range filters on a field
-(company, value, id), the Norwegian name order (company, sort key, id), and trigram full-text indexes
-for `contains` searches (see fulltext.py).
+(company, value, id) and the Norwegian name order (company, sort key, id). `contains` searches need no index:
+they are matched over in-memory columns (columns.py).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from . import fulltext
 from .columns import Columns
-from .fulltext import FullText
 
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _MISSING = re.compile(r"no such table: (?:main\.)?o_([A-Za-z][A-Za-z0-9_]*)$")
@@ -83,11 +83,9 @@ class Layout:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        self.fulltext = FullText(conn)
         self.counts = Counts()
         self.columns = Columns()
         self._fields: dict[str, set[str]] = {}
-        self._texts: dict[str, list[str]] = {}
         self._named: set[str] = set()
         self._made: set[str] = set()
         self._pending: set[str] = set()
@@ -109,8 +107,6 @@ class Layout:
             self._field_index(name, field)
         if type in self._named:
             self._name_index(name)
-        if type in self._texts:
-            self.fulltext.create(type, name, self._texts[type])
         return name
 
     def declare(self, fields: Iterable[tuple[str, str]]) -> None:
@@ -129,17 +125,6 @@ class Layout:
                 self._named.add(type)
                 if self._exists(type):
                     self._name_index(table_name(type))
-
-    def declare_text(self, type: str, fields: list[str]) -> None:
-        """A trigram full-text index of these fields of a type (call inside a transaction)."""
-        self._texts[type] = fields
-        if self._exists(type):
-            self.fulltext.create(type, table_name(type), fields)
-
-    def drop_texts(self) -> None:
-        """No full-text index for any type any more (call inside a transaction)."""
-        self._texts.clear()
-        self.fulltext.drop_all()
 
     def committed(self) -> None:
         """The tables made in the transaction now exist."""
@@ -175,7 +160,9 @@ class Layout:
         )
 
     def _migrate(self) -> None:
-        """Move the objects of an earlier version's single table into the per-type tables."""
+        """Bring a file of an earlier version up to date: its full-text indexes dropped (each statement commits on
+        its own; a drop is safe to repeat), the objects of its single table moved into the per-type tables."""
+        fulltext.drop_all(self.conn)
         exists = self.conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (LEGACY,)
         ).fetchone()

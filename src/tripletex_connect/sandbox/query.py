@@ -5,15 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalog import Operation, Param
 from ..models import SCHEMA_FIELDS, field_types
 from .errors import SandboxError, invalid
-from .fulltext import phrase
-from .store import FOLD, INT64, SORT_KEY, Within, json_path, table_name
+from .store import FOLD, INT64, SORT_KEY, json_path, table_name
 from .tenancy import OSLO
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -90,19 +89,10 @@ def order_column(model: str, field: str) -> str:
     return f"{SORT_KEY}({expr})"
 
 
-# Where a type's field has a full-text index: (table, column), or None.
-TextIndex = Callable[[str, str], "tuple[str, str] | None"]
-
-
-def no_text_index(type: str, field: str) -> None:
-    """No full-text index anywhere: `contains` searches scan."""
-    return None
-
-
 @dataclass
 class Query:
-    """A search as SQL pieces plus paging; `flags` (equality filters on booleans), `within` (full-text
-    candidates) and `contains` (text filters matched in memory: expression, text) as `Tx.search` takes them."""
+    """A search as SQL pieces plus paging; `flags` (equality filters on booleans) and `contains` (text filters
+    matched in memory: expression, text) as `Tx.search` takes them."""
 
     where: list[str] = field(default_factory=list)
     args: list[Any] = field(default_factory=list)
@@ -110,9 +100,7 @@ class Query:
     offset: int = 0
     limit: int = 1000
     flags: list[tuple[str, Any]] = field(default_factory=list)
-    within: Within | None = None
     model: str = ""
-    text_index: TextIndex = no_text_index
     contains: list[tuple[str, str]] = field(default_factory=list)
     in_memory: bool = False
 
@@ -208,16 +196,11 @@ def _filter(q: Query, param: Param, raw: str | list[str]) -> None:
 
 
 def _contains(q: Query, field: str, text: str) -> None:
-    """A case-insensitive substring filter; a full-text index, where there is one, proposes the candidates."""
+    """A case-insensitive substring filter: matched in memory, or (the reference it must agree with) a LIKE test."""
     expr = column(field)
     if q.in_memory:
         q.contains.append((expr, text))
         return
-    index = q.text_index(q.model, field)
-    query = phrase(text.casefold()) if index else None
-    if index and query and q.within is None:  # one text index leads; any other contains is a plain test
-        table, text_column = index
-        q.within = (f"SELECT rowid FROM {table} WHERE {text_column} MATCH ?", [query])
     # LIKE already ignores ASCII case; the Python fold (slower, a call per row) only for other letters.
     folded = f"{FOLD}({expr})" if not text.isascii() else expr
     q.where.append(f"{folded} LIKE ? ESCAPE '\\'")
@@ -259,15 +242,14 @@ def _paging(params: Mapping[str, str]) -> tuple[int, int]:
 
 
 def build_query(
-    op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]],
-    text_index: TextIndex = no_text_index, in_memory: bool = False,
+    op: Operation, model: str, params: Mapping[str, str], lists: Mapping[str, list[str]], in_memory: bool = False,
 ) -> Query:
     """The SQL of a search operation's filters, sorting and paging; 422 for bad values.
 
     `in_memory`: `contains` filters go to `Query.contains` (matched over in-memory columns, see columns.py)
-    instead of a LIKE test led by a full-text index's candidates.
+    instead of a LIKE test over every object.
     """
-    q = Query(model=model, text_index=text_index, in_memory=in_memory)
+    q = Query(model=model, in_memory=in_memory)
     missing = [p.name for p in op.query_params if p.required and not params.get(p.name)]
     if missing:
         raise invalid([(name, "Kan ikke være null.") for name in missing])

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .columns import Column, chosen, combine, left_out, passing
-from .fulltext import FullText
 from .jsontext import dumps
 from .layout import Layout, json_path, missing_type, table_name
 
@@ -106,11 +105,6 @@ class Store:
         self._conn.executescript(SCHEMA)
         self.layout = Layout(self._conn)
 
-    @property
-    def fulltext(self) -> FullText:
-        """The trigram full-text indexes (`column(type, field)` says where one is)."""
-        return self.layout.fulltext
-
     def index(self, fields: Iterable[tuple[str, str]]) -> None:
         """Indexes of (type, field) pairs in the type's table, so that filters on them use an index, not a scan."""
         with self.transaction():
@@ -120,16 +114,6 @@ class Store:
         """An index of these types' objects in Norwegian name order (the first page sorted by name)."""
         with self.transaction():
             self.layout.declare_name_order(types)
-
-    def index_text(self, type: str, fields: list[str]) -> None:
-        """A trigram full-text index of these fields of a type, for `contains` searches (if SQLite has one)."""
-        with self.transaction():
-            self.layout.declare_text(type, fields)
-
-    def drop_text_indexes(self) -> None:
-        """Drop every trigram full-text index (and the triggers that keep it) of this database."""
-        with self.transaction():
-            self.layout.drop_texts()
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -169,16 +153,6 @@ class Write:
     verb: str  # create, update or delete
 
 
-# A subquery of rowids and its arguments: the only objects a search can find (a full-text index's candidates).
-Within = tuple[str, Sequence[Any]]
-
-
-def _within(where: Sequence[str], args: Sequence[Any], within: Within | None) -> tuple[list[str], list[Any]]:
-    if within is None:
-        return list(where), list(args)
-    return [f"rowid IN ({within[0]})", *where], [*within[1], *args]
-
-
 # Conditions an object must pass that never lead a search (SQL and arguments).
 Tests = tuple[list[str], list[Any]]
 # A set of ids as one argument: a JSON array.
@@ -214,8 +188,7 @@ class Tx:
 
     New objects and sequence values are kept back and written together, before anything else reads or writes
     the database (`conn` flushes them) and at commit: one multi-row INSERT per table instead of one statement
-    per object, which matters for a full-text index, which writes its pending terms at the end of every
-    statement (a batch of 1,000 customers: 1,000 small index segments to merge, or one).
+    per object.
     """
 
     def __init__(self, conn: sqlite3.Connection, layout: Layout) -> None:
@@ -365,18 +338,16 @@ class Tx:
 
     def search(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
-        offset: int, limit: int, flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
-        contains: Sequence[tuple[str, str]] = (),
+        offset: int, limit: int, flags: Sequence[tuple[str, Any]] = (), contains: Sequence[tuple[str, str]] = (),
     ) -> tuple[int, list[Row]]:
         """(full result size, the page of rows) for filters already turned into SQL, ordered by `order`, then id.
 
         The conditions see the type's table as `objects`. `flags` are (expression, value) equality filters on a
         two-valued field (`isInactive`): they narrow a search but make a poor index, so they only lead when
-        nothing else does (no other filter and no sorting). `within` is a subquery of the only rowids that can
-        match (a full-text index's candidates): it leads the search. `contains` are (expression, text) filters
+        nothing else does (no other filter and no sorting). `contains` are (expression, text) filters
         matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
-        if not where and within is None and not contains:
+        if not where and not contains:
             if order and any(_REFERENCE in t for t in order):
                 return self._ranked(company_id, type, order, offset, limit, flags)
             if not order and offset >= _DEEP:
@@ -384,22 +355,21 @@ class Tx:
         tests: Tests = ([], [])
         size = None
         if contains:
-            found = self._contained(company_id, type, contains, flags, alone=not where and within is None)
+            found = self._contained(company_id, type, contains, flags, alone=not where)
             if found is None:
                 return 0, []
             lead, tests, size = found
             if lead is not None:
                 where, args = [lead[0], *where], [*lead[1], *args]
-        select, base = self._select(company_id, type, where, args, order, flags, within, tests)
+        select, base = self._select(company_id, type, where, args, order, flags, tests)
         rows = [_row(r) for r in self.run(f"{select} LIMIT ? OFFSET ?", (*base, limit, offset))]
         if (limit < 0 or len(rows) < limit) and (rows or offset == 0):
             return offset + len(rows), rows  # the last page: where it ends is the size, no count needed
         if size is not None:
             return size, rows
-        where, args = _within(where, args, within)
         conditions = [*where, *(f"{'+' if where else ''}{expr} = ?" for expr, _ in flags), *tests[0]]
-        company = "+company_id = ?" if within else "company_id = ?"
-        sql = f"SELECT COUNT(*) FROM {self.table(type)} AS objects WHERE {' AND '.join([company, *conditions])}"
+        test = " AND ".join(["company_id = ?", *conditions])
+        sql = f"SELECT COUNT(*) FROM {self.table(type)} AS objects WHERE {test}"
         return self.layout.counts.get(self.conn, sql, base, lambda: int(self.run(sql, base).fetchone()[0])), rows
 
     def _contained(
@@ -468,20 +438,18 @@ class Tx:
 
     def plan(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str] = (),
-        flags: Sequence[tuple[str, Any]] = (), within: Within | None = None,
+        flags: Sequence[tuple[str, Any]] = (),
     ) -> str:
         """SQLite's plan for the page of a search (EXPLAIN QUERY PLAN, the steps joined by " | ")."""
-        select, base = self._select(company_id, type, where, args, order, flags, within, ([], []))
+        select, base = self._select(company_id, type, where, args, order, flags, ([], []))
         return " | ".join(str(r[3]) for r in self.run(f"EXPLAIN QUERY PLAN {select} LIMIT 1", base))
 
     def _select(
         self, company_id: int, type: str, where: Sequence[str], args: Sequence[Any], order: Sequence[str],
-        flags: Sequence[tuple[str, Any]], within: Within | None, tests: Tests,
+        flags: Sequence[tuple[str, Any]], tests: Tests,
     ) -> tuple[str, tuple[Any, ...]]:
-        where, args = _within(where, args, within)
         lead = not where and not order
-        company = "+company_id = ?" if within else "company_id = ?"
-        conditions = [company, *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags), *tests[0]]
+        conditions = ["company_id = ?", *where, *(f"{'' if lead else '+'}{expr} = ?" for expr, _ in flags), *tests[0]]
         # A filter leads: `+` keeps SQLite from walking an index in the order asked and testing every row
         # against the filter (it cannot tell a filter that matches three rows from one that matches all).
         ordering = [f"+{term}" if where else term for term in [*order, "id"]]
