@@ -231,7 +231,7 @@ class Columns:
         """An object was inserted, replaced or deleted: the columns of its company and table will follow when next
         asked for (a write only notes its id: many writes between two searches cost one read)."""
         self._versions[table] = self._versions.get(table, 0) + 1
-        if any(company == company_id and name == table for company, name, _ in self._known):
+        if self._known and any(company == company_id and name == table for company, name, _ in self._known):
             self._pending.setdefault((company_id, table), set()).add(id)
 
     def _follow(self, conn: sqlite3.Connection, company_id: int, table: str, ids: set[int]) -> None:
