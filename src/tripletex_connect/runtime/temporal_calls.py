@@ -73,6 +73,20 @@ def warm_up(models: Iterable[str] | None = None) -> None:
     _models.prepare_parsers(sorted(catalog.model_names()) if models is None else models)
 
 
+def local_connections(connect: Connect) -> list[str | None]:
+    """The connections a worker can resolve before any run names one: with the default resolver, the default
+    connection and every profile of the worker's config (none when the config cannot be read)."""
+    if connect is not profile_client:
+        return []
+    from ..core.profiles import ProfileStore
+
+    try:
+        names: list[str | None] = [profile.name for profile in ProfileStore.default().list()]
+    except (OSError, TripletexError):
+        names = []
+    return [None, *names]
+
+
 def profile_client(connection: str | None, company_id: int) -> Tripletex:
     """The default resolver: the named profile (or the environment's tokens), acting for `company_id`."""
     from ..client import Tripletex
@@ -119,12 +133,22 @@ class Clients:
         with self.lock:
             key = (connection, company_id)
             if key not in self.made:
-                shared = self.shared.get(connection)
-                if shared is None:
-                    with self.connect(connection, company_id) as resolved:
-                        shared = self.shared[connection] = Shared.of(resolved)
-                self.made[key] = shared.client(company_id)
+                self.made[key] = self._shared(connection, company_id).client(company_id)
             return self.made[key]
+
+    def prepare(self, connections: Iterable[str | None]) -> None:
+        """Resolve these connections now (pool, limiter, session store), so no run waits for it; one that fails
+        is left to fail the runs that name it, as before."""
+        for connection in connections:
+            with self.lock, contextlib.suppress(TripletexError):
+                self._shared(connection, 0)
+
+    def _shared(self, connection: str | None, company_id: int) -> Shared:
+        shared = self.shared.get(connection)
+        if shared is None:
+            with self.connect(connection, company_id) as resolved:
+                shared = self.shared[connection] = Shared.of(resolved)
+        return shared
 
     def close(self) -> None:
         """Close every client made, and the HTTP pools they share."""
