@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from _measure import Row, verdict
+from _timeline import Timeline
 
 from tripletex_connect.client import Tripletex
 from tripletex_connect.core.profiles import Profile, ProfileStore
@@ -43,6 +44,7 @@ HOURS = ("2026-10-05", "2026-10-06")
 BANK_ACCOUNT = "12345678903"
 MAX_CALLS = 16  # calls a worker sends at once (`ttx worker --max-calls`)
 FANOUT_CONCURRENCY = 32  # companies the fan-out runs at once
+RESERVE = 2  # requests of a window the limiter leaves unspent (the default rate_limit_reserve)
 
 
 def set_up(sandbox: Sandbox, companies: int, limiter: str) -> list[CompanyRef]:
@@ -81,17 +83,19 @@ def engine_vars(engine: str) -> dict[str, str]:
 
 
 def measure(name: str, counter: RequestCounter, run: Callable[[], Any], companies: int, per_second: float,
-            cpu: Callable[[], str] = lambda: "") -> list[Row]:
-    """Run one engine and report its rows; a company counts as done when its run made an invoice."""
+            window: tuple[float, int], cpu: Callable[[], str] = lambda: "") -> list[Row]:
+    """Run one engine and report its rows; a company counts as done when its run made an invoice. `window`: the
+    sandbox's period and the requests the limiter spends in one, for the timeline of where the time went."""
     before, too_many = counter.requests, counter.too_many
-    started = time.perf_counter()
+    started = counter.clock()
     summary = run()
-    took = time.perf_counter() - started
+    took = counter.clock() - started
     sent, refused = counter.requests - before, counter.too_many - too_many
     done = sum(1 for o in summary.outcomes if o.ok and (o.output or {}).get("invoice") is not None)
     ratio = sent / took / per_second
     print(f"{name}: {took:.1f} s, {done}/{companies} invoiced, {sent / companies:.1f} requests/company, "
           f"{refused} 429s, rate/limit {ratio:.2f}{cpu()}; load {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    print(Timeline([at - started for at in counter.arrivals[before:]], took, *window).report(), file=sys.stderr)
     return [Row(f"P10 {name}: {companies} companies invoiced, 0 x 429", f"{refused} ({took:.1f} s, "
                 f"{sent / companies:.1f} req/company)", verdict(refused == 0 and done == companies)),
             Row(f"P10 {name}: achieved rate / limit >= 0.9", f"{ratio:.2f}", verdict(ratio >= 0.9))]
@@ -135,7 +139,7 @@ def start_temporal(folder: Path) -> tuple[subprocess.Popen[bytes], str] | None:
 
 
 def temporal_rows(sandbox: Sandbox, counter: RequestCounter, refs: list[CompanyRef], folder: Path, limiter: str,
-                  per_second: float) -> list[Row]:
+                  per_second: float, window: tuple[float, int]) -> list[Row]:
     """Temporal with 1 and with 3 worker processes sharing one SQLite limiter."""
     from tripletex_connect.runtime.temporal import TemporalExecutor
 
@@ -170,7 +174,7 @@ def temporal_rows(sandbox: Sandbox, counter: RequestCounter, refs: list[CompanyR
                     used = [cpu_seconds(p.pid) - w for p, w in zip(ps, was, strict=True)]
                     return f"; CPU s: server {used[0]:.1f}, worker(s) {sum(used[1:]):.1f}"
 
-                rows += measure(f"Temporal, {count} worker(s)", counter, submit, len(refs), per_second, cpu)
+                rows += measure(f"Temporal, {count} worker(s)", counter, submit, len(refs), per_second, window, cpu)
             finally:
                 for worker in workers:
                     worker.terminate()
@@ -186,6 +190,7 @@ def rows(companies: int = 200, limit: str = "50/1s", engines: str = "all", limit
     backend URL, a SQLite file of the run by default)."""
     amount, _, period = limit.partition("/")
     per_second = int(amount) / float(period.rstrip("s") or 1)
+    window = (float(period.rstrip("s") or 1), int(amount) - RESERVE)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         limiter = limiter or f"sqlite:///{folder / 'limits.sqlite3'}"
@@ -201,9 +206,9 @@ def rows(companies: int = 200, limit: str = "50/1s", engines: str = "all", limit
                                rate_limiter=limiter) as client:
                     result += measure("in-process", counter, lambda: InProcessExecutor().run_fanout(
                         scenario, client, refs, concurrency=8, vars=values, data_dir=folder / "state"),
-                        len(refs), per_second)
+                        len(refs), per_second, window)
             if engines in ("all", "temporal"):
-                result += temporal_rows(sandbox, counter, refs, folder, limiter, per_second)
+                result += temporal_rows(sandbox, counter, refs, folder, limiter, per_second, window)
             return result
 
 

@@ -141,3 +141,15 @@ def api_short() -> Iterator[respx.MockRouter]:
                                                                           "expirationDate": "2099-01-01"}})
         router.get("/customer/1").respond(200, json={"value": {"id": 1}})
         yield router
+
+
+def test_a_secret_containing_another_clients_secret_is_masked_whole_in_logs() -> None:
+    from tripletex_connect.core.redact import RedactingFilter
+
+    for _ in range(20):  # the filter's redactors come in no set order: each pair once in either
+        log_filter, short, long = RedactingFilter(), Redactor(), Redactor()
+        short.add("SECRET-part")
+        long.add("my-SECRET-part-and-more")
+        log_filter.register(short)
+        log_filter.register(long)
+        assert log_filter.scrub("sent my-SECRET-part-and-more and SECRET-part") == "sent *** and ***"

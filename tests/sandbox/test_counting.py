@@ -34,3 +34,12 @@ def test_count_requests_wraps_a_sandbox_before_it_serves() -> None:
     with sandbox, Tripletex.for_sandbox(sandbox) as client:
         client.customers.create({"name": "Telt AS"})
     assert sandbox.app is counter and counter.requests >= 1 and counter.too_many == 0
+
+
+def test_the_counter_notes_when_each_answered_request_arrived_on_its_clock() -> None:
+    ticks = iter([10.0, 10.5, 11.25])
+    counter = RequestCounter(refuse_posts, clock=lambda: next(ticks))
+    http = TestClient(counter)
+    for _ in range(3):
+        http.get("/v2/customer")
+    assert counter.arrivals == [10.0, 10.5, 11.25]

@@ -49,6 +49,9 @@ def worker(
                                            help="Reads, and writes, this worker sends at once (each).")] = 8,
     workflow_sandbox: Annotated[bool, typer.Option(
         "--workflow-sandbox", help="Run workflow code in Temporal's sandbox (stricter, about twice the CPU).")] = False,
+    warm: Annotated[bool, typer.Option(
+        "--warm/--no-warm", help="Before polling, build every model's answer parser (a few CPU seconds once), so "
+        "the first runs do not wait for them.")] = True,
 ) -> None:
     """Run a Temporal worker for scenario runs until Ctrl-C or SIGTERM (connections resolved as local profiles)."""
     from ..runtime.store import RunStore
@@ -64,7 +67,7 @@ def worker(
         typer.echo(f"worker on {temporal} (namespace {namespace}, task queue {task_queue}); Ctrl-C stops it",
                    err=True)
         await engine.run_worker(temporal, task_queue, namespace=namespace, store=store, max_calls=max_calls,
-                                stop=stop, sandboxed=workflow_sandbox)
+                                stop=stop, sandboxed=workflow_sandbox, warm=warm)
 
     try:
         asyncio.run(main())

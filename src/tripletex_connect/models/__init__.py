@@ -4,7 +4,7 @@ models and the API's JSON shape."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
@@ -26,6 +26,7 @@ __all__ = [
     "model_for",
     "parse",
     "parse_page_json",
+    "prepare_parsers",
     "to_api_dict",
     *_generated.__all__,
 ]
@@ -103,6 +104,13 @@ def _page_adapter(name: str) -> pydantic.TypeAdapter[dict[str, Any]]:
     values: Any = list.__class_getitem__(model_for(name))
     fields = {"fullResultSize": int | None, "from": int | None, "versionDigest": str | None, "values": values | None}
     return pydantic.TypeAdapter(TypedDict(f"{name}Page", fields, total=False))  # type: ignore[operator]
+
+
+def prepare_parsers(names: Iterable[str]) -> None:
+    """Build the JSON parsers of these models now (each is otherwise built by its first answer: ~0.1 s)."""
+    for name in names:
+        _value_adapter(name)
+        _page_adapter(name)
 
 
 def parse_page_json(name: str, content: bytes) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ from ..scenario.companies import CompanyRef
 from .executor import DEFAULT_CONCURRENCY
 from .fanout import CompanyOutcome, FanoutSummary
 from .temporal_activities import Activities
-from .temporal_calls import Clients, Connect, profile_client
+from .temporal_calls import Clients, Connect, local_connections, profile_client, warm_up
 from .temporal_jobs import (
     DEFAULT_TASK_QUEUE,
     CompanyJob,
@@ -178,12 +178,18 @@ def build_worker(temporal: Client, task_queue: str = DEFAULT_TASK_QUEUE, *, conn
 
 async def run_worker(target: str, task_queue: str = DEFAULT_TASK_QUEUE, *, namespace: str = "default",
                      connect_client: Connect = profile_client, store: RunStore | None = None, max_calls: int = 8,
-                     stop: asyncio.Event | None = None, sandboxed: bool = False) -> None:
-    """Run a worker until `stop` is set (or forever); clients are closed at the end."""
+                     stop: asyncio.Event | None = None, sandboxed: bool = False, warm: bool = False) -> None:
+    """Run a worker until `stop` is set (or forever); clients are closed at the end. With `warm`, the worker pays
+    its first-use costs (`warm_up`, and resolving the connections of its config) before it polls, so its first
+    runs do not."""
+    if warm:
+        await asyncio.to_thread(warm_up)
     temporal = await connect(target, namespace)
     worker, clients = build_worker(temporal, task_queue, connect=connect_client, store=store, max_calls=max_calls,
                                    sandboxed=sandboxed)
     try:
+        if warm:
+            await asyncio.to_thread(clients.prepare, local_connections(connect_client))
         async with worker:
             await (stop or asyncio.Event()).wait()
     finally:

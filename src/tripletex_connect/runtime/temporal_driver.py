@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -222,10 +223,15 @@ def _parsed(source: str, text: str, names: tuple[str, ...]) -> Scenario:
     return load_scenario(source, text=text, vars=dict.fromkeys(names))
 
 
+_PARSING = threading.Lock()
+
+
 def scenario_of(source: str, text: str, vars: Mapping[str, Any]) -> Scenario:
     """The scenario a workflow runs: parsed and validated once per worker process for the same text and var names
     (a Scenario is immutable, and validation looks only at the names), not once per company."""
-    return _parsed(source, text, tuple(sorted(vars)))
+    # one parse at a time: a fan-out's first workflow tasks arrive together, and each would parse the same text
+    with _PARSING:
+        return _parsed(source, text, tuple(sorted(vars)))
 
 
 def drive(scenario: Scenario, *, connection: str | None, company_id: int, values: dict[str, Any], answers: Answers,

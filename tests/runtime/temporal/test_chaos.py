@@ -99,7 +99,8 @@ def set_up(sandbox: Sandbox, limiter: str) -> list[CompanyRef]:
 def start_worker(target: str, queue: str, db: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
     ttx = Path(sys.executable).parent / "ttx"
     return subprocess.Popen([str(ttx), "worker", "--temporal", target, "--task-queue", queue, "--db", str(db),
-                             "--max-calls", "8"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--max-calls", "8", "--no-warm"],  # warming is tested on its own, and costs seconds
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def books(sandbox: Sandbox, refs: list[CompanyRef]) -> list[tuple[int, int]]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from tripletex_connect.client import Tripletex
 from tripletex_connect.runtime.temporal_calls import Clients
 from tripletex_connect.sandbox import Sandbox
@@ -31,3 +35,42 @@ def test_a_connection_is_resolved_once_and_its_companies_share_one_pool_limiter_
     finally:
         clients.close()
         accountant.close()
+
+
+def test_prepared_connections_are_resolved_before_any_run_and_a_broken_one_is_left_to_its_runs(
+    tripletex_sandbox_server: Sandbox,
+) -> None:
+    from tripletex_connect.core.errors import ConfigurationError
+
+    accountant = Accountant(tripletex_sandbox_server, 1)
+    resolved: list[str | None] = []
+
+    def connect(connection: str | None, company_id: int) -> Tripletex:
+        resolved.append(connection)
+        if connection == "broken":
+            raise ConfigurationError("no profile named 'broken'")
+        return accountant.connect(connection, company_id)
+
+    clients = Clients(connect)
+    try:
+        clients.prepare(["acct", "broken"])
+        assert resolved == ["acct", "broken"] and list(clients.shared) == ["acct"]
+        client = clients.get("acct", accountant.refs[0].id)
+        assert resolved == ["acct", "broken"]  # the run's company reuses what was prepared
+        assert client.whoami().company_id == accountant.refs[0].id
+    finally:
+        clients.close()
+
+
+def test_a_worker_prepares_its_configs_profiles_and_the_default_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tripletex_connect.core.profiles import Profile, ProfileStore
+    from tripletex_connect.runtime.temporal_calls import local_connections, profile_client
+
+    config = tmp_path / "config.toml"
+    ProfileStore(config).save(Profile("acct", base_url="http://127.0.0.1:9/v2", consumer_token="c1234",
+                                      employee_token="e1234"))
+    monkeypatch.setenv("TRIPLETEX_CONFIG", str(config))
+    assert local_connections(profile_client) == [None, "acct"]
+    assert local_connections(lambda connection, company: profile_client(connection, company)) == []
