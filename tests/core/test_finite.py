@@ -6,11 +6,12 @@ import math
 from decimal import Decimal
 from typing import Any
 
+import httpx
 import pytest
 import respx
 
 from tripletex_connect import ParameterError, Tripletex
-from tripletex_connect.core.finite import check_finite
+from tripletex_connect.core.finite import check_finite, json_body
 
 from .test_transport import BASE
 
@@ -40,6 +41,24 @@ def test_numbers_inside_tuples_and_read_only_mappings_are_checked_as_inside_dict
     check_finite(MappingProxyType({"a": (1, Decimal("2"), {"b": 1.5}), 3: "x", (1, 2): None}))
     with pytest.raises(ParameterError, match=r"field 'a\.0\.c' is"):
         check_finite(MappingProxyType({"a": ({"c": Decimal("-Infinity")},)}))
+
+
+@pytest.mark.parametrize("body", [{"name": "Ærlig Øl AS", "n": 1, "x": 1.5, "ok": True, "none": None},
+                                  [{"a": [1, {"b": "c"}]}], {}, [], "text", 3])
+def test_a_body_is_encoded_to_the_bytes_httpx_sends_for_it(body: Any) -> None:
+    assert json_body(body) == httpx.Request("POST", "http://x", json=body).content
+
+
+def test_encoding_a_body_refuses_a_number_that_is_not_finite_naming_its_field() -> None:
+    with pytest.raises(ParameterError, match=r"POST /x: field 'lines\.1\.amount' is nan"):
+        json_body({"lines": [{"amount": 1}, {"amount": math.nan}]}, where="POST /x")
+    with pytest.raises(ParameterError, match="field 'price' is -Infinity"):
+        json_body({"price": Decimal("-Infinity")})
+
+
+def test_encoding_a_body_json_cannot_carry_fails_as_httpx_would() -> None:
+    with pytest.raises(TypeError, match="Decimal is not JSON serializable"):
+        json_body({"price": Decimal("2.50")})
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from .errors import (
     TripletexError,
     api_error_from_response,
 )
-from .finite import check_finite
+from .finite import json_body
 from .limiter import RateLimiter
 from .outcome import carries_version, landed, reread_fields, summarize
 from .ratelimit import RateLimit
@@ -117,16 +117,26 @@ class _Core:
     ) -> httpx.Request:
         if not path.startswith("/") or "://" in path:
             raise TransportError(f"internal error: path {path!r} is not relative to the base URL")
-        check_finite(json, where=f"{method.upper()} {path}")
+        # Encoded here, once: the check for numbers JSON cannot carry is the same pass.
+        content = None if json is None else json_body(json, where=f"{method.upper()} {path}")
+        given = _typed(headers, content)
         clean = {k: v for k, v in params.items() if v is not None} if params else None
         if self.wire is not None:
-            return self.wire.request(method.upper(), self.settings.base_url + path, clean or None, json, files,
-                                     dict(headers) if headers else None)
+            return self.wire.request(method.upper(), self.settings.base_url + path, clean or None, content, files,
+                                     given)
         # No `params` at all when there are none: an empty mapping makes httpx parse the URL again.
         return client.build_request(
-            method.upper(), self.settings.base_url + path, params=clean or None, json=json, files=files,
-            headers=dict(headers) if headers else None,
+            method.upper(), self.settings.base_url + path, params=clean or None, content=content, files=files,
+            headers=given,
         )
+
+
+def _typed(headers: Mapping[str, str] | None, content: bytes | None) -> dict[str, str] | None:
+    """The caller's headers (names lower-cased), with the JSON content type a JSON body goes with unless given."""
+    out = {key.lower(): value for key, value in headers.items()} if headers else {}
+    if content is not None:
+        out.setdefault("content-type", "application/json")
+    return out or None
 
 
 class AnswerLost(Exception):

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import time
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
@@ -40,12 +41,12 @@ class Wire:
         self.timeout = client.timeout.as_dict()
 
     def request(
-        self, method: str, url: str, params: dict[str, Any] | None, json: Any, files: Any,
-        headers: dict[str, str] | None,
+        self, method: str, url: str, params: dict[str, Any] | None, content: bytes | None, files: Any,
+        headers: Mapping[str, str] | None,
     ) -> httpx.Request:
         """The request `client.build_request` would make, without its merging of cookies, params and URLs."""
         merged = {**self.headers, **{key.lower(): value for key, value in headers.items()}} if headers else self.headers
-        return httpx.Request(method, url_of(url), params=params, json=json, files=files, headers=merged,
+        return httpx.Request(method, url_of(url), params=params, content=content, files=files, headers=merged,
                              extensions={"timeout": self.timeout})
 
 
