@@ -17,7 +17,7 @@ from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
 from .urls import url_path
-from .validate import check, writable
+from .validate import check, plain_writable, writable
 
 
 def model_of(op: Operation) -> str:
@@ -180,6 +180,9 @@ class Engine:
     ) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise invalid([(None, f"Forventet et {model}-objekt.")], code=16000)
+        plain = plain_writable(model, body)
+        if plain is not None and not any(body.get(f) in (None, "") for f in required):
+            return plain  # nothing to check, and no reference to follow
         problems = [(f, REQUIRED) for f in required if body.get(f) in (None, "")] + check(model, body)
         if problems:
             raise invalid(problems, code=16000) if all(m == WRONG_TYPE for _, m in problems) else invalid(problems)
