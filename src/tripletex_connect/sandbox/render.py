@@ -273,8 +273,12 @@ class Renderer:
                 out[name] = _default(default)
         for name, ref, default in plan.refs:
             value = out[name]
-            out[name] = (self._value(ref, value, None) if value is not None
-                         else None if default is _NONE else _default(default))
+            if type(value) is dict and type(ref_id := value.get("id")) is int:  # `_one`'s usual case, inline
+                out[name] = {"id": ref_id, "url": self.url_for(ref, ref_id)}
+            elif value is not None:
+                out[name] = self._value(ref, value, None)
+            elif default is not _NONE:
+                out[name] = _default(default)
         for name in plan.empty_lists:
             out[name] = []
         if plan.url:
