@@ -70,7 +70,13 @@ def run_list(
     render = backend.engine.renderer(tx, ctx).render
     model = op.response or one.response or ""
     write = _writer(backend, tx, ctx, one, params)
-    written = [_at(index, write, item) for index, item in enumerate(body)]
+    written: list[dict[str, Any]] = []
+    try:
+        for item in body:
+            written.append(write(item))
+    except SandboxError as error:
+        _name(len(written), error)
+        raise
     return [render(model, value, tree) for value in written]
 
 
@@ -79,10 +85,15 @@ def _at(index: int, work: Callable[..., Any], *args: Any) -> Any:
     try:
         return work(*args)
     except SandboxError as error:
-        named: list[tuple[str | None, str]] = [
-            (f"[{index}].{field}" if field else f"[{index}]", message) for field, message in error.messages]
-        error.messages = named or [(f"[{index}]", error.message)]
+        _name(index, error)
         raise
+
+
+def _name(index: int, error: SandboxError) -> None:
+    """Name the messages of one item's error by the item's index."""
+    named: list[tuple[str | None, str]] = [
+        (f"[{index}].{field}" if field else f"[{index}]", message) for field, message in error.messages]
+    error.messages = named or [(f"[{index}]", error.message)]
 
 
 def _writer(
