@@ -264,9 +264,8 @@ class Renderer:
     def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
         """`render` under `*` (every field), the same answer taken by a plan decided once per shape of object."""
         plan = _all_plan(model, tuple(obj))
-        out = plan.template.copy()
-        out.update(obj)  # the stored values into their places: every stored key is in the template but these
-        for name in plan.dropped:
+        out = {**plan.template, **obj}  # the stored values in their places: every stored key is in the template
+        for name in plan.dropped:  # ...but these, never shown
             del out[name]
         for name, default in plan.defaulted:
             if out[name] is None:
