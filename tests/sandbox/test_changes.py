@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tripletex_connect.sandbox import changes
 from tripletex_connect.sandbox.changes import NO_DIGEST
 from tripletex_connect.sandbox.reference import BANK_ACCOUNT
+from tripletex_connect.sandbox.store import Store
 
 from .conftest import Api
 
@@ -129,3 +131,16 @@ def test_reads_and_failed_writes_leave_the_digest_alone(api: Api) -> None:
     stale = api.http.put(f"/v2/customer/{customer['id']}", json={"version": 7, "name": "Z"}, headers=api.auth)
     assert stale.status_code == 409
     assert api.http.get("/v2/customer", headers=headers).status_code == 304
+
+
+def test_a_transaction_of_more_objects_than_one_insert_holds_records_each_change_in_order() -> None:
+    store = Store()
+    changes.install(store)
+    with store.transaction() as tx:
+        ids = [tx.insert(1, "Customer", {"name": f"K{i}"}, "2026-01-02T03:04:05").id for i in range(2345)]
+        changes.record(tx, 7, "2026-01-02T03:04:05")
+    with store.read() as tx:
+        assert changes.changes_of(tx, 1, "Customer", ids[-1]) == [
+            {"employeeId": 7, "timestamp": "2026-01-02T03:04:05", "changeType": "CREATE"}]
+        recorded = [r[0] for r in tx.conn.execute("SELECT id FROM changes ORDER BY rowid")]
+    assert recorded == ids

@@ -17,7 +17,7 @@ from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
 from .urls import url_path
-from .validate import check, writable
+from .validate import check, plain_writable, writable
 
 
 def model_of(op: Operation) -> str:
@@ -82,8 +82,22 @@ class Engine:
         store.index(searched_fields())
         store.index_name_order(m for m in SCHEMA_FIELDS if "name" in field_types(m))
 
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (`http://host:port/v2`), which every `url` starts with."""
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self._base_url = value
+        # The URL of an object read at `<path>/{id}` is this prefix and its id.
+        self._url_prefixes = {model: f"{value}{path}/" for model, path in MODEL_PATHS.items()}
+
     def url_for(self, model: str, id: int) -> str:
         """The API URL of an object."""
+        prefix = self._url_prefixes.get(model)
+        if prefix is not None:
+            return f"{prefix}{id}"
         return self.base_url + url_path(model, id, MODEL_PATHS)
 
     def renderer(self, tx: Tx, ctx: Ctx) -> Renderer:
@@ -166,6 +180,9 @@ class Engine:
     ) -> dict[str, Any]:
         if not isinstance(body, dict):
             raise invalid([(None, f"Forventet et {model}-objekt.")], code=16000)
+        plain = plain_writable(model, body)
+        if plain is not None and not any(body.get(f) in (None, "") for f in required):
+            return plain  # nothing to check, and no reference to follow
         problems = [(f, REQUIRED) for f in required if body.get(f) in (None, "")] + check(model, body)
         if problems:
             raise invalid(problems, code=16000) if all(m == WRONG_TYPE for _, m in problems) else invalid(problems)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -128,19 +129,27 @@ def field_defaults(model: str) -> dict[str, Any]:
     return out
 
 
+@cache
+def _display_fields(model: str) -> tuple[bool, bool, bool, bool]:
+    """Which fields a model's `displayName` comes from: (has one, a person's names, a number, a name)."""
+    specs = SCHEMA_FIELDS.get(model) or {}
+    return ("displayName" in specs, "firstName" in specs or "lastName" in specs, "number" in specs,
+            "name" in specs)
+
+
 def display_name(model: str, obj: dict[str, Any]) -> str | None:
     """The `displayName` the real API computes: "number name" when the object has both, else its name."""
-    specs = SCHEMA_FIELDS.get(model) or {}
-    if "displayName" not in specs:
+    shown, person, numbered, named = _display_fields(model)
+    if not shown:
         return None
     if obj.get("displayName"):
         return str(obj["displayName"])
-    if "firstName" in specs or "lastName" in specs:
+    if person:
         full = " ".join(str(obj[k]) for k in ("firstName", "lastName") if obj.get(k))
         return full or None
-    number = obj.get("number") if "number" in specs else None
-    if "name" not in specs:  # a payment type is shown by its description; a voucher has no such text
-        text = obj.get("description") if "number" not in specs else None
+    number = obj.get("number") if numbered else None
+    if not named:  # a payment type is shown by its description; a voucher has no such text
+        text = obj.get("description") if not numbered else None
         return str(text) if text else None
     name = obj.get("name")
     if name and number not in (None, ""):
@@ -148,42 +157,63 @@ def display_name(model: str, obj: dict[str, Any]) -> str | None:
     return str(name) if name else None
 
 
-# How `Renderer.render` shows each field of an object under `*` (see `_all_steps`): the field, the step and
-# the field's default (`_NONE`: none, shown as null when stored as null).
-_URL, _DISPLAY, _VALUE, _REF, _DEFAULT, _EMPTY_LIST = range(6)
-_NONE = object()
-Steps = tuple[dict[str, Any], tuple[tuple[str, int, Any], ...]]
-_STEPS: dict[tuple[str, tuple[str, ...]], Steps] = {}
-_MAX_STEPS = 4096
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How `Renderer.render` shows an object of one shape under `*` (see `_all_plan`)."""
+
+    template: dict[str, Any]  # every field of the answer in order, the constant defaults in place
+    dropped: tuple[str, ...]  # stored keys never shown (`changes`, private `_x` fields)
+    defaulted: tuple[tuple[str, Any], ...]  # stored fields shown as their default when stored as null
+    refs: tuple[tuple[str, str, Any], ...]  # stored references: (field, model, default)
+    empty_lists: tuple[str, ...]  # list fields the object does not hold: a new `[]` each
+    url: bool
+    display: bool
 
 
-def _all_steps(model: str, keys: tuple[str, ...]) -> Steps:
-    """What rendering an object with these keys under `*` does: a template of the answer (every field in order,
-    the constant defaults filled in) and the steps that fill in the rest, field by field.
+_NONE = object()  # no default: a field stored as null is shown as null
+_PLANS: dict[tuple[str, tuple[str, ...]], _Plan] = {}
+_MAX_PLANS = 4096
+
+
+def _all_plan(model: str, keys: tuple[str, ...]) -> _Plan:
+    """What rendering an object with these keys under `*` does, decided once per shape of object.
 
     Objects of one type share a few shapes: the decisions `render` takes per field are taken once per shape.
     """
-    found = _STEPS.get((model, keys))
+    found = _PLANS.get((model, keys))
     if found is not None:
         return found
     specs, defaults, refs = field_types(model), field_defaults(model), _refs(model)
     names = [n for n in ("id", "version", "url", *keys, *defaults, "displayName")
              if n != "changes" and not n.startswith("_")]
-    steps: list[tuple[str, int, Any]] = []
+    template: dict[str, Any] = {}
+    defaulted: list[tuple[str, Any]] = []
+    stored_refs: list[tuple[str, str, Any]] = []
+    empty_lists: list[str] = []
+    url = display = False
     for name in dict.fromkeys(names):
         default = defaults.get(name, _NONE)
+        template[name] = None
         if name == "url" and "id" in keys:
-            steps.append((name, _URL, default))
+            url = True
         elif name == "displayName" and "displayName" in specs:
-            steps.append((name, _DISPLAY, default))
+            display = True
+        elif name in keys and name in refs:
+            stored_refs.append((name, refs[name], default))
         elif name in keys:
-            steps.append((name, _REF if name in refs else _VALUE, default))
+            if default is not _NONE:
+                defaulted.append((name, default))
+        elif isinstance(default, list):
+            empty_lists.append(name)
         elif name in defaults:
-            steps.append((name, _EMPTY_LIST if isinstance(default, list) else _DEFAULT, default))
-    template = {name: default if step == _DEFAULT else None for name, step, default in steps}
-    if len(_STEPS) >= _MAX_STEPS:
-        _STEPS.clear()
-    _STEPS[(model, keys)] = found = (template, tuple(s for s in steps if s[1] != _DEFAULT))
+            template[name] = default
+        else:
+            del template[name]
+    dropped = tuple(k for k in keys if k not in template)
+    found = _Plan(template, dropped, tuple(defaulted), tuple(stored_refs), tuple(empty_lists), url, display)
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[(model, keys)] = found
     return found
 
 
@@ -232,27 +262,32 @@ class Renderer:
         return out
 
     def _all(self, model: str, obj: dict[str, Any]) -> dict[str, Any]:
-        """`render` under `*` (every field), the same answer taken by steps decided once per shape of object."""
-        template, steps = _all_steps(model, tuple(obj))
-        out = template.copy()  # every field in the answer's order, the constant defaults already in place
-        for name, step, default in steps:
-            if step == _VALUE:
-                value = obj[name]
-                out[name] = value if value is not None else None if default is _NONE else _default(default)
-            elif step == _EMPTY_LIST:
-                out[name] = []
-            elif step == _REF:
-                value = obj[name]
-                out[name] = (self._value(_refs(model)[name], value, None) if value is not None
-                             else None if default is _NONE else _default(default))
-            elif step == _URL:
-                out[name] = self.url_for(model, obj["id"])
+        """`render` under `*` (every field), the same answer taken by a plan decided once per shape of object."""
+        plan = _all_plan(model, tuple(obj))
+        out = {**plan.template, **obj}  # the stored values in their places: every stored key is in the template
+        for name in plan.dropped:  # ...but these, never shown
+            del out[name]
+        for name, default in plan.defaulted:
+            if out[name] is None:
+                out[name] = _default(default)
+        for name, ref, default in plan.refs:
+            value = out[name]
+            if type(value) is dict and type(ref_id := value.get("id")) is int:  # `_one`'s usual case, inline
+                out[name] = {"id": ref_id, "url": self.url_for(ref, ref_id)}
+            elif value is not None:
+                out[name] = self._value(ref, value, None)
+            elif default is not _NONE:
+                out[name] = _default(default)
+        for name in plan.empty_lists:
+            out[name] = []
+        if plan.url:
+            out["url"] = self.url_for(model, obj["id"])
+        if plan.display:
+            shown = display_name(model, obj)
+            if shown is not None:
+                out["displayName"] = shown
             else:
-                shown = display_name(model, obj)
-                if shown is not None:
-                    out[name] = shown
-                else:
-                    del out[name]
+                del out["displayName"]
         return out
 
     def _value(self, ref: str, value: Any, sub: Tree | None) -> Any:

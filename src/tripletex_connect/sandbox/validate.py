@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 from typing import Any
 
 from ..models import FieldSpec, field_types
@@ -125,3 +126,36 @@ def writable(model: str, body: dict[str, Any]) -> dict[str, Any]:
     """The body without read-only fields (which Tripletex ignores on write)."""
     specs = field_types(model)
     return {k: v for k, v in body.items() if k in specs and not specs[k].read_only}
+
+
+@cache
+def _plain_fields(model: str) -> tuple[dict[str, type], frozenset[str]]:
+    """The writable fields whose only check is their JSON type (a text that is no choice, date or email, an
+    integer, a boolean), with that type; and the read-only fields (ignored on write, never checked)."""
+    kinds = {"string": str, "integer": int, "boolean": bool}
+    plain: dict[str, type] = {}
+    for name, spec in field_types(model).items():
+        kind = kinds.get(spec.kind)
+        if spec.read_only or kind is None:
+            continue
+        if kind is str and (spec.enum or is_date_field(name) or "email" in name.lower()):
+            continue
+        plain[name] = kind
+    return plain, frozenset(name for name, spec in field_types(model).items() if spec.read_only)
+
+
+def plain_writable(model: str, body: dict[str, Any]) -> dict[str, Any] | None:
+    """`writable(model, body)` when `check` can find no problem in the body because every field it writes is a
+    plain value of its type (or null); None when the body needs the full `check`."""
+    plain, read_only = _plain_fields(model)
+    out: dict[str, Any] = {}
+    for name, value in body.items():
+        kind = plain.get(name)
+        if kind is None:
+            if name in read_only:
+                continue
+            return None
+        if value is not None and (type(value) is not kind or (kind is int and value not in INT64)):
+            return None
+        out[name] = value
+    return out

@@ -247,6 +247,9 @@ def _events_of(tx: Tx) -> list[tuple[int, str, str, int]]:
 
 def deliveries(tx: Tx, ctx: Ctx, engine: Engine) -> list[Delivery]:
     """The deliveries the transaction's writes cause, rendered as each subscription's `fields` asks."""
+    written = {write.company_id for write in tx.writes}
+    if not any(tx.has_type(c, "Subscription") for c in written):  # nobody listens: no event to look for
+        return []
     events = _events_of(tx)
     companies = {company_id for company_id, *_ in events}
     subscriptions = {c: tx.find(c, "Subscription", "status", "ACTIVE") for c in companies

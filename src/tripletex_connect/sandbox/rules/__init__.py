@@ -28,9 +28,9 @@ class Rules:
 
     def check_required(self, data: dict[str, Any]) -> None:
         """422 naming every required field that is missing or empty."""
-        missing = [f for f in self.required if data.get(f) in (None, "")]
-        if missing:
-            raise invalid([(f, REQUIRED) for f in missing])
+        for field in self.required:
+            if data.get(field) in (None, ""):
+                raise invalid([(f, REQUIRED) for f in self.required if data.get(f) in (None, "")])
 
     def on_create(self, tx: Tx, ctx: Ctx, data: dict[str, Any]) -> None:
         """Complete and check a new object before it is stored."""

@@ -69,7 +69,14 @@ def run_list(
         raise invalid([(None, f"Høyst {limit} om gangen ({len(body)} sendt).")])
     render = backend.engine.renderer(tx, ctx).render
     model = op.response or one.response or ""
-    written = [_at(index, _write, backend, tx, ctx, one, params, item) for index, item in enumerate(body)]
+    write = _writer(backend, tx, ctx, one, params)
+    written: list[dict[str, Any]] = []
+    try:
+        for item in body:
+            written.append(write(item))
+    except SandboxError as error:
+        _name(len(written), error)
+        raise
     return [render(model, value, tree) for value in written]
 
 
@@ -78,23 +85,31 @@ def _at(index: int, work: Callable[..., Any], *args: Any) -> Any:
     try:
         return work(*args)
     except SandboxError as error:
-        named: list[tuple[str | None, str]] = [
-            (f"[{index}].{field}" if field else f"[{index}]", message) for field, message in error.messages]
-        error.messages = named or [(f"[{index}]", error.message)]
+        _name(index, error)
         raise
 
 
-def _write(backend: Backend, tx: Tx, ctx: Ctx, one: Operation, params: dict[str, str], item: Any) -> dict[str, Any]:
+def _name(index: int, error: SandboxError) -> None:
+    """Name the messages of one item's error by the item's index."""
+    named: list[tuple[str | None, str]] = [
+        (f"[{index}].{field}" if field else f"[{index}]", message) for field, message in error.messages]
+    error.messages = named or [(f"[{index}]", error.message)]
+
+
+def _writer(
+    backend: Backend, tx: Tx, ctx: Ctx, one: Operation, params: dict[str, str]
+) -> Callable[[Any], dict[str, Any]]:
+    """What writes one item of the request: the operation's action, or the engine's create or update."""
     action = backend.actions.get(one.key)
     model = one.response or one.body or ""
+    engine = backend.engine
     if one.kind is Kind.CREATE:
         if action is not None:
-            return dict(action(backend, tx, ctx, one, {}, params, item))
-        return backend.engine.create(tx, ctx, model, item).full()
-    item_id = _item_id(item)
+            return lambda item: dict(action(backend, tx, ctx, one, {}, params, item))
+        return lambda item: engine.create(tx, ctx, model, item).full()
     if action is not None:
-        return dict(action(backend, tx, ctx, one, {"id": str(item_id)}, params, item))
-    return backend.engine.update(tx, ctx, model, item_id, item).full()
+        return lambda item: dict(action(backend, tx, ctx, one, {"id": str(_item_id(item))}, params, item))
+    return lambda item: engine.update(tx, ctx, model, _item_id(item), item).full()
 
 
 def _delete(backend: Backend, tx: Tx, ctx: Ctx, one: Operation, params: dict[str, str], item_id: int) -> None:
