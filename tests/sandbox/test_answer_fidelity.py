@@ -7,7 +7,6 @@ from typing import Any
 
 from tripletex_connect import Tripletex
 from tripletex_connect.sandbox import SandboxCompany
-from tripletex_connect.sandbox.engine import Engine
 from tripletex_connect.sandbox.store import Store, sort_key
 
 from .conftest import BASE, Api
@@ -155,13 +154,51 @@ def test_the_sort_key_orders_norwegian_letters_after_z_and_folds_case_and_accent
     assert sort_key(42) == 42 and sort_key(None) is None
 
 
-def test_sorting_by_name_reads_the_first_page_off_an_index() -> None:
-    store = Store()
-    Engine(store, BASE)
+def _name_order_plan(store: Store) -> str:
     with store.read() as tx:
-        plan = tx.plan(1, "Customer", [], [], ["tx_sortkey(json_extract(data, '$.name'))"],
+        return tx.plan(1, "Customer", [], [], ["tx_sortkey(json_extract(data, '$.name'))"],
                        flags=[("json_extract(data, '$.isInactive')", False)])
+
+
+def _indexes(store: Store, table: str) -> list[str]:
+    with store.read() as tx:
+        return [r[0] for r in tx.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+
+
+def test_after_the_first_search_sorted_by_name_the_first_page_is_read_off_an_index(api: Api) -> None:
+    store = api.backend.store
+    assert "o_Customer_name" not in _name_order_plan(store)  # nothing has sorted customers by name yet
+    assert api.get("/customer", sorting="name").status_code == 200  # type: ignore[attr-defined]
+    plan = _name_order_plan(store)
     assert "o_Customer_name" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_a_field_is_indexed_the_first_time_a_search_filters_by_it_and_writes_before_pay_for_no_index(
+    api: Api,
+) -> None:
+    post(api, "/customer", {"name": "Fjord AS", "email": "post@fjord.no"})
+    assert not any("'$.email'" in sql for sql in _indexes(api.backend.store, "o_Customer"))
+    found = api.get("/customer", email="post@fjord.no").json()["values"]  # type: ignore[attr-defined]
+    assert [c["name"] for c in found] == ["Fjord AS"]
+    assert any("'$.email'" in sql for sql in _indexes(api.backend.store, "o_Customer"))
+    assert not any("'$.organizationNumber'" in sql for sql in _indexes(api.backend.store, "o_Customer"))
+
+
+def test_an_index_made_in_a_search_that_fails_is_made_again_by_the_next_search() -> None:
+    store = Store()
+    with store.transaction() as tx:
+        tx.insert(1, "Customer", {"name": "A"}, "2026-11-25T12:00:00")
+    try:
+        with store.transaction() as tx:
+            tx.layout.declare([("Customer", "email")])
+            raise RuntimeError("the search failed")
+    except RuntimeError:
+        pass
+    assert not any("'$.email'" in sql for sql in _indexes(store, "o_Customer"))  # rolled back with it
+    with store.transaction() as tx:
+        tx.layout.declare([("Customer", "email")])
+    assert any("'$.email'" in sql for sql in _indexes(store, "o_Customer"))
 
 
 # 4. Shapes the spec's types cannot check

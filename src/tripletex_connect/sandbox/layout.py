@@ -3,8 +3,9 @@
 A table per type keeps an insert cheap: it maintains its own type's few indexes, not every index any type
 needs (an index on a shared table costs every insert of every type, ~1 µs each, partial or not). Tables
 are made on first use, with the indexes declared for their type: exact and range filters on a field
-(company, value, id) and the Norwegian name order (company, sort key, id). `contains` searches need no index:
-they are matched over in-memory columns (columns.py).
+(company, value, id) and the Norwegian name order (company, sort key, id). The engine declares an index the
+first time a search filters or sorts by it, so writes pay only for the indexes searches use. `contains`
+searches need no index: they are matched over in-memory columns (columns.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from . import fulltext
 from .columns import Columns
 
 _TYPE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_TABLES: dict[str, str] = {}
+_MAX_TABLES = 10_000
 _MISSING = re.compile(r"no such table: (?:main\.)?o_([A-Za-z][A-Za-z0-9_]*)$")
 # The single table of earlier versions (every type in one, with an expression index per field).
 LEGACY = "objects"
@@ -26,9 +29,15 @@ LEGACY = "objects"
 
 def table_name(type: str) -> str:
     """The table of a stored type (`Customer` -> `o_Customer`); ValueError for anything but a type name."""
+    known = _TABLES.get(type)  # every write asks: the pattern is matched once per type
+    if known is not None:
+        return known
     if not _TYPE.match(type):
         raise ValueError(f"not a type name: {type!r}")
-    return f"o_{type}"
+    name = f"o_{type}"
+    if len(_TABLES) < _MAX_TABLES:
+        _TABLES[type] = name
+    return name
 
 
 def missing_type(error: sqlite3.OperationalError) -> str | None:
@@ -87,6 +96,7 @@ class Layout:
         self.columns = Columns()
         self._fields: dict[str, set[str]] = {}
         self._named: set[str] = set()
+        self._declared: list[tuple[str, str | None]] = []  # in the open transaction: (type, field or None: name)
         self._made: set[str] = set()
         self._pending: set[str] = set()
         self._migrate()
@@ -115,6 +125,7 @@ class Layout:
             if field in self._fields.setdefault(type, set()):
                 continue
             self._fields[type].add(field)
+            self._declared.append((type, field))
             if self._exists(type):
                 self._field_index(table_name(type), field)
 
@@ -123,6 +134,7 @@ class Layout:
         for type in types:
             if type not in self._named:
                 self._named.add(type)
+                self._declared.append((type, None))
                 if self._exists(type):
                     self._name_index(table_name(type))
 
@@ -130,9 +142,17 @@ class Layout:
         """The tables made in the transaction now exist."""
         self._made |= self._pending
         self._pending.clear()
+        self._declared.clear()
 
     def rolled_back(self) -> None:
-        """The tables made in the transaction are gone with it, and sizes counted inside it are wrong now."""
+        """The tables and indexes made in the transaction are gone with it, and sizes counted inside it are wrong
+        now."""
+        for type, field in self._declared:
+            if field is None:
+                self._named.discard(type)
+            else:
+                self._fields[type].discard(field)
+        self._declared.clear()
         self._pending.clear()
         self.counts.changed()
         self.columns.forget()

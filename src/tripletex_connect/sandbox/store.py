@@ -14,7 +14,6 @@ import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .columns import Column, chosen, combine, left_out, passing
@@ -40,9 +39,9 @@ INT64 = range(-(2**63), 2**63)
 __all__ = ["INT64", "Row", "Store", "Tx", "Write", "json_path", "table_name"]
 
 
-@dataclass(frozen=True)
-class Row:
-    """One stored object."""
+class Row(NamedTuple):
+    """One stored object (a tuple: a page or a batch makes one per object, and a frozen dataclass costs three
+    times as much to make)."""
 
     id: int
     version: int
@@ -238,8 +237,12 @@ class Tx:
 
     def next_value(self, company_id: int, name: str, start: int = 1) -> int:
         """The next value of a per-company sequence (ids, customer numbers, invoice numbers)."""
-        value = max(start, self._sequence(company_id, name) + 1)
-        self._sequences[(company_id, name)] = (value, True)
+        key = (company_id, name)
+        known = self._sequences.get(key)
+        value = (known[0] if known is not None else self._sequence(company_id, name)) + 1
+        if value < start:
+            value = start
+        self._sequences[key] = (value, True)
         return value
 
     def bump(self, company_id: int, name: str, at_least: int) -> None:
@@ -262,7 +265,7 @@ class Tx:
 
     def insert(self, company_id: int, type: str, data: dict[str, Any], now: str, id: int | None = None) -> Row:
         """Store a new object (version 0) and return it."""
-        clean = {k: v for k, v in data.items() if k not in _NOT_STORED}
+        clean = dict(data) if _NOT_STORED.isdisjoint(data) else {k: v for k, v in data.items() if k not in _NOT_STORED}
         text, table = dumps(clean), self.table(type)
         if id is None:
             id = self.next_value(company_id, "id:" + type)
