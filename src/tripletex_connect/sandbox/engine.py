@@ -12,7 +12,7 @@ from ..models import SCHEMA_FIELDS, field_types
 from .changes import changes_of
 from .context import Ctx
 from .errors import REQUIRED, WRONG_TYPE, SandboxError, invalid, not_found, stale
-from .query import build_query, sort_fields
+from .query import build_query
 from .render import Renderer, Tree
 from .rules import aggregate_for, rules_for
 from .store import Row, Store, Tx
@@ -79,8 +79,8 @@ class Engine:
     def __init__(self, store: Store, base_url: str) -> None:
         self.store = store
         self.base_url = base_url
-        # Indexed on first use (`_index_used`): a write pays only for the indexes searches have used.
-        self._indexable = frozenset(searched_fields())
+        # Made when a type is first searched: until then its writes pay for no index.
+        store.index_when_searched(searched_fields(), (m for m in SCHEMA_FIELDS if "name" in field_types(m)))
 
     @property
     def base_url(self) -> str:
@@ -134,7 +134,6 @@ class Engine:
         """The list envelope of the stored objects a search's filters, sorting and paging select."""
         model = model_of(op)
         q = build_query(op, model, params, lists, in_memory=True)
-        self._index_used(tx, op, model, params)
         for condition, args in rules_for(model).filters(params):
             q.where.append(condition)
             q.args.extend(args)
@@ -144,15 +143,6 @@ class Engine:
         # The digest, when asked for (If-None-Match), is one of the page answered: `changes.conditional`.
         return {"fullResultSize": total, "from": q.offset, "count": len(values), "versionDigest": None,
                 "values": values}
-
-    def _index_used(self, tx: Tx, op: Operation, model: str, params: Mapping[str, str]) -> None:
-        """Index what this search filters exactly or by range and sorts by, the first time a search does (the index
-        is built then, once, over the objects stored; SQLite keeps it from there)."""
-        fields = [p.field for p in op.params if p.field and (params.get(p.name) or p.default is not None)]
-        sorted_by = [part.lstrip("-") for part in sort_fields(model, params.get("sorting") or "")]
-        tx.layout.declare((model, f) for f in [*fields, *sorted_by] if (model, f) in self._indexable)
-        if "name" in sorted_by and "name" in field_types(model):
-            tx.layout.declare_name_order([model])
 
     def create(self, tx: Tx, ctx: Ctx, model: str, body: Any) -> Row:
         """Validate, complete by the resource's rules, store nested new objects, and store the object."""

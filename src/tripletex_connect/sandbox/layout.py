@@ -3,8 +3,8 @@
 A table per type keeps an insert cheap: it maintains its own type's few indexes, not every index any type
 needs (an index on a shared table costs every insert of every type, ~1 µs each, partial or not). Tables
 are made on first use, with the indexes declared for their type: exact and range filters on a field
-(company, value, id) and the Norwegian name order (company, sort key, id). The engine declares an index the
-first time a search filters or sorts by it, so writes pay only for the indexes searches use. `contains`
+(company, value, id) and the Norwegian name order (company, sort key, id). The engine's indexes of a type are
+made when anything first searches that type, so a type only ever written pays for none. `contains`
 searches need no index: they are matched over in-memory columns (columns.py).
 """
 
@@ -97,6 +97,7 @@ class Layout:
         self._fields: dict[str, set[str]] = {}
         self._named: set[str] = set()
         self._declared: list[tuple[str, str | None]] = []  # in the open transaction: (type, field or None: name)
+        self._on_search: dict[str, tuple[list[tuple[str, str]], bool]] = {}  # type -> its fields, its name order
         self._made: set[str] = set()
         self._pending: set[str] = set()
         self._migrate()
@@ -128,6 +129,21 @@ class Layout:
             self._declared.append((type, field))
             if self._exists(type):
                 self._field_index(table_name(type), field)
+
+    def declare_when_searched(self, fields: Iterable[tuple[str, str]], named: Iterable[str]) -> None:
+        """Index these (type, field) pairs, and these types' name order, when a search of the type first runs."""
+        for type, field in fields:
+            self._on_search.setdefault(type, ([], False))[0].append((type, field))
+        for type in named:
+            self._on_search[type] = (self._on_search.get(type, ([], False))[0], True)
+
+    def searching(self, type: str) -> None:
+        """A search of this type runs: the indexes declared for when it does are made now if they are not yet."""
+        wanted = self._on_search.get(type)
+        if wanted is not None:
+            self.declare(wanted[0])  # known ones are skipped; after a rollback they are made again
+            if wanted[1]:
+                self.declare_name_order([type])
 
     def declare_name_order(self, types: Iterable[str]) -> None:
         """Keep these types' objects in Norwegian name order in an index (the first page sorted by name)."""

@@ -104,15 +104,10 @@ class Store:
         self._conn.executescript(SCHEMA)
         self.layout = Layout(self._conn)
 
-    def index(self, fields: Iterable[tuple[str, str]]) -> None:
-        """Indexes of (type, field) pairs in the type's table, so that filters on them use an index, not a scan."""
-        with self.transaction():
-            self.layout.declare(fields)
-
-    def index_name_order(self, types: Iterable[str]) -> None:
-        """An index of these types' objects in Norwegian name order (the first page sorted by name)."""
-        with self.transaction():
-            self.layout.declare_name_order(types)
+    def index_when_searched(self, fields: Iterable[tuple[str, str]], named: Iterable[str]) -> None:
+        """Indexes of (type, field) pairs, and of these types' Norwegian name order, made in the type's table when a
+        search of the type first runs: from then on filters on them use an index, not a scan."""
+        self.layout.declare_when_searched(fields, named)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -350,6 +345,7 @@ class Tx:
         nothing else does (no other filter and no sorting). `contains` are (expression, text) filters
         matched in memory (columns.py), as the sandbox's `contains` LIKE test would match them.
         """
+        self.layout.searching(type)
         if not where and not contains:
             if order and any(_REFERENCE in t for t in order):
                 return self._ranked(company_id, type, order, offset, limit, flags)
@@ -444,6 +440,7 @@ class Tx:
         flags: Sequence[tuple[str, Any]] = (),
     ) -> str:
         """SQLite's plan for the page of a search (EXPLAIN QUERY PLAN, the steps joined by " | ")."""
+        self.layout.searching(type)
         select, base = self._select(company_id, type, where, args, order, flags, ([], []))
         return " | ".join(str(r[3]) for r in self.run(f"EXPLAIN QUERY PLAN {select} LIMIT 1", base))
 
