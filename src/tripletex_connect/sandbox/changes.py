@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Any
 
-from .store import Store, Tx, Write
+from .store import Store, Tx, Write, insert_rows
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS changes (
@@ -18,7 +18,6 @@ CREATE INDEX IF NOT EXISTS changes_object ON changes (company_id, type, id);
 """
 _INSERT = "INSERT INTO changes (company_id, type, id, employee_id, timestamp, change_type) VALUES "
 _ROW = "(?, ?, ?, ?, ?, ?)"
-_MAX_ROWS = 1000  # 6,000 values, well within SQLite's limit of variables in one statement
 # What the real API sends as `versionDigest` when the request carried no If-None-Match (reported).
 NO_DIGEST = "'If-None-Match' header not specified"
 
@@ -56,9 +55,7 @@ def record(tx: Tx, employee_id: int, timestamp: str) -> None:
             gone.append((company_id, type, id))
         else:
             rows.append((company_id, type, id, employee_id, timestamp, "CREATE" if verb == "create" else "UPDATE"))
-    for start in range(0, len(rows), _MAX_ROWS):  # one INSERT of many rows: a fraction of a statement per row
-        part = rows[start : start + _MAX_ROWS]
-        tx.conn.execute(_INSERT + ", ".join([_ROW] * len(part)), [value for row in part for value in row])
+    insert_rows(tx.conn, _INSERT, _ROW, rows)
     if gone:
         tx.conn.executemany("DELETE FROM changes WHERE company_id = ? AND type = ? AND id = ?", gone)
 

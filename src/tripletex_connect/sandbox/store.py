@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS sessions (
     employee_token TEXT NOT NULL, expires_at TEXT NOT NULL, expiration_date TEXT NOT NULL
 );
 """
-# Objects per INSERT statement: 4 parameters each, under SQLite's oldest limit of 32,766 parameters.
+# Rows per INSERT statement: up to 6 parameters each (changes), under SQLite's oldest limit of 32,766 parameters.
 _MAX_ROWS = 1000
 # The integers SQLite can store; anything larger is a bad value, never an OverflowError.
 INT64 = range(-(2**63), 2**63)
@@ -177,6 +177,14 @@ _INSERT = "INSERT INTO {table} (company_id, id, version, changed_at, data) VALUE
 _ROW = "(?, ?, 0, ?, ?)"
 
 
+def insert_rows(conn: sqlite3.Connection, head: str, row: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Insert rows with one multi-row INSERT per `_MAX_ROWS` (`head` up to VALUES, `row` one row's placeholders):
+    a statement per row costs about twice as much."""
+    for start in range(0, len(rows), _MAX_ROWS):
+        part = rows[start : start + _MAX_ROWS]
+        conn.execute(head + ", ".join([row] * len(part)), [value for one in part for value in one])
+
+
 class Tx:
     """Operations inside one transaction; `writes` journals every insert, replace and delete.
 
@@ -203,10 +211,7 @@ class Tx:
         """Write the objects and sequence values kept back (one INSERT per table and up to 1,000 objects)."""
         queued, self._queued = self._queued, {}
         for table, rows in queued.items():
-            for start in range(0, len(rows), _MAX_ROWS):
-                part = rows[start : start + _MAX_ROWS]
-                self._conn.execute(_INSERT.format(table=table) + ", ".join([_ROW] * len(part)),
-                                   [value for row in part for value in row])
+            insert_rows(self._conn, _INSERT.format(table=table), _ROW, rows)
         changed = [(c, n, v) for (c, n), (v, dirty) in self._sequences.items() if dirty]
         self._sequences = {}
         if changed:
@@ -232,12 +237,8 @@ class Tx:
 
     def next_value(self, company_id: int, name: str, start: int = 1) -> int:
         """The next value of a per-company sequence (ids, customer numbers, invoice numbers)."""
-        key = (company_id, name)
-        known = self._sequences.get(key)
-        value = (known[0] if known is not None else self._sequence(company_id, name)) + 1
-        if value < start:
-            value = start
-        self._sequences[key] = (value, True)
+        value = max(start, self._sequence(company_id, name) + 1)
+        self._sequences[(company_id, name)] = (value, True)
         return value
 
     def bump(self, company_id: int, name: str, at_least: int) -> None:
